@@ -1,5 +1,5 @@
 import { defineApi } from '../schema/api.js';
-import { array, int16, int32, int64, string } from '../schema/fields.js';
+import { array, bool, int16, int32, int64, string } from '../schema/fields.js';
 
 export const ApiVersions = defineApi({
   key: 18,
@@ -29,5 +29,6 @@ export const ApiVersions = defineApi({
       { name: string('3+'), maxVersionLevel: int16('3+'), minVersionLevel: int16('3+') },
       { tag: 2 },
     ),
+    zkMigrationReady: bool('3+', { tag: 3 }),
   },
 });

@@ -1,0 +1,12 @@
+// The protocol's only door: definitions, codec, frames, errors and record batch headers.
+export * from './apis/index.js';
+export * from './errors.js';
+export * from './frames.js';
+export * from './headers.js';
+export * from './records/batch-header.js';
+export * from './records/validate-batches.js';
+export type { ApiDefinition, Partially, RequestOf, ResponseInput, ResponseOf } from './schema/api.js';
+export { formatRange, inRange, parseRange, type VersionRange } from './schema/versions.js';
+export { MalformedFrameError } from './wire/protocol-error.js';
+export { Reader } from './wire/reader.js';
+export { Writer } from './wire/writer.js';
