@@ -1,0 +1,63 @@
+import type { Logger } from 'pino';
+import { ErrorCode } from '../protocol/index.js';
+import { type LogManager, type PartitionLog, StorageError, type TopicInfo } from '../storage/index.js';
+import { AppendNotifier } from './append-notifier.js';
+import type { ResolvedBrokerOptions } from './config.js';
+import { ProducerIdAllocator } from './producers/producer-ids.js';
+import { ProducerStates } from './producers/producer-state.js';
+
+export type TopicLookup = { topic: TopicInfo; error?: undefined } | { topic?: undefined; error: number };
+
+/** The broker's state as handlers see it: logs, topics, producers, identity, wake-ups. */
+export class BrokerCore {
+  readonly producers = new ProducerStates();
+  readonly producerIds: ProducerIdAllocator;
+  readonly appends = new AppendNotifier();
+  /** The API version ranges we serve, as ApiVersions reports them. */
+  supportedApis: { apiKey: number; minVersion: number; maxVersion: number }[] = [];
+  /** Set once the listener is bound. */
+  advertised = { host: '127.0.0.1', port: 0 };
+
+  constructor(
+    readonly options: ResolvedBrokerOptions,
+    readonly logs: LogManager,
+    readonly clusterId: string,
+    readonly log: Logger,
+  ) {
+    this.producerIds = new ProducerIdAllocator(options.dataDir);
+  }
+
+  get nodeId(): number {
+    return this.options.nodeId;
+  }
+
+  /** Finds a topic, creating it when auto-creation is on and the caller allows it. */
+  async lookupTopic(name: string, allowAutoCreate: boolean): Promise<TopicLookup> {
+    const topic = this.logs.topic(name);
+    if (topic) return { topic };
+    if (!allowAutoCreate || !this.options.autoCreateTopics)
+      return { error: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION };
+    try {
+      const created = await this.logs.createTopic(name, this.options.defaultPartitions, {});
+      this.log.info({ topic: name, partitions: created.partitions }, 'auto-created topic');
+      return { topic: created };
+    } catch (err) {
+      if (err instanceof StorageError && err.code === 'TOPIC_EXISTS') {
+        const existing = this.logs.topic(name);
+        if (existing) return { topic: existing };
+      }
+      if (err instanceof StorageError && err.code === 'INVALID_TOPIC') {
+        return { error: ErrorCode.INVALID_TOPIC_EXCEPTION };
+      }
+      throw err;
+    }
+  }
+
+  partition(topic: string, index: number): PartitionLog | undefined {
+    return this.logs.partition(topic, index);
+  }
+}
+
+export function partitionKey(topic: string, partition: number): string {
+  return `${topic}-${partition}`;
+}

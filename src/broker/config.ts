@@ -1,0 +1,69 @@
+/** Options for an embedded or stand-alone broker. Every field has a default. */
+export interface BrokerOptions {
+  /** Where logs and metadata live. Default ./sluice-data. */
+  dataDir?: string;
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string;
+  /** Kafka port; 0 picks a free one. Default 9092. */
+  port?: number;
+  /** Host and port clients are told to connect to; default the listening ones. */
+  advertisedHost?: string;
+  advertisedPort?: number;
+  nodeId?: number;
+  /** Create a topic when a client produces to or asks metadata for an unknown one. Default true. */
+  autoCreateTopics?: boolean;
+  /** Partitions of auto-created topics and of CreateTopics with -1. Default 1. */
+  defaultPartitions?: number;
+  /** Largest request accepted (socket.request.max.bytes). Default 100 MiB. */
+  maxRequestBytes?: number;
+  /** Defaults for topic configs that a topic does not override. */
+  topicDefaults?: Partial<TopicDefaults>;
+  /** How often retention is enforced. Default 5 minutes (log.retention.check.interval.ms). */
+  retentionCheckIntervalMs?: number;
+  /** Log level for the broker's pino logger. Default 'info'. */
+  logLevel?: string;
+}
+
+export interface TopicDefaults {
+  retentionMs: number;
+  retentionBytes: number;
+  segmentBytes: number;
+  segmentMs: number;
+  indexIntervalBytes: number;
+  maxMessageBytes: number;
+}
+
+export type ResolvedBrokerOptions = Required<
+  Omit<BrokerOptions, 'advertisedHost' | 'advertisedPort' | 'topicDefaults'>
+> & {
+  advertisedHost?: string;
+  advertisedPort?: number;
+  topicDefaults: TopicDefaults;
+};
+
+// Kafka's broker defaults (log.retention.hours=168, log.segment.bytes=1 GiB, message.max.bytes=1 MiB + overhead).
+export const KAFKA_TOPIC_DEFAULTS: TopicDefaults = {
+  retentionMs: 7 * 24 * 3600 * 1000,
+  retentionBytes: -1,
+  segmentBytes: 1024 * 1024 * 1024,
+  segmentMs: 7 * 24 * 3600 * 1000,
+  indexIntervalBytes: 4096,
+  maxMessageBytes: 1024 * 1024 + 12,
+};
+
+export function resolveOptions(options: BrokerOptions): ResolvedBrokerOptions {
+  return {
+    dataDir: options.dataDir ?? './sluice-data',
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 9092,
+    advertisedHost: options.advertisedHost,
+    advertisedPort: options.advertisedPort,
+    nodeId: options.nodeId ?? 1,
+    autoCreateTopics: options.autoCreateTopics ?? true,
+    defaultPartitions: options.defaultPartitions ?? 1,
+    maxRequestBytes: options.maxRequestBytes ?? 100 * 1024 * 1024,
+    topicDefaults: { ...KAFKA_TOPIC_DEFAULTS, ...options.topicDefaults },
+    retentionCheckIntervalMs: options.retentionCheckIntervalMs ?? 5 * 60 * 1000,
+    logLevel: options.logLevel ?? 'info',
+  };
+}

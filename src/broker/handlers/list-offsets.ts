@@ -1,0 +1,69 @@
+import { ErrorCode, ListOffsets } from '../../protocol/index.js';
+import type { PartitionLog } from '../../storage/index.js';
+import { defineHandler } from '../handler.js';
+import { storageErrorCode } from './storage-errors.js';
+
+/** Special timestamps a client may ask for instead of a time. */
+const LATEST = -1;
+const EARLIEST = -2;
+const MAX_TIMESTAMP = -3;
+const EARLIEST_LOCAL = -4;
+const LATEST_TIERED = -5;
+const LEADER_EPOCH = 0;
+
+type Answer = { errorCode: number; offset: number; timestamp: number };
+
+export const listOffsets = defineHandler(ListOffsets, async (ctx, request) => {
+  const { broker, version } = ctx;
+  const topics = [];
+  for (const t of request.topics) {
+    const topic = broker.logs.topic(t.name);
+    const partitions = [];
+    for (const p of t.partitions) {
+      const log =
+        topic && p.partitionIndex < topic.partitions ? broker.partition(t.name, p.partitionIndex) : undefined;
+      let answer: Answer;
+      if (!log) answer = { errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, offset: -1, timestamp: -1 };
+      else if (p.currentLeaderEpoch > LEADER_EPOCH) {
+        answer = { errorCode: ErrorCode.UNKNOWN_LEADER_EPOCH, offset: -1, timestamp: -1 };
+      } else answer = await lookup(log, p.timestamp);
+      partitions.push({
+        partitionIndex: p.partitionIndex,
+        errorCode: answer.errorCode,
+        oldStyleOffsets: version === 0 && answer.offset >= 0 ? [answer.offset] : [],
+        timestamp: answer.timestamp,
+        offset: answer.offset,
+        leaderEpoch: answer.offset >= 0 ? LEADER_EPOCH : -1,
+      });
+    }
+    topics.push({ name: t.name, partitions });
+  }
+  return { throttleTimeMs: 0, topics };
+});
+
+async function lookup(log: PartitionLog, timestamp: number): Promise<Answer> {
+  const ok = (offset: number, ts = -1): Answer => ({ errorCode: ErrorCode.NONE, offset, timestamp: ts });
+  try {
+    switch (timestamp) {
+      case LATEST:
+      case LATEST_TIERED:
+        return ok(log.logEndOffset);
+      case EARLIEST:
+      case EARLIEST_LOCAL:
+        return ok(log.logStartOffset);
+      case MAX_TIMESTAMP: {
+        const max = log.maxTimestampOffset();
+        return max ? ok(max.offset, max.timestamp) : ok(-1);
+      }
+      default: {
+        if (timestamp < 0) {
+          return { errorCode: ErrorCode.INVALID_REQUEST, offset: -1, timestamp: -1 };
+        }
+        const found = await log.offsetForTimestamp(timestamp);
+        return found ? ok(found.offset, found.timestamp) : ok(-1);
+      }
+    }
+  } catch (err) {
+    return { errorCode: storageErrorCode(err), offset: -1, timestamp: -1 };
+  }
+}

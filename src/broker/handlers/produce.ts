@@ -1,0 +1,123 @@
+import {
+  ATTRIBUTES,
+  BATCH,
+  COMPRESSION_NAMES,
+  ErrorCode,
+  Produce,
+  type ResponseInput,
+  validateBatches,
+} from '../../protocol/index.js';
+import type { PartitionLog } from '../../storage/index.js';
+import { type BrokerCore, partitionKey } from '../broker-core.js';
+import { defineHandler } from '../handler.js';
+import { storageErrorCode } from './storage-errors.js';
+
+type PartitionResponse = NonNullable<
+  ResponseInput<typeof Produce>['responses']
+>[number]['partitionResponses'];
+type PartitionResult = NonNullable<PartitionResponse>[number];
+
+const LEADER_EPOCH = 0;
+
+export const produce = defineHandler(Produce, async (ctx, request) => {
+  const { broker } = ctx;
+  const { acks } = request;
+  const toFlush = new Set<PartitionLog>();
+  const responses = request.topicData.map((topicData) => {
+    const topic = broker.logs.topic(topicData.name);
+    return {
+      name: topicData.name,
+      partitionResponses: topicData.partitionData.map((p): PartitionResult => {
+        if (acks !== 0 && acks !== 1 && acks !== -1) {
+          return failure(p.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be -1, 0 or 1, got ${acks}`);
+        }
+        if (request.transactionalId !== null) {
+          return failure(
+            p.index,
+            ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+            'transactions are not supported',
+          );
+        }
+        const log =
+          topic && p.index >= 0 && p.index < topic.partitions
+            ? broker.partition(topic.name, p.index)
+            : undefined;
+        if (!topic || !log) return failure(p.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, null);
+        const result = appendPartition(broker, topic.name, p.index, log, p.records, topic.maxMessageBytes);
+        if (result.errorCode === ErrorCode.NONE && acks === -1) toFlush.add(log);
+        return result;
+      }),
+    };
+  });
+  if (acks === 0) return null;
+  if (toFlush.size > 0) await Promise.all([...toFlush].map((log) => log.flush()));
+  return { responses, throttleTimeMs: 0 };
+});
+
+function failure(index: number, errorCode: number, errorMessage: string | null): PartitionResult {
+  return { index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, errorMessage };
+}
+
+/** Validates and appends one partition's batch; nothing is written unless all checks pass. */
+function appendPartition(
+  broker: BrokerCore,
+  topic: string,
+  index: number,
+  log: PartitionLog,
+  records: Buffer | null,
+  maxMessageBytes: number,
+): PartitionResult {
+  if (!records || records.length === 0) return failure(index, ErrorCode.CORRUPT_MESSAGE, 'no record batch');
+  const checked = validateBatches(records, maxMessageBytes);
+  if (!checked.ok) {
+    broker.log.debug({ topic, partition: index, reason: checked.reason }, 'rejected produce');
+    return failure(index, checked.error, checked.reason);
+  }
+  // Produce v3+ carries exactly one batch per partition, which keeps idempotence checks exact.
+  if (checked.batches.length !== 1) {
+    return failure(
+      index,
+      ErrorCode.INVALID_RECORD,
+      `expected one record batch, got ${checked.batches.length}`,
+    );
+  }
+  const header = checked.batches[0];
+  const codec = header.attributes & ATTRIBUTES.compressionMask;
+  if (codec >= COMPRESSION_NAMES.length) {
+    return failure(index, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `unknown compression codec ${codec}`);
+  }
+  if (header.attributes & (ATTRIBUTES.transactional | ATTRIBUTES.control)) {
+    return failure(index, ErrorCode.INVALID_RECORD, 'transactional and control batches are not supported');
+  }
+  const key = partitionKey(topic, index);
+  const idempotent = header.producerId >= 0;
+  if (idempotent) {
+    const verdict = broker.producers.check(key, header);
+    if (verdict.kind === 'duplicate') {
+      return {
+        index,
+        errorCode: ErrorCode.NONE,
+        baseOffset: verdict.baseOffset,
+        logAppendTimeMs: -1,
+        logStartOffset: log.logStartOffset,
+      };
+    }
+    if (verdict.kind === 'reject') return failure(index, verdict.error, verdict.reason);
+  }
+  records.writeInt32BE(LEADER_EPOCH, BATCH.partitionLeaderEpoch); // outside the CRC
+  try {
+    const { baseOffset } = log.append(records, checked.batches);
+    if (idempotent) broker.producers.record(key, header, baseOffset);
+    broker.appends.notify(key);
+    return {
+      index,
+      errorCode: ErrorCode.NONE,
+      baseOffset,
+      logAppendTimeMs: -1,
+      logStartOffset: log.logStartOffset,
+    };
+  } catch (err) {
+    broker.log.error({ err, topic, partition: index }, 'append failed');
+    return failure(index, storageErrorCode(err), (err as Error).message);
+  }
+}

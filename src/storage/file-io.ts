@@ -1,0 +1,121 @@
+import * as fs from 'node:fs';
+import { dirname } from 'node:path';
+import { ioError, StorageError } from './storage-error.js';
+
+/**
+ * The durability calls, injectable so tests can count or fail them. Everything else goes to
+ * node:fs directly.
+ */
+export interface StorageIo {
+  /** fdatasync(2) on an open file. */
+  datasync(fd: number): Promise<void>;
+  /** fsync(2) on a directory, making entries created, renamed or removed in it durable. */
+  syncDir(path: string): Promise<void>;
+}
+
+export const defaultIo: StorageIo = {
+  datasync: (fd) =>
+    new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve()))),
+  syncDir: async (path) => {
+    const handle = await fs.promises.open(path, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  },
+};
+
+export function syncDirSync(path: string): void {
+  const fd = fs.openSync(path, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Positional read of exactly `length` bytes; a short file means someone cut it under us. */
+export async function readAt(fd: number, position: number, length: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const n = await new Promise<number>((resolve, reject) =>
+      fs.read(fd, buf, done, length - done, position + done, (err, bytes) =>
+        err ? reject(err) : resolve(bytes),
+      ),
+    );
+    if (n === 0)
+      throw new StorageError('CORRUPT', `file ended at ${position + done}, expected ${position + length}`);
+    done += n;
+  }
+  return buf;
+}
+
+/** Synchronous positional write of the whole buffer (pwrite may write less than asked). */
+export function writeAllSync(fd: number, buf: Buffer, position: number): void {
+  let done = 0;
+  while (done < buf.length) {
+    done += fs.writeSync(fd, buf, done, buf.length - done, position + done);
+  }
+}
+
+/**
+ * Replaces `path` atomically and durably: write a temp file, fsync it, rename over the target,
+ * fsync the directory. A crash leaves either the old or the new content, never a mix.
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Buffer,
+  io: StorageIo = defaultIo,
+): Promise<void> {
+  const tmp = `${path}.tmp`;
+  try {
+    const handle = await fs.promises.open(tmp, 'w');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.promises.rename(tmp, path);
+    await io.syncDir(dirname(path));
+  } catch (err) {
+    throw ioError(`cannot write ${path}`, err);
+  }
+}
+
+/** Reads a JSON file, or undefined if it does not exist. */
+export async function readJsonIfExists(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await fs.promises.readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw ioError(`cannot read ${path}`, err);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new StorageError('CORRUPT', `${path} is not valid JSON`, { cause: err });
+  }
+}
+
+/** Creates a directory (and parents); when it is new, makes its entry durable in the parent. */
+export async function ensureDir(path: string, io: StorageIo = defaultIo): Promise<void> {
+  try {
+    const created = await fs.promises.mkdir(path, { recursive: true });
+    if (created !== undefined) await io.syncDir(dirname(path));
+  } catch (err) {
+    throw ioError(`cannot create ${path}`, err);
+  }
+}
+
+/** unlink that tolerates a file already gone. */
+export async function removeFile(path: string): Promise<void> {
+  try {
+    await fs.promises.unlink(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(`cannot remove ${path}`, err);
+  }
+}

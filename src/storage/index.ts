@@ -1,0 +1,22 @@
+// The storage layer's public API: durable partition logs and the topics that own them.
+
+export type { StorageIo } from './file-io.js';
+export { defaultIo } from './file-io.js';
+export type { CleanupPolicy, LogConfig } from './log-config.js';
+export { DEFAULT_LOG_CONFIG, validateLogConfig } from './log-config.js';
+export type { LogManagerOptions, TopicInfo } from './log-manager.js';
+export { LogManager } from './log-manager.js';
+export type { ReadResult } from './log-reader.js';
+export type { AppendResult, LogOptions, OpenReport, SegmentInfo } from './partition-log.js';
+export { PartitionLog } from './partition-log.js';
+export type { StorageErrorCode } from './storage-error.js';
+export { isStorageError, StorageError } from './storage-error.js';
+export type { TopicConfigEntry } from './topic-config.js';
+export {
+  describeTopicConfigs,
+  isKnownTopicConfig,
+  logConfigFor,
+  validateTopicConfigs,
+} from './topic-config.js';
+export { MAX_TOPIC_NAME_LENGTH, validateTopicName } from './topic-name.js';
+export { newTopicId } from './topic-store.js';

@@ -1,0 +1,281 @@
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import { defaultIo, type StorageIo } from './file-io.js';
+import { type LogConfig, validateLogConfig } from './log-config.js';
+import { type LogOptions, PartitionLog } from './partition-log.js';
+import { RetentionSweeper } from './retention-sweeper.js';
+import { CHECKPOINT_FILE } from './segment-files.js';
+import { ioError, StorageError } from './storage-error.js';
+import { logConfigFor, validateTopicConfigs } from './topic-config.js';
+import { partitionDirName, validateTopicName } from './topic-name.js';
+import { newTopicId, type TopicRecord, TopicStore } from './topic-store.js';
+
+/** A topic as the broker sees it. */
+export interface TopicInfo {
+  readonly name: string;
+  readonly id: string;
+  readonly partitions: number;
+  /** Config overrides (Kafka keys) set on the topic. */
+  readonly configs: Readonly<Record<string, string>>;
+  /** Effective log config: broker defaults plus overrides. */
+  readonly config: Readonly<LogConfig>;
+  readonly maxMessageBytes: number;
+}
+
+export interface LogManagerOptions extends LogOptions {
+  /** Where failures of background work (retention sweeps) are reported. */
+  onError?: (err: unknown) => void;
+}
+
+/** Dirs of deleted topics await removal under this suffix; real partition dirs end in digits. */
+const DELETING = /-delete$/;
+const PARTITION_DIR = /^([a-zA-Z0-9._-]+)-(\d+)$/;
+
+/**
+ * Owns a data directory: durable topic metadata, one PartitionLog per partition, and the
+ * retention sweep. Metadata changes run one at a time.
+ */
+export class LogManager {
+  private readonly logs = new Map<string, PartitionLog[]>();
+  private readonly infos = new Map<string, TopicInfo>();
+  private readonly byId = new Map<string, TopicInfo>();
+  private admin: Promise<unknown> = Promise.resolve();
+  private readonly sweeper: RetentionSweeper;
+  private closed = false;
+
+  private constructor(
+    readonly dataDir: string,
+    private readonly defaults: LogConfig,
+    private readonly store: TopicStore,
+    private readonly options: LogManagerOptions,
+    private readonly io: StorageIo,
+  ) {
+    this.sweeper = new RetentionSweeper(() => this.applyRetention(), options.onError ?? (() => {}));
+  }
+
+  /** Opens the data directory, recovering every partition log. */
+  static async open(
+    dataDir: string,
+    defaults: LogConfig,
+    options: LogManagerOptions = {},
+  ): Promise<LogManager> {
+    validateLogConfig(defaults);
+    const io = options.io ?? defaultIo;
+    const store = await TopicStore.open(dataDir, io);
+    const manager = new LogManager(dataDir, { ...defaults }, store, options, io);
+    await manager.removeLeftovers();
+    try {
+      for (const record of store.list()) await manager.openTopic(record);
+    } catch (err) {
+      await manager.close().catch(() => {});
+      throw err;
+    }
+    return manager;
+  }
+
+  topics(): TopicInfo[] {
+    return [...this.infos.values()];
+  }
+
+  topic(name: string): TopicInfo | undefined {
+    return this.infos.get(name);
+  }
+
+  topicById(id: string): TopicInfo | undefined {
+    return this.byId.get(id);
+  }
+
+  partition(name: string, index: number): PartitionLog | undefined {
+    return this.logs.get(name)?.[index];
+  }
+
+  /** Creates a topic with a new stable id. TOPIC_EXISTS, INVALID_TOPIC, INVALID_PARTITIONS, INVALID_CONFIG. */
+  createTopic(name: string, partitions: number, configs: Record<string, string> = {}): Promise<TopicInfo> {
+    return this.serially(async () => {
+      validateTopicName(name);
+      checkPartitionCount(partitions);
+      if (this.store.get(name)) throw new StorageError('TOPIC_EXISTS', `topic ${name} already exists`);
+      const other = this.store.collidingTopic(name);
+      if (other)
+        throw new StorageError('INVALID_TOPIC', `topic ${name} collides with existing topic ${other}`);
+      const overrides = validateTopicConfigs(configs);
+      validateLogConfig(logConfigFor(overrides, this.defaults));
+      const record: TopicRecord = { name, id: newTopicId(), partitions, configs: overrides };
+      for (let i = 0; i < partitions; i++) await this.removeStale(name, i);
+      await this.store.put(record);
+      return this.openTopic(record);
+    });
+  }
+
+  /** Deletes a topic's metadata (the commit point), then its partition directories. */
+  deleteTopic(name: string): Promise<void> {
+    return this.serially(async () => {
+      const info = this.requireTopic(name);
+      const logs = this.logs.get(name) ?? [];
+      this.infos.delete(name);
+      this.byId.delete(info.id);
+      this.logs.delete(name);
+      await this.store.remove(name);
+      await Promise.allSettled(logs.map((log) => log.delete()));
+    });
+  }
+
+  /** Grows a topic to `total` partitions (Kafka cannot shrink one). */
+  addPartitions(name: string, total: number): Promise<TopicInfo> {
+    return this.serially(async () => {
+      const record = this.requireRecord(name);
+      checkPartitionCount(total);
+      if (total <= record.partitions) {
+        throw new StorageError(
+          'INVALID_PARTITIONS',
+          `topic ${name} has ${record.partitions} partitions; ${total} is not more`,
+        );
+      }
+      for (let i = record.partitions; i < total; i++) await this.removeStale(name, i);
+      const updated = { ...record, partitions: total };
+      await this.store.put(updated);
+      return this.openTopic(updated);
+    });
+  }
+
+  /** Replaces a topic's config overrides and applies them to its open logs. */
+  setTopicConfigs(name: string, configs: Record<string, string>): Promise<TopicInfo> {
+    return this.serially(async () => {
+      const record = this.requireRecord(name);
+      const overrides = validateTopicConfigs(configs);
+      const config = logConfigFor(overrides, this.defaults);
+      validateLogConfig(config);
+      const updated = { ...record, configs: overrides };
+      await this.store.put(updated);
+      for (const log of this.logs.get(name) ?? []) log.updateConfig(config);
+      return this.register(updated);
+    });
+  }
+
+  /** Enforces retention on every partition; returns the bytes deleted. One failing log does not stop the rest. */
+  async applyRetention(now = Date.now()): Promise<number> {
+    let bytes = 0;
+    for (const logs of [...this.logs.values()]) {
+      for (const log of logs) {
+        try {
+          bytes += await log.applyRetention(now);
+        } catch (err) {
+          if (!(err instanceof StorageError && err.code === 'CLOSED'))
+            (this.options.onError ?? (() => {}))(err);
+        }
+      }
+    }
+    return bytes;
+  }
+
+  /** Sweeps retention every `intervalMs` (Kafka's log.retention.check.interval.ms) until stopped. */
+  startRetention(intervalMs: number): void {
+    if (!this.closed) this.sweeper.start(intervalMs);
+  }
+
+  stopRetention(): Promise<void> {
+    return this.sweeper.stop();
+  }
+
+  /** Stops the sweep and closes every log cleanly. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.sweeper.stop();
+    await this.admin.catch(() => {});
+    const results = await Promise.allSettled([...this.logs.values()].flat().map((log) => log.close()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Opens (or, after addPartitions, extends) a topic's logs and publishes its info. */
+  private async openTopic(record: TopicRecord): Promise<TopicInfo> {
+    const config = logConfigFor(record.configs, this.defaults);
+    const logs = this.logs.get(record.name) ?? [];
+    for (let i = logs.length; i < record.partitions; i++) {
+      logs.push(
+        await PartitionLog.open(join(this.dataDir, partitionDirName(record.name, i)), config, this.options),
+      );
+      this.logs.set(record.name, logs);
+    }
+    return this.register(record);
+  }
+
+  private register(record: TopicRecord): TopicInfo {
+    const config = logConfigFor(record.configs, this.defaults);
+    const info: TopicInfo = Object.freeze({
+      name: record.name,
+      id: record.id,
+      partitions: record.partitions,
+      configs: Object.freeze({ ...record.configs }),
+      config: Object.freeze(config),
+      maxMessageBytes: config.maxMessageBytes ?? 1024 * 1024 + 12,
+    });
+    this.infos.set(record.name, info);
+    this.byId.set(record.id, info);
+    return info;
+  }
+
+  private serially<T>(op: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new StorageError('CLOSED', 'log manager is closed'));
+    const run = this.admin.then(op);
+    this.admin = run.catch(() => {});
+    return run;
+  }
+
+  private requireRecord(name: string): TopicRecord {
+    const record = this.store.get(name);
+    if (!record) throw new StorageError('UNKNOWN_TOPIC', `topic ${name} does not exist`);
+    return record;
+  }
+
+  private requireTopic(name: string): TopicInfo {
+    const info = this.infos.get(name);
+    if (!info) throw new StorageError('UNKNOWN_TOPIC', `topic ${name} does not exist`);
+    return info;
+  }
+
+  /** A partition directory no topic owns must not leak old data into a new topic. */
+  private async removeStale(topic: string, partition: number): Promise<void> {
+    await this.removeDir(join(this.dataDir, partitionDirName(topic, partition)));
+  }
+
+  /**
+   * Finishes deletions interrupted by a crash: directories being deleted, and partition
+   * directories (recognized by their checkpoint) of topics whose metadata is already gone.
+   */
+  private async removeLeftovers(): Promise<void> {
+    let entries: fs.Dirent[];
+    try {
+      entries = await fs.promises.readdir(this.dataDir, { withFileTypes: true });
+    } catch (err) {
+      throw ioError(`cannot list ${this.dataDir}`, err);
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory()) continue;
+      const path = join(this.dataDir, entry.name);
+      const match = PARTITION_DIR.exec(entry.name);
+      const stray = match !== null && !this.store.get(match[1]) && fs.existsSync(join(path, CHECKPOINT_FILE));
+      if (DELETING.test(entry.name) || stray) await this.removeDir(path);
+    }
+  }
+
+  private async removeDir(path: string): Promise<void> {
+    try {
+      if (!fs.existsSync(path)) return;
+      await fs.promises.rm(path, { recursive: true, force: true });
+      await this.io.syncDir(this.dataDir);
+    } catch (err) {
+      throw ioError(`cannot remove ${path}`, err);
+    }
+  }
+}
+
+function checkPartitionCount(partitions: number): void {
+  if (!Number.isSafeInteger(partitions) || partitions < 1 || partitions > 100_000) {
+    throw new StorageError(
+      'INVALID_PARTITIONS',
+      `partition count must be an integer in [1, 100000], got ${partitions}`,
+    );
+  }
+}

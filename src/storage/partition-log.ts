@@ -1,0 +1,509 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { BATCH, type BatchHeader, patchBaseOffset, readInt64 } from '../protocol/records/batch-header.js';
+import { writeCheckpoint } from './checkpoint.js';
+import { defaultIo, type StorageIo } from './file-io.js';
+import { GroupCommit } from './group-commit.js';
+import { INT32_MAX, type LogConfig, MAX_TIMER_MS, validateLogConfig } from './log-config.js';
+import { loadLog } from './log-loader.js';
+import {
+  findBatchByTimestamp,
+  type ReadResult,
+  readSegmentBatches,
+  scanSegmentHeaders,
+} from './log-reader.js';
+import { countBelowStart, countExpiredByTime, countOverSize } from './retention.js';
+import { Segment } from './segment.js';
+import { CLEAN_SHUTDOWN_FILE } from './segment-files.js';
+import { ioError, isStorageError, StorageError } from './storage-error.js';
+
+export interface LogOptions {
+  /** Durability calls; tests inject counters or failures. */
+  io?: StorageIo;
+  /** Wall clock for append times and segment.ms; tests inject a fake one. */
+  clock?: () => number;
+}
+
+export interface AppendResult {
+  baseOffset: number;
+  lastOffset: number;
+  /** The broker's clock at append, for LogAppendTime topics and the produce response. */
+  logAppendTime: number;
+}
+
+export interface SegmentInfo {
+  baseOffset: number;
+  nextOffset: number;
+  size: number;
+  maxTimestamp: number;
+}
+
+export interface OpenReport {
+  /** The previous shutdown was clean (the tail was only sanity-checked). */
+  clean: boolean;
+  /** Bytes dropped from torn or corrupt tails. */
+  truncatedBytes: number;
+}
+
+/**
+ * One partition's durable log: a directory of segments, appended synchronously, fsynced by group
+ * commit, read by file position. Offsets are assigned here; batches are never decoded.
+ */
+export class PartitionLog {
+  /** Replaced, never mutated, so an in-flight read keeps a consistent list. */
+  private segments: readonly Segment[];
+  private startOffset: number;
+  private totalSize: number;
+  private logConfig: LogConfig;
+  /** Every offset below this has been fsynced. */
+  private flushedOffset: number;
+  /** Every segment below this is durable and indexed on disk (persisted in the checkpoint). */
+  private recoveryPoint: number;
+  private readonly dirtySegments = new Set<Segment>();
+  /** A segment file was created since the last directory fsync. */
+  private dirDirty = false;
+  /** Serial queue for work after the append returns: finalize rolled segments, delete files, checkpoints. */
+  private background: Promise<void> = Promise.resolve();
+  private readonly commit: GroupCommit;
+  private failure: StorageError | undefined;
+  private closing: Promise<void> | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  /** What recovery found when the log was opened. */
+  readonly openReport: OpenReport;
+
+  private constructor(
+    readonly dir: string,
+    config: LogConfig,
+    loaded: Awaited<ReturnType<typeof loadLog>>,
+    private readonly io: StorageIo,
+    private readonly clock: () => number,
+  ) {
+    this.logConfig = { ...config };
+    this.segments = loaded.segments;
+    this.startOffset = loaded.logStartOffset;
+    this.totalSize = loaded.segments.reduce((sum, s) => sum + s.size, 0);
+    this.recoveryPoint = loaded.recoveryPoint;
+    this.flushedOffset = this.active.nextOffset;
+    this.openReport = { clean: loaded.clean, truncatedBytes: loaded.truncatedBytes };
+    this.commit = new GroupCommit(() => this.syncNow());
+    this.scheduleFlush();
+  }
+
+  /** Opens (creating if missing) the log in `dir`, recovering a torn tail. */
+  static async open(dir: string, config: LogConfig, options: LogOptions = {}): Promise<PartitionLog> {
+    validateLogConfig(config);
+    const io = options.io ?? defaultIo;
+    const clock = options.clock ?? Date.now;
+    const loaded = await loadLog(dir, config.indexIntervalBytes, io, clock());
+    return new PartitionLog(dir, config, loaded, io, clock);
+  }
+
+  get logStartOffset(): number {
+    return this.startOffset;
+  }
+
+  /** The offset the next appended record gets. */
+  get logEndOffset(): number {
+    return this.active.nextOffset;
+  }
+
+  /** Bytes over all segments. */
+  get size(): number {
+    return this.totalSize;
+  }
+
+  get config(): Readonly<LogConfig> {
+    return this.logConfig;
+  }
+
+  get segmentInfo(): SegmentInfo[] {
+    return this.segments.map((s) => ({
+      baseOffset: s.baseOffset,
+      nextOffset: s.nextOffset,
+      size: s.size,
+      maxTimestamp: s.maxTimestamp,
+    }));
+  }
+
+  private get active(): Segment {
+    return this.segments[this.segments.length - 1];
+  }
+
+  /**
+   * Appends already-validated batches (concatenated in `records`, in order). Patches each
+   * batch's base offset in place, rolls first if needed, and writes all bytes with one call.
+   * The data has reached the OS when this returns; call flush() for durability.
+   */
+  append(records: Buffer, batches: readonly BatchHeader[]): AppendResult {
+    this.assertWritable();
+    let total = 0;
+    let count = 0;
+    for (const batch of batches) {
+      if (batch.size < BATCH.headerSize || batch.lastOffsetDelta < 0) {
+        throw new StorageError('INVALID_ARGUMENT', `malformed batch header (size ${batch.size})`);
+      }
+      total += batch.size;
+      count += batch.lastOffsetDelta + 1;
+    }
+    if (batches.length === 0 || total !== records.length) {
+      throw new StorageError(
+        'INVALID_ARGUMENT',
+        `batches cover ${total} bytes but records hold ${records.length}`,
+      );
+    }
+    if (total > this.logConfig.segmentBytes) {
+      throw new StorageError(
+        'BATCH_TOO_LARGE',
+        `${total} bytes exceed segment.bytes ${this.logConfig.segmentBytes}`,
+      );
+    }
+    const now = this.clock();
+    const baseOffset = this.logEndOffset;
+    const lastOffset = baseOffset + count - 1;
+    const segment = this.shouldRoll(total, lastOffset, now) ? this.roll() : this.active;
+
+    let position = 0;
+    let next = baseOffset;
+    for (const batch of batches) {
+      patchBaseOffset(records, position, next);
+      next += batch.lastOffsetDelta + 1;
+      position += batch.size;
+    }
+    const start = segment.size;
+    try {
+      segment.write(records);
+    } catch (err) {
+      if (segment.torn) this.fail(err);
+      throw err;
+    }
+    segment.rollStartMs ??= now;
+    position = 0;
+    next = baseOffset;
+    for (const batch of batches) {
+      // Read from the bytes, not the header object: the broker may have stamped LogAppendTime.
+      const maxTimestamp = readInt64(records, position + BATCH.maxTimestamp);
+      segment.track(
+        next,
+        next + batch.lastOffsetDelta,
+        maxTimestamp,
+        batch.size,
+        start + position,
+        this.interval,
+      );
+      next += batch.lastOffsetDelta + 1;
+      position += batch.size;
+    }
+    this.totalSize += total;
+    this.dirtySegments.add(segment);
+    if (this.logConfig.flushIntervalMs === 0) this.flush().catch(() => {});
+    return { baseOffset, lastOffset, logAppendTime: now };
+  }
+
+  /**
+   * Resolves once every byte appended before the call is on disk. Concurrent callers share
+   * fdatasyncs (group commit). A failed fsync fails the log: later appends and flushes reject.
+   */
+  flush(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closing) return Promise.reject(this.closedError());
+    if (this.flushedOffset >= this.logEndOffset && !this.commit.busy) return Promise.resolve();
+    return this.commit.request();
+  }
+
+  /**
+   * Whole batches from the one containing `offset`, up to about `maxBytes` (at least one batch),
+   * never reaching `upTo`. Empty at the log end; OFFSET_OUT_OF_RANGE outside [start, end].
+   */
+  async read(offset: number, maxBytes: number, upTo = this.logEndOffset): Promise<ReadResult> {
+    if (this.closing) throw this.closedError();
+    if (offset < this.startOffset || offset > this.logEndOffset) {
+      throw new StorageError(
+        'OFFSET_OUT_OF_RANGE',
+        `offset ${offset} is outside [${this.startOffset}, ${this.logEndOffset}] of ${this.dir}`,
+      );
+    }
+    const out: ReadResult = { records: [], bytes: 0 };
+    const limit = Math.min(upTo, this.logEndOffset);
+    const segments = this.segments;
+    let from = offset;
+    for (let i = this.segmentIndexFor(segments, offset); i < segments.length && from < limit; i++) {
+      try {
+        const more = await readSegmentBatches(segments[i], from, maxBytes, limit, this.interval, out);
+        if (!more || out.bytes >= maxBytes) break;
+      } catch (err) {
+        throw this.retiredDuringRead(err, offset);
+      }
+      from = Math.max(from, segments[i].nextOffset);
+    }
+    return out;
+  }
+
+  /**
+   * The first batch at or after the log start whose max timestamp is >= `timestamp` (ListOffsets).
+   * Precision is one batch: the offset is the batch's base offset, the timestamp its maximum.
+   */
+  async offsetForTimestamp(timestamp: number): Promise<{ offset: number; timestamp: number } | null> {
+    if (this.closing) throw this.closedError();
+    for (const segment of this.segments) {
+      try {
+        const found = await findBatchByTimestamp(segment, timestamp, this.startOffset);
+        if (found) return found;
+      } catch (err) {
+        throw this.retiredDuringRead(err, this.startOffset);
+      }
+    }
+    return null;
+  }
+
+  /** Offset (last offset of its batch) and value of the largest timestamp (ListOffsets -3). */
+  maxTimestampOffset(): { offset: number; timestamp: number } | null {
+    let best: { offset: number; timestamp: number } | null = null;
+    for (const segment of this.segments) {
+      if (segment.nextOffset <= this.startOffset || segment.maxTimestamp < 0) continue;
+      if (best === null || segment.maxTimestamp > best.timestamp) {
+        best = { offset: segment.offsetOfMaxTimestamp, timestamp: segment.maxTimestamp };
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Visits the header of every batch whose last offset is >= `fromOffset`, in order, until
+   * `visit` returns false. Used to rebuild producer state without touching records.
+   */
+  async scanBatchHeaders(fromOffset: number, visit: (header: BatchHeader) => unknown): Promise<void> {
+    if (this.closing) throw this.closedError();
+    const segments = this.segments;
+    for (let i = this.segmentIndexFor(segments, fromOffset); i < segments.length; i++) {
+      const segment = segments[i];
+      if (segment.nextOffset <= fromOffset) continue;
+      const position = segment.offsetIndex.lookup(fromOffset).position;
+      const go = await scanSegmentHeaders(segment, position, (header) =>
+        header.baseOffset + header.lastOffsetDelta < fromOffset ? true : visit(header),
+      );
+      if (!go) return;
+    }
+  }
+
+  /** Advances the log start (DeleteRecords), deletes segments wholly below it, persists it. */
+  async deleteRecordsBefore(offset: number): Promise<number> {
+    this.assertWritable();
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset > this.logEndOffset) {
+      throw new StorageError(
+        'OFFSET_OUT_OF_RANGE',
+        `cannot delete before ${offset}: log ends at ${this.logEndOffset}`,
+      );
+    }
+    if (offset <= this.startOffset) return this.startOffset;
+    this.startOffset = offset;
+    this.deleteOldest(countBelowStart(this.segments, offset));
+    await this.enqueue(() => this.persistCheckpoint());
+    return this.startOffset;
+  }
+
+  /**
+   * Deletes the oldest segments past retention.ms / retention.bytes and those below the log
+   * start. Never deletes the segment being appended to: if it has expired too, a new one is
+   * rolled first (as Kafka does) so it stops being active. Returns the bytes deleted.
+   */
+  async applyRetention(now = this.clock()): Promise<number> {
+    this.assertWritable();
+    let bytes = 0;
+    if (this.logConfig.cleanupPolicy !== 'compact') {
+      bytes += this.deleteOldest(countExpiredByTime(this.segments, now, this.logConfig.retentionMs));
+      bytes += this.deleteOldest(countOverSize(this.segments, this.totalSize, this.logConfig.retentionBytes));
+    }
+    bytes += this.deleteOldest(countBelowStart(this.segments, this.startOffset));
+    if (bytes > 0) await this.enqueue(async () => {});
+    return bytes;
+  }
+
+  updateConfig(config: LogConfig): void {
+    validateLogConfig(config);
+    this.logConfig = { ...config };
+    this.scheduleFlush();
+  }
+
+  /** Flushes, writes indexes and a clean-shutdown marker so the next open skips recovery. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown(true);
+    return this.closing;
+  }
+
+  /** Closes and removes the partition directory. */
+  async delete(): Promise<void> {
+    this.closing ??= this.shutdown(false);
+    await this.closing.catch(() => {});
+    // Rename first (atomic): a crash mid-removal leaves a "-delete" dir the manager cleans up,
+    // never a half-deleted partition under its real name.
+    const doomed = join(
+      dirname(this.dir),
+      `${basename(this.dir).slice(0, 200)}.${randomBytes(8).toString('hex')}-delete`,
+    );
+    try {
+      await fs.promises.rename(this.dir, doomed);
+      await this.io.syncDir(dirname(this.dir));
+      await fs.promises.rm(doomed, { recursive: true, force: true });
+    } catch (err) {
+      throw ioError(`cannot delete ${this.dir}`, err);
+    }
+  }
+
+  private async shutdown(clean: boolean): Promise<void> {
+    clearInterval(this.flushTimer);
+    await this.background;
+    try {
+      if (clean && !this.failure) {
+        await this.commit.request();
+        const active = this.active;
+        active.sealTimeIndex();
+        await active.writeIndexes(this.io);
+        this.recoveryPoint = this.logEndOffset;
+        await this.persistCheckpoint();
+        fs.writeFileSync(join(this.dir, CLEAN_SHUTDOWN_FILE), '');
+        await this.io.syncDir(this.dir);
+      }
+    } finally {
+      for (const segment of this.segments) segment.retire();
+    }
+  }
+
+  private shouldRoll(bytes: number, lastOffset: number, now: number): boolean {
+    const segment = this.active;
+    if (segment.isEmpty) return false;
+    return (
+      segment.size + bytes > this.logConfig.segmentBytes ||
+      (segment.rollStartMs !== undefined && now - segment.rollStartMs > this.logConfig.segmentMs) ||
+      lastOffset - segment.baseOffset > INT32_MAX ||
+      segment.isIndexFull(this.logConfig.segmentIndexBytes)
+    );
+  }
+
+  /** Starts a new active segment; the old one is indexed, synced and checkpointed in the background. */
+  private roll(): Segment {
+    const old = this.active;
+    const segment = Segment.create(this.dir, old.nextOffset);
+    old.sealTimeIndex();
+    this.segments = [...this.segments, segment];
+    this.dirDirty = true;
+    this.enqueue(async () => {
+      if (old.isRetired) return;
+      await old.writeIndexes(this.io);
+      await old.datasync(this.io);
+      this.dirtySegments.delete(old);
+      this.recoveryPoint = Math.max(this.recoveryPoint, old.nextOffset);
+      await this.persistCheckpoint();
+    }).catch(() => {});
+    return segment;
+  }
+
+  /** Removes the `count` oldest segments (rolling first if that includes the active one). */
+  private deleteOldest(count: number): number {
+    if (count === 0) return 0;
+    if (count >= this.segments.length) this.roll();
+    const victims = this.segments.slice(0, count);
+    this.segments = this.segments.slice(count);
+    this.startOffset = Math.max(this.startOffset, this.segments[0].baseOffset);
+    let bytes = 0;
+    for (const segment of victims) {
+      bytes += segment.size;
+      segment.retire();
+      this.dirtySegments.delete(segment);
+    }
+    this.totalSize -= bytes;
+    this.enqueue(async () => {
+      for (const segment of victims) await segment.deleteFiles();
+    }).catch(() => {});
+    return bytes;
+  }
+
+  private async syncNow(): Promise<void> {
+    const target = this.logEndOffset;
+    const segments = [...this.dirtySegments];
+    this.dirtySegments.clear();
+    const dir = this.dirDirty;
+    this.dirDirty = false;
+    try {
+      await Promise.all(segments.map((s) => s.datasync(this.io)));
+      if (dir) await this.io.syncDir(this.dir);
+    } catch (err) {
+      throw this.fail(err);
+    }
+    this.flushedOffset = Math.max(this.flushedOffset, target);
+  }
+
+  private persistCheckpoint(): Promise<void> {
+    return writeCheckpoint(
+      this.dir,
+      { logStartOffset: this.startOffset, recoveryPoint: this.recoveryPoint },
+      this.io,
+    );
+  }
+
+  /** Runs `task` after earlier background work; a failure there fails the log (fsync semantics). */
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.background.then(task);
+    this.background = run.then(
+      () => {},
+      (err) => {
+        this.fail(err);
+      },
+    );
+    return run;
+  }
+
+  private scheduleFlush(): void {
+    clearInterval(this.flushTimer);
+    this.flushTimer = undefined;
+    const ms = this.logConfig.flushIntervalMs;
+    if (ms === undefined || ms <= 0 || ms > MAX_TIMER_MS) return;
+    this.flushTimer = setInterval(() => {
+      if (this.flushedOffset < this.logEndOffset) this.flush().catch(() => {});
+    }, ms);
+    this.flushTimer.unref();
+  }
+
+  /** Marks the log failed: after an fsync error the page cache can no longer be trusted. */
+  private fail(err: unknown): StorageError {
+    const error = ioError(`log ${this.dir} failed`, err);
+    this.failure ??= error;
+    return error;
+  }
+
+  private assertWritable(): void {
+    if (this.failure) throw this.failure;
+    if (this.closing) throw this.closedError();
+  }
+
+  private closedError(): StorageError {
+    return new StorageError('CLOSED', `log ${this.dir} is closed`);
+  }
+
+  /** A segment deleted by retention mid-read means the offset fell below the new log start. */
+  private retiredDuringRead(err: unknown, offset: number): unknown {
+    if (!isStorageError(err, 'CLOSED') || this.closing) return err;
+    return new StorageError('OFFSET_OUT_OF_RANGE', `offset ${offset} was deleted while being read`);
+  }
+
+  private get interval(): number {
+    return this.logConfig.indexIntervalBytes;
+  }
+
+  /** Index of the last segment whose base offset is <= `offset` (0 if none). */
+  private segmentIndexFor(segments: readonly Segment[], offset: number): number {
+    let lo = 0;
+    let hi = segments.length - 1;
+    let found = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (segments[mid].baseOffset <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+}
