@@ -101,11 +101,16 @@ export async function readJsonIfExists(path: string): Promise<unknown> {
   }
 }
 
-/** Creates a directory (and parents); when it is new, makes its entry durable in the parent. */
+/** Creates a directory (and parents); makes each new entry durable in its parent. */
 export async function ensureDir(path: string, io: StorageIo = defaultIo): Promise<void> {
   try {
     const created = await fs.promises.mkdir(path, { recursive: true });
-    if (created !== undefined) await io.syncDir(dirname(path));
+    if (created === undefined) return;
+    // mkdir returns the topmost directory it made; every level from there down is new.
+    for (let dir = path; ; dir = dirname(dir)) {
+      await io.syncDir(dirname(dir));
+      if (dir === created || dirname(dir) === dir) break;
+    }
   } catch (err) {
     throw ioError(`cannot create ${path}`, err);
   }

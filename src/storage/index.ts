@@ -11,7 +11,7 @@ export type { AppendResult, LogOptions, OpenReport, SegmentInfo } from './partit
 export { PartitionLog } from './partition-log.js';
 export type { StorageErrorCode } from './storage-error.js';
 export { isStorageError, StorageError } from './storage-error.js';
-export type { TopicConfigEntry } from './topic-config.js';
+export type { TopicConfigEntry, TopicConfigType } from './topic-config.js';
 export {
   describeTopicConfigs,
   isKnownTopicConfig,

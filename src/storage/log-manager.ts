@@ -73,6 +73,11 @@ export class LogManager {
     return manager;
   }
 
+  /** The broker-level defaults every topic config falls back to (a copy). */
+  get defaultConfig(): Readonly<LogConfig> {
+    return { ...this.defaults };
+  }
+
   topics(): TopicInfo[] {
     return [...this.infos.values()];
   }
@@ -103,7 +108,16 @@ export class LogManager {
       const record: TopicRecord = { name, id: newTopicId(), partitions, configs: overrides };
       for (let i = 0; i < partitions; i++) await this.removeStale(name, i);
       await this.store.put(record);
-      return this.openTopic(record);
+      try {
+        return await this.openTopic(record);
+      } catch (err) {
+        // Undo, so the name is free again rather than half-created.
+        const opened = this.logs.get(name) ?? [];
+        this.logs.delete(name);
+        await Promise.allSettled(opened.map((log) => log.delete()));
+        await this.store.remove(name).catch(() => {});
+        throw err;
+      }
     });
   }
 

@@ -80,8 +80,10 @@ export async function readSegmentBatches(
     let found = false;
     // The index points up to about one index interval before the wanted batch.
     let want = maxBytes + slack;
+    // A batch that did not fit the last window: the next one must hold it whole, whatever the cap.
+    let pending = 0;
     while (pos < end) {
-      const len = Math.min(end - pos, Math.max(MIN_WINDOW, Math.min(want, MAX_WINDOW)));
+      const len = Math.min(end - pos, Math.max(MIN_WINDOW, pending, Math.min(want, MAX_WINDOW)));
       const buf = await readAt(fd, pos, len);
       let at = 0;
       let runStart = -1;
@@ -118,7 +120,8 @@ export async function readSegmentBatches(
       if (at === 0 && incomplete === 0)
         throw corrupt(segment, pos, 'trailing bytes shorter than a batch header');
       pos += at;
-      want = found ? Math.max(incomplete, maxBytes - out.bytes) : MIN_WINDOW;
+      pending = incomplete;
+      want = found ? maxBytes - out.bytes : MIN_WINDOW;
     }
     return true;
   } finally {

@@ -1,8 +1,11 @@
+import * as fs from 'node:fs';
+import { join } from 'node:path';
 import { writeCheckpoint } from './checkpoint.js';
 import type { StorageIo } from './file-io.js';
 import { GroupCommit } from './group-commit.js';
 import { MAX_TIMER_MS } from './log-config.js';
 import type { Segment } from './segment.js';
+import { CLEAN_SHUTDOWN_FILE } from './segment-files.js';
 import { ioError, type StorageError } from './storage-error.js';
 
 /**
@@ -103,19 +106,21 @@ export class LogSync {
   }
 
   /**
-   * Stops the timer and waits for background work; when `clean`, makes everything durable
-   * and records the whole log as recovered, so the caller may write the clean marker.
+   * Stops the timer and waits for background work; when `clean`, makes everything durable,
+   * records the whole log as recovered and writes the clean-shutdown marker last. Not after a
+   * failure: the next open must then recover.
    */
   async shutdown(clean: boolean, active: Segment): Promise<void> {
     this.schedule(undefined);
     await this.background;
-    if (!clean) return;
-    if (this.failure) throw this.failure;
+    if (!clean || this.failure) return;
     await this.commit.request();
     active.sealTimeIndex();
     await active.writeIndexes(this.io);
     this.recoveryPoint = this.log.logEndOffset;
     await this.checkpoint();
+    fs.writeFileSync(join(this.dir, CLEAN_SHUTDOWN_FILE), '');
+    await this.io.syncDir(this.dir);
   }
 
   /** Marks the log failed: after an fsync error the page cache can no longer be trusted. */

@@ -2,20 +2,13 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { BATCH, type BatchHeader, patchBaseOffset, readInt64 } from '../protocol/records/batch-header.js';
-import { writeCheckpoint } from './checkpoint.js';
 import { defaultIo, type StorageIo } from './file-io.js';
-import { GroupCommit } from './group-commit.js';
-import { INT32_MAX, type LogConfig, MAX_TIMER_MS, validateLogConfig } from './log-config.js';
+import { INT32_MAX, type LogConfig, validateLogConfig } from './log-config.js';
 import { loadLog } from './log-loader.js';
-import {
-  findBatchByTimestamp,
-  type ReadResult,
-  readSegmentBatches,
-  scanSegmentHeaders,
-} from './log-reader.js';
+import { findBatchByTimestamp, type ReadResult, readBatches, scanBatchHeaders } from './log-reader.js';
+import { LogSync } from './log-sync.js';
 import { countBelowStart, countExpiredByTime, countOverSize } from './retention.js';
 import { Segment } from './segment.js';
-import { CLEAN_SHUTDOWN_FILE } from './segment-files.js';
 import { ioError, isStorageError, StorageError } from './storage-error.js';
 
 export interface LogOptions {
@@ -56,19 +49,8 @@ export class PartitionLog {
   private startOffset: number;
   private totalSize: number;
   private logConfig: LogConfig;
-  /** Every offset below this has been fsynced. */
-  private flushedOffset: number;
-  /** Every segment below this is durable and indexed on disk (persisted in the checkpoint). */
-  private recoveryPoint: number;
-  private readonly dirtySegments = new Set<Segment>();
-  /** A segment file was created since the last directory fsync. */
-  private dirDirty = false;
-  /** Serial queue for work after the append returns: finalize rolled segments, delete files, checkpoints. */
-  private background: Promise<void> = Promise.resolve();
-  private readonly commit: GroupCommit;
-  private failure: StorageError | undefined;
+  private readonly sync: LogSync;
   private closing: Promise<void> | undefined;
-  private flushTimer: NodeJS.Timeout | undefined;
   /** What recovery found when the log was opened. */
   readonly openReport: OpenReport;
 
@@ -76,18 +58,16 @@ export class PartitionLog {
     readonly dir: string,
     config: LogConfig,
     loaded: Awaited<ReturnType<typeof loadLog>>,
-    private readonly io: StorageIo,
+    io: StorageIo,
     private readonly clock: () => number,
   ) {
     this.logConfig = { ...config };
     this.segments = loaded.segments;
     this.startOffset = loaded.logStartOffset;
     this.totalSize = loaded.segments.reduce((sum, s) => sum + s.size, 0);
-    this.recoveryPoint = loaded.recoveryPoint;
-    this.flushedOffset = this.active.nextOffset;
     this.openReport = { clean: loaded.clean, truncatedBytes: loaded.truncatedBytes };
-    this.commit = new GroupCommit(() => this.syncNow());
-    this.scheduleFlush();
+    this.sync = new LogSync(dir, io, this, loaded.recoveryPoint);
+    this.sync.schedule(config.flushIntervalMs);
   }
 
   /** Opens (creating if missing) the log in `dir`, recovering a torn tail. */
@@ -174,7 +154,7 @@ export class PartitionLog {
     try {
       segment.write(records);
     } catch (err) {
-      if (segment.torn) this.fail(err);
+      if (segment.torn) this.sync.fail(err);
       throw err;
     }
     segment.rollStartMs ??= now;
@@ -195,8 +175,8 @@ export class PartitionLog {
       position += batch.size;
     }
     this.totalSize += total;
-    this.dirtySegments.add(segment);
-    if (this.logConfig.flushIntervalMs === 0) this.flush().catch(() => {});
+    this.sync.written(segment);
+    if (this.logConfig.flushIntervalMs === 0) this.sync.flush().catch(() => {});
     return { baseOffset, lastOffset, logAppendTime: now };
   }
 
@@ -205,10 +185,8 @@ export class PartitionLog {
    * fdatasyncs (group commit). A failed fsync fails the log: later appends and flushes reject.
    */
   flush(): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
     if (this.closing) return Promise.reject(this.closedError());
-    if (this.flushedOffset >= this.logEndOffset && !this.commit.busy) return Promise.resolve();
-    return this.commit.request();
+    return this.sync.flush();
   }
 
   /**
@@ -223,20 +201,12 @@ export class PartitionLog {
         `offset ${offset} is outside [${this.startOffset}, ${this.logEndOffset}] of ${this.dir}`,
       );
     }
-    const out: ReadResult = { records: [], bytes: 0 };
     const limit = Math.min(upTo, this.logEndOffset);
-    const segments = this.segments;
-    let from = offset;
-    for (let i = this.segmentIndexFor(segments, offset); i < segments.length && from < limit; i++) {
-      try {
-        const more = await readSegmentBatches(segments[i], from, maxBytes, limit, this.interval, out);
-        if (!more || out.bytes >= maxBytes) break;
-      } catch (err) {
-        throw this.retiredDuringRead(err, offset);
-      }
-      from = Math.max(from, segments[i].nextOffset);
+    try {
+      return await readBatches(this.segments, offset, maxBytes, limit, this.interval);
+    } catch (err) {
+      throw this.retiredDuringRead(err, offset);
     }
-    return out;
   }
 
   /**
@@ -274,16 +244,7 @@ export class PartitionLog {
    */
   async scanBatchHeaders(fromOffset: number, visit: (header: BatchHeader) => unknown): Promise<void> {
     if (this.closing) throw this.closedError();
-    const segments = this.segments;
-    for (let i = this.segmentIndexFor(segments, fromOffset); i < segments.length; i++) {
-      const segment = segments[i];
-      if (segment.nextOffset <= fromOffset) continue;
-      const position = segment.offsetIndex.lookup(fromOffset).position;
-      const go = await scanSegmentHeaders(segment, position, (header) =>
-        header.baseOffset + header.lastOffsetDelta < fromOffset ? true : visit(header),
-      );
-      if (!go) return;
-    }
+    await scanBatchHeaders(this.segments, fromOffset, visit);
   }
 
   /** Advances the log start (DeleteRecords), deletes segments wholly below it, persists it. */
@@ -298,7 +259,7 @@ export class PartitionLog {
     if (offset <= this.startOffset) return this.startOffset;
     this.startOffset = offset;
     this.deleteOldest(countBelowStart(this.segments, offset));
-    await this.enqueue(() => this.persistCheckpoint());
+    await this.sync.persist();
     return this.startOffset;
   }
 
@@ -310,19 +271,20 @@ export class PartitionLog {
   async applyRetention(now = this.clock()): Promise<number> {
     this.assertWritable();
     let bytes = 0;
+    // Compaction is not implemented yet; a compact-only topic keeps everything, as Kafka would.
     if (this.logConfig.cleanupPolicy !== 'compact') {
       bytes += this.deleteOldest(countExpiredByTime(this.segments, now, this.logConfig.retentionMs));
       bytes += this.deleteOldest(countOverSize(this.segments, this.totalSize, this.logConfig.retentionBytes));
     }
     bytes += this.deleteOldest(countBelowStart(this.segments, this.startOffset));
-    if (bytes > 0) await this.enqueue(async () => {});
+    if (bytes > 0) await this.sync.enqueue(async () => {});
     return bytes;
   }
 
   updateConfig(config: LogConfig): void {
     validateLogConfig(config);
     this.logConfig = { ...config };
-    this.scheduleFlush();
+    this.sync.schedule(config.flushIntervalMs);
   }
 
   /** Flushes, writes indexes and a clean-shutdown marker so the next open skips recovery. */
@@ -343,7 +305,6 @@ export class PartitionLog {
     );
     try {
       await fs.promises.rename(this.dir, doomed);
-      await this.io.syncDir(dirname(this.dir));
       await fs.promises.rm(doomed, { recursive: true, force: true });
     } catch (err) {
       throw ioError(`cannot delete ${this.dir}`, err);
@@ -351,19 +312,10 @@ export class PartitionLog {
   }
 
   private async shutdown(clean: boolean): Promise<void> {
-    clearInterval(this.flushTimer);
-    await this.background;
     try {
-      if (clean && !this.failure) {
-        await this.commit.request();
-        const active = this.active;
-        active.sealTimeIndex();
-        await active.writeIndexes(this.io);
-        this.recoveryPoint = this.logEndOffset;
-        await this.persistCheckpoint();
-        fs.writeFileSync(join(this.dir, CLEAN_SHUTDOWN_FILE), '');
-        await this.io.syncDir(this.dir);
-      }
+      await this.sync.shutdown(clean, this.active);
+    } catch (err) {
+      throw ioError(`closing ${this.dir} failed`, err);
     } finally {
       for (const segment of this.segments) segment.retire();
     }
@@ -386,15 +338,8 @@ export class PartitionLog {
     const segment = Segment.create(this.dir, old.nextOffset);
     old.sealTimeIndex();
     this.segments = [...this.segments, segment];
-    this.dirDirty = true;
-    this.enqueue(async () => {
-      if (old.isRetired) return;
-      await old.writeIndexes(this.io);
-      await old.datasync(this.io);
-      this.dirtySegments.delete(old);
-      this.recoveryPoint = Math.max(this.recoveryPoint, old.nextOffset);
-      await this.persistCheckpoint();
-    }).catch(() => {});
+    this.sync.created();
+    this.sync.finalize(old);
     return segment;
   }
 
@@ -409,70 +354,19 @@ export class PartitionLog {
     for (const segment of victims) {
       bytes += segment.size;
       segment.retire();
-      this.dirtySegments.delete(segment);
+      this.sync.forget(segment);
     }
     this.totalSize -= bytes;
-    this.enqueue(async () => {
-      for (const segment of victims) await segment.deleteFiles();
-    }).catch(() => {});
+    this.sync
+      .enqueue(async () => {
+        for (const segment of victims) await segment.deleteFiles();
+      })
+      .catch(() => {});
     return bytes;
   }
 
-  private async syncNow(): Promise<void> {
-    const target = this.logEndOffset;
-    const segments = [...this.dirtySegments];
-    this.dirtySegments.clear();
-    const dir = this.dirDirty;
-    this.dirDirty = false;
-    try {
-      await Promise.all(segments.map((s) => s.datasync(this.io)));
-      if (dir) await this.io.syncDir(this.dir);
-    } catch (err) {
-      throw this.fail(err);
-    }
-    this.flushedOffset = Math.max(this.flushedOffset, target);
-  }
-
-  private persistCheckpoint(): Promise<void> {
-    return writeCheckpoint(
-      this.dir,
-      { logStartOffset: this.startOffset, recoveryPoint: this.recoveryPoint },
-      this.io,
-    );
-  }
-
-  /** Runs `task` after earlier background work; a failure there fails the log (fsync semantics). */
-  private enqueue<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.background.then(task);
-    this.background = run.then(
-      () => {},
-      (err) => {
-        this.fail(err);
-      },
-    );
-    return run;
-  }
-
-  private scheduleFlush(): void {
-    clearInterval(this.flushTimer);
-    this.flushTimer = undefined;
-    const ms = this.logConfig.flushIntervalMs;
-    if (ms === undefined || ms <= 0 || ms > MAX_TIMER_MS) return;
-    this.flushTimer = setInterval(() => {
-      if (this.flushedOffset < this.logEndOffset) this.flush().catch(() => {});
-    }, ms);
-    this.flushTimer.unref();
-  }
-
-  /** Marks the log failed: after an fsync error the page cache can no longer be trusted. */
-  private fail(err: unknown): StorageError {
-    const error = ioError(`log ${this.dir} failed`, err);
-    this.failure ??= error;
-    return error;
-  }
-
   private assertWritable(): void {
-    if (this.failure) throw this.failure;
+    if (this.sync.failure) throw this.sync.failure;
     if (this.closing) throw this.closedError();
   }
 
@@ -488,22 +382,5 @@ export class PartitionLog {
 
   private get interval(): number {
     return this.logConfig.indexIntervalBytes;
-  }
-
-  /** Index of the last segment whose base offset is <= `offset` (0 if none). */
-  private segmentIndexFor(segments: readonly Segment[], offset: number): number {
-    let lo = 0;
-    let hi = segments.length - 1;
-    let found = 0;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (segments[mid].baseOffset <= offset) {
-        found = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return found;
   }
 }

@@ -16,7 +16,8 @@ type Kind =
   | { type: 'boolean' }
   | { type: 'enum'; values: readonly string[] }
   | { type: 'cleanup' }
-  | { type: 'string' };
+  | { type: 'string' }
+  | { type: 'list' };
 
 interface ConfigDef {
   kind: Kind;
@@ -111,8 +112,8 @@ const CONFIGS: Record<string, ConfigDef> = {
   'compression.lz4.level': { kind: int(1, 17), fallback: '9' },
   'compression.zstd.level': { kind: int(-131072, 22), fallback: '3' },
   'message.format.version': { kind: { type: 'string' }, fallback: '3.0-IV1' },
-  'leader.replication.throttled.replicas': { kind: { type: 'string' }, fallback: '' },
-  'follower.replication.throttled.replicas': { kind: { type: 'string' }, fallback: '' },
+  'leader.replication.throttled.replicas': { kind: { type: 'list' }, fallback: '' },
+  'follower.replication.throttled.replicas': { kind: { type: 'list' }, fallback: '' },
 };
 
 /** Kafka's integer syntax; values past 2^53 lose precision but only ever mean "practically never". */
@@ -163,6 +164,7 @@ function validateValue(key: string, value: string, kind: Kind): void {
       normalizeCleanupPolicy(value);
       return;
     case 'string':
+    case 'list':
       return;
   }
 }
@@ -188,11 +190,21 @@ export function logConfigFor(overrides: Readonly<Record<string, string>>, defaul
   return config;
 }
 
+/** A config's value type, as DescribeConfigs reports it (Kafka's ConfigDef.Type). */
+export type TopicConfigType = 'boolean' | 'string' | 'int' | 'long' | 'double' | 'list';
+
 export interface TopicConfigEntry {
   name: string;
   value: string;
   /** False when the topic overrides it (DescribeConfigs' source TOPIC_CONFIG). */
   isDefault: boolean;
+  type: TopicConfigType;
+}
+
+function typeOf(kind: Kind): TopicConfigType {
+  if (kind.type === 'enum') return 'string';
+  if (kind.type === 'cleanup') return 'list';
+  return kind.type;
 }
 
 /** Every topic config with its effective value, for DescribeConfigs and the console. */
@@ -202,11 +214,13 @@ export function describeTopicConfigs(
 ): TopicConfigEntry[] {
   return Object.entries(CONFIGS).map(([name, def]) => {
     const own = Object.hasOwn(overrides, name) ? overrides[name] : undefined;
-    if (own !== undefined) return { name, value: own, isDefault: false };
+    const type = typeOf(def.kind);
+    if (own !== undefined) return { name, value: own, isDefault: false, type };
     return {
       name,
       value: typeof def.fallback === 'string' ? def.fallback : def.fallback(defaults),
       isDefault: true,
+      type,
     };
   });
 }

@@ -136,6 +136,18 @@ describe('PartitionLog', () => {
     await log.close();
   });
 
+  it('reads a batch larger than the largest read window (regression: looped forever)', async () => {
+    const log = await PartitionLog.open(fresh(), testConfig({ segmentBytes: 64 * 1024 * 1024 }));
+    const small = produceSet(simpleBatch(1));
+    log.append(small.records, small.headers);
+    const huge = produceSet(simpleBatch(1, 1, 17 * 1024 * 1024));
+    log.append(huge.records, huge.headers);
+    const read = await log.read(1, 100);
+    assert.equal(read.bytes, huge.headers[0].size);
+    assert.deepEqual(Buffer.concat(read.records), huge.records);
+    await log.close();
+  });
+
   it('patches base offsets in the caller buffer and returns the append time', async () => {
     const log = await PartitionLog.open(fresh(), testConfig(), { clock: () => 42_000 });
     fill(log, 3, 4);
