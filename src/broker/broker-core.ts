@@ -3,6 +3,7 @@ import { ErrorCode } from '../protocol/index.js';
 import { type LogManager, type PartitionLog, StorageError, type TopicInfo } from '../storage/index.js';
 import { AppendNotifier } from './append-notifier.js';
 import type { ResolvedBrokerOptions } from './config.js';
+import type { GroupService } from './groups/index.js';
 import { ProducerIdAllocator } from './producers/producer-ids.js';
 import { ProducerStates } from './producers/producer-state.js';
 
@@ -21,6 +22,7 @@ export class BrokerCore {
   constructor(
     readonly options: ResolvedBrokerOptions,
     readonly logs: LogManager,
+    readonly groups: GroupService,
     readonly clusterId: string,
     readonly log: Logger,
   ) {

@@ -1,3 +1,5 @@
+import { DEFAULT_GROUP_OPTIONS, type GroupOptions } from './groups/index.js';
+
 /** Options for an embedded or stand-alone broker. Every field has a default. */
 export interface BrokerOptions {
   /** Where logs and metadata live. Default ./sluice-data. */
@@ -22,6 +24,8 @@ export interface BrokerOptions {
   retentionCheckIntervalMs?: number;
   /** Log level for the broker's pino logger. Default 'info'. */
   logLevel?: string;
+  /** Consumer group timeouts and offset retention; Kafka's defaults, except no initial rebalance delay. */
+  groups?: Partial<GroupOptions>;
 }
 
 export interface TopicDefaults {
@@ -34,11 +38,12 @@ export interface TopicDefaults {
 }
 
 export type ResolvedBrokerOptions = Required<
-  Omit<BrokerOptions, 'advertisedHost' | 'advertisedPort' | 'topicDefaults'>
+  Omit<BrokerOptions, 'advertisedHost' | 'advertisedPort' | 'topicDefaults' | 'groups'>
 > & {
   advertisedHost?: string;
   advertisedPort?: number;
   topicDefaults: TopicDefaults;
+  groups: GroupOptions;
 };
 
 // Kafka's broker defaults (log.retention.hours=168, log.segment.bytes=1 GiB, message.max.bytes=1 MiB + overhead).
@@ -65,5 +70,6 @@ export function resolveOptions(options: BrokerOptions): ResolvedBrokerOptions {
     topicDefaults: { ...KAFKA_TOPIC_DEFAULTS, ...options.topicDefaults },
     retentionCheckIntervalMs: options.retentionCheckIntervalMs ?? 5 * 60 * 1000,
     logLevel: options.logLevel ?? 'info',
+    groups: { ...DEFAULT_GROUP_OPTIONS, ...options.groups },
   };
 }

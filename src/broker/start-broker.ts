@@ -6,6 +6,7 @@ import { loadClusterIdentity } from './cluster-identity.js';
 import { type BrokerOptions, resolveOptions } from './config.js';
 import { Connection } from './connection.js';
 import { advertisedVersions, createDispatcher } from './dispatch.js';
+import { GroupService } from './groups/index.js';
 import { HANDLERS } from './handlers/index.js';
 
 export interface RunningBroker {
@@ -26,7 +27,8 @@ export async function startBroker(options: BrokerOptions = {}, logger?: Logger):
   const logs = await LogManager.open(resolved.dataDir, {
     ...resolved.topicDefaults,
   });
-  const core = new BrokerCore(resolved, logs, clusterId, log);
+  const groups = await GroupService.open(logs, resolved.groups, log);
+  const core = new BrokerCore(resolved, logs, groups, clusterId, log);
   core.supportedApis = advertisedVersions(HANDLERS);
   const dispatch = createDispatcher(core, HANDLERS);
   const connections = new Set<Connection>();
@@ -62,6 +64,7 @@ export async function startBroker(options: BrokerOptions = {}, logger?: Logger):
         server.close();
         core.appends.wakeAll();
         for (const c of connections) c.socket.destroy();
+        groups.close();
         await logs.close();
         log.info('broker stopped');
       })();

@@ -1,7 +1,15 @@
 import type { Handler } from '../handler.js';
+import { alterConfigs } from './alter-configs.js';
 import { apiVersions } from './api-versions.js';
+import { createPartitions } from './create-partitions.js';
+import { createTopics } from './create-topics.js';
+import { deleteRecords } from './delete-records.js';
+import { deleteTopics } from './delete-topics.js';
 import { describeCluster } from './describe-cluster.js';
+import { describeConfigs } from './describe-configs.js';
 import { fetch } from './fetch.js';
+import { GROUP_HANDLERS } from './group-handlers.js';
+import { incrementalAlterConfigs } from './incremental-alter-configs.js';
 import { initProducerId } from './init-producer-id.js';
 import { listOffsets } from './list-offsets.js';
 import { metadata } from './metadata.js';
@@ -16,4 +24,12 @@ export const HANDLERS: readonly Handler[] = [
   apiVersions,
   initProducerId,
   describeCluster,
+  createTopics,
+  deleteTopics,
+  deleteRecords,
+  describeConfigs,
+  alterConfigs,
+  createPartitions,
+  incrementalAlterConfigs,
+  ...(GROUP_HANDLERS as unknown as Handler[]),
 ] as unknown as readonly Handler[];

@@ -66,11 +66,17 @@ describe('topic configs', () => {
   it('describe every config with its source', () => {
     const entries = describeTopicConfigs({ 'retention.ms': '5' }, DEFAULT_LOG_CONFIG);
     const byName = new Map(entries.map((e) => [e.name, e]));
-    assert.deepEqual(byName.get('retention.ms'), { name: 'retention.ms', value: '5', isDefault: false });
+    assert.deepEqual(byName.get('retention.ms'), {
+      name: 'retention.ms',
+      value: '5',
+      isDefault: false,
+      type: 'long',
+    });
     assert.deepEqual(byName.get('segment.bytes'), {
       name: 'segment.bytes',
       value: '1073741824',
       isDefault: true,
+      type: 'int',
     });
     assert.equal(byName.get('cleanup.policy')?.value, 'delete');
     assert.equal(byName.get('flush.ms')?.value, '9223372036854775807');

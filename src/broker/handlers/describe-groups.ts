@@ -1,0 +1,58 @@
+import { DescribeGroups, ErrorCode } from '../../protocol/index.js';
+import { defineHandler } from '../handler.js';
+
+const NO_OPERATIONS = -2147483648;
+// Read, Delete, Describe (bits 3, 6, 8): what a group supports without ACLs.
+const GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
+
+/** Unknown groups are described as Dead with no error, as Kafka does. */
+export const describeGroups = defineHandler(DescribeGroups, (ctx, request) => {
+  const { groups } = ctx.broker;
+  return {
+    throttleTimeMs: 0,
+    groups: request.groups.map((groupId) => {
+      const operations = request.includeAuthorizedOperations ? GROUP_OPERATIONS : NO_OPERATIONS;
+      if (groupId === '') {
+        return {
+          errorCode: ErrorCode.INVALID_GROUP_ID,
+          groupId,
+          groupState: 'Dead',
+          protocolType: '',
+          protocolData: '',
+          members: [],
+          authorizedOperations: operations,
+        };
+      }
+      const group = groups.coordinator.group(groupId);
+      if (!group) {
+        const known = groups.exists(groupId);
+        return {
+          errorCode: ErrorCode.NONE,
+          groupId,
+          groupState: known ? 'Empty' : 'Dead',
+          protocolType: known ? 'consumer' : '',
+          protocolData: '',
+          members: [],
+          authorizedOperations: operations,
+        };
+      }
+      const stable = group.state === 'Stable';
+      return {
+        errorCode: ErrorCode.NONE,
+        groupId,
+        groupState: group.state,
+        protocolType: group.protocolType ?? '',
+        protocolData: group.protocolName ?? '',
+        members: [...group.members.values()].map((m) => ({
+          memberId: m.memberId,
+          groupInstanceId: m.groupInstanceId,
+          clientId: m.clientId,
+          clientHost: m.clientHost,
+          memberMetadata: stable ? m.metadataFor(group.protocolName ?? '') : Buffer.alloc(0),
+          memberAssignment: stable ? m.assignment : Buffer.alloc(0),
+        })),
+        authorizedOperations: operations,
+      };
+    }),
+  };
+});

@@ -1,0 +1,112 @@
+import { ErrorCode, IncrementalAlterConfigs, type RequestOf } from '../../protocol/index.js';
+import { describeTopicConfigs, type TopicInfo } from '../../storage/index.js';
+import type { BrokerCore } from '../broker-core.js';
+import { defineHandler } from '../handler.js';
+import {
+  alterableTopic,
+  alterRequestProblem,
+  checkTopicConfigs,
+  DUPLICATE_RESOURCE,
+  resourceKey,
+} from './config-resources.js';
+import { type Failure, fail, failureOf, OK, repeated } from './topic-admin.js';
+
+type Resource = RequestOf<typeof IncrementalAlterConfigs>['resources'][number];
+type Change = Resource['configs'][number];
+
+/** Kafka's AlterConfigOp.OpType ids. */
+const Op = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
+const OP_NAMES = ['SET', 'DELETE', 'APPEND', 'SUBTRACT'];
+
+/** Changes some of a resource's configs; all of a resource's changes apply, or none. */
+export const incrementalAlterConfigs = defineHandler(IncrementalAlterConfigs, async (ctx, request) => {
+  const { broker } = ctx;
+  const duplicates = repeated(request.resources.map(resourceKey));
+  const responses = [];
+  for (const resource of request.resources) {
+    const outcome = duplicates.has(resourceKey(resource))
+      ? DUPLICATE_RESOURCE
+      : await alterOne(broker, resource, request.validateOnly);
+    responses.push({ ...outcome, resourceType: resource.resourceType, resourceName: resource.resourceName });
+  }
+  return { throttleTimeMs: 0, responses };
+});
+
+async function alterOne(broker: BrokerCore, resource: Resource, validateOnly: boolean): Promise<Failure> {
+  const problem = alterRequestProblem(
+    resource.configs,
+    (i) => resource.configs[i].configOperation === Op.DELETE,
+  );
+  if (problem) return problem;
+  const target = alterableTopic(broker, resource.resourceType, resource.resourceName);
+  if ('failure' in target) return target.failure;
+  const next = { ...target.topic.configs };
+  for (const change of resource.configs) {
+    const failure = apply(broker, target.topic, next, change);
+    if (failure) return failure;
+  }
+  const checked = checkTopicConfigs(broker, next);
+  if ('failure' in checked) return checked.failure;
+  if (validateOnly) return OK;
+  try {
+    await broker.logs.setTopicConfigs(target.topic.name, checked.overrides);
+    broker.log.info({ topic: target.topic.name, configs: checked.overrides }, 'altered topic configs');
+    return OK;
+  } catch (err) {
+    return failureOf(broker, err, 'alter configs');
+  }
+}
+
+/** Applies one change to the override set being built. */
+function apply(
+  broker: BrokerCore,
+  topic: TopicInfo,
+  next: Record<string, string>,
+  change: Change,
+): Failure | null {
+  const { name, configOperation: op, value } = change;
+  switch (op) {
+    case Op.SET:
+      next[name] = value ?? '';
+      return null;
+    case Op.DELETE:
+      delete next[name];
+      return null;
+    case Op.APPEND:
+    case Op.SUBTRACT: {
+      const current = describeTopicConfigs(next, broker.logs.defaultConfig).find((c) => c.name === name);
+      if (!current) {
+        return fail(
+          ErrorCode.INVALID_CONFIG,
+          `Can't ${OP_NAMES[op]} to key ${name} because its type is not known.`,
+        );
+      }
+      if (current.type !== 'list') {
+        return fail(
+          ErrorCode.INVALID_CONFIG,
+          `Can't ${OP_NAMES[op]} to key ${name} because its type is not LIST.`,
+        );
+      }
+      const items = listItems(current.value);
+      for (const item of listItems(value ?? '')) {
+        const at = items.indexOf(item);
+        if (op === Op.APPEND && at < 0) items.push(item);
+        if (op === Op.SUBTRACT && at >= 0) items.splice(at, 1);
+      }
+      next[name] = items.join(',');
+      return null;
+    }
+    default:
+      return fail(
+        ErrorCode.INVALID_REQUEST,
+        `Unknown operation type ${op} for ${name} on topic ${topic.name}`,
+      );
+  }
+}
+
+function listItems(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}

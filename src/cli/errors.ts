@@ -1,0 +1,84 @@
+// The CLI's two kinds of expected failure, and how any error is shown to a user.
+
+/** A bad command line: shown with the command's usage, exit status 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+  /** The usage text of the command the user was typing, if known. */
+  usage: string | undefined;
+  constructor(message: string, usage?: string) {
+    super(message);
+    this.usage = usage;
+  }
+}
+
+/** An expected runtime failure (unknown topic, broker unreachable, ...): one line, exit status 1. */
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+/** What a leaf error of @platformatic/kafka carries that we care about. */
+interface KafkaLeafError extends Error {
+  code?: string;
+  apiId?: string;
+  serverErrorMessage?: string | null;
+}
+
+/** Flattens @platformatic/kafka's MultipleErrors/ResponseError trees into their leaf errors. */
+export function leafErrors(error: unknown): KafkaLeafError[] {
+  if (!(error instanceof Error)) return [];
+  const nested = (error as { errors?: unknown }).errors;
+  if (Array.isArray(nested) && nested.length > 0) return nested.flatMap(leafErrors);
+  return [error as KafkaLeafError];
+}
+
+/** The first Kafka protocol error name (e.g. TOPIC_ALREADY_EXISTS) inside an error, if any. */
+export function kafkaErrorId(error: unknown): string | undefined {
+  return leafErrors(error).find((e) => typeof e.apiId === 'string')?.apiId;
+}
+
+const UNKNOWN_TOPIC = /^Unknown topic (.*)\.$/;
+
+/** The topic named by @platformatic/kafka's "Unknown topic X." error, if that is what this is. */
+export function unknownTopicOf(error: unknown): string | undefined {
+  for (const leaf of leafErrors(error)) {
+    const match = UNKNOWN_TOPIC.exec(leaf.message);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+function describeLeaf(leaf: KafkaLeafError): string {
+  if (leaf.code === 'PLT_KFK_NETWORK' || leaf.code === 'PLT_KFK_TIMEOUT') {
+    const cause = leaf.cause as NodeJS.ErrnoException | undefined;
+    const reason = cause?.code ?? cause?.message;
+    const what = leaf.message.replace(
+      /^Connection to (.*) (failed|timed out)\.$/,
+      'cannot connect to broker $1',
+    );
+    return reason ? `${what} (${reason})` : what;
+  }
+  if (leaf.apiId) {
+    const detail = leaf.serverErrorMessage || leaf.message;
+    return `${detail.replace(/\.$/, '')} (${leaf.apiId})`;
+  }
+  const topic = UNKNOWN_TOPIC.exec(leaf.message)?.[1];
+  if (topic !== undefined) return `topic '${topic}' does not exist`;
+  return leaf.message;
+}
+
+/** Errors whose message is enough: ours, the Kafka client's, and system call failures. */
+export function isExpected(error: unknown): boolean {
+  if (error instanceof UsageError || error instanceof CliError) return true;
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('PLT_KFK_') || /^E[A-Z0-9]+$/.test(code));
+}
+
+/** One line for the user, without the `sluice: ` prefix. */
+export function describeError(error: unknown): string {
+  if (error instanceof UsageError || error instanceof CliError) return error.message;
+  const leaves = leafErrors(error);
+  if (leaves.length === 0) return String(error);
+  const lines = [...new Set(leaves.map(describeLeaf))];
+  return lines.join('; ');
+}

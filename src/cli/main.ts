@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// The `sluice` command: finds the command, runs it, and turns its outcome into an exit status
+// (0 ok, 1 runtime error, 2 bad command line).
+
+import { readFileSync } from 'node:fs';
+import type { Command, CommandContext } from './args.js';
+import { brokerCommand } from './commands/broker.js';
+import { consumeCommand } from './commands/consume.js';
+import { produceCommand } from './commands/produce.js';
+import { topicsCommand } from './commands/topics.js';
+import { describeError, isExpected, UsageError } from './errors.js';
+
+const COMMANDS: readonly Command[] = [brokerCommand, topicsCommand, produceCommand, consumeCommand];
+
+function version(): string {
+  const pkg = new URL('../../../package.json', import.meta.url);
+  try {
+    return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+const usage = `Usage: sluice <command> [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
+
+Run 'sluice <command> --help' for a command's options.
+Commands that contact a broker take --bootstrap HOST:PORT (default: $SLUICE_BOOTSTRAP or 127.0.0.1:9092).`;
+
+/** Runs the command line and resolves to the exit status; never throws. */
+export async function main(argv: string[], context: CommandContext): Promise<number> {
+  const [name, ...rest] = argv;
+  let command: Command | undefined;
+  try {
+    if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+      (name === undefined ? context.stderr : context.stdout).write(`${usage}\n`);
+      return name === undefined ? 2 : 0;
+    }
+    if (name === '--version' || name === '-V') {
+      context.stdout.write(`sluice ${version()}\n`);
+      return 0;
+    }
+    command = COMMANDS.find((c) => c.name === name);
+    if (!command) {
+      throw new UsageError(
+        name.startsWith('-') ? `unknown option '${name}'` : `unknown command '${name}'`,
+        usage,
+      );
+    }
+    return await command.run(rest, context);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      const help = error.usage ?? command?.usage ?? usage;
+      context.stderr.write(`sluice: ${error.message}\n\n${help}\n`);
+      return 2;
+    }
+    if (!isExpected(error) && context.env.SLUICE_DEBUG) {
+      context.stderr.write(`sluice: ${(error as Error)?.stack ?? String(error)}\n`);
+    } else {
+      context.stderr.write(`sluice: ${describeError(error)}\n`);
+      if (!isExpected(error)) context.stderr.write('(set SLUICE_DEBUG=1 for the stack trace)\n');
+    }
+    return 1;
+  }
+}
+
+/** Waits until everything written so far has been handed to the OS, then exits. */
+function exitAfterFlush(code: number): void {
+  let pending = 2;
+  const done = () => {
+    pending -= 1;
+    if (pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
+// A closed stdout (e.g. `sluice consume t | head`) is a normal way for output to end.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+const context: CommandContext = {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+};
+main(process.argv.slice(2), context).then(exitAfterFlush);

@@ -1,0 +1,56 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '../../src/cli/main.js');
+
+export interface BrokerProcess {
+  readonly child: ChildProcess;
+  readonly port: number;
+  readonly bootstrap: string;
+  /** Sends the signal and waits for the process to exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Runs `sluice broker` as a separate process (for crash tests) and waits for its port. */
+export function spawnBroker(dataDir: string, port = 0): Promise<BrokerProcess> {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'broker', '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`broker did not start: ${out}${err}`));
+    }, 15_000);
+    child.stderr?.on('data', (d) => {
+      err += d;
+    });
+    child.stdout?.on('data', (d) => {
+      out += d;
+      const match = /listening on ([\d.]+):(\d+)/.exec(out);
+      if (!match) return;
+      clearTimeout(timer);
+      const brokerPort = Number(match[2]);
+      resolve({
+        child,
+        port: brokerPort,
+        bootstrap: `${match[1]}:${brokerPort}`,
+        async stop(signal = 'SIGTERM') {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          await exited;
+        },
+      });
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`broker exited with ${code} before listening: ${out}${err}`));
+    });
+  });
+}
