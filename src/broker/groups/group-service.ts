@@ -153,6 +153,14 @@ export class GroupService {
     await this.offsets.remove(keys.map((k) => ({ group: groupId, ...k })));
   }
 
+  /** Removes every group's committed offsets for a deleted topic. */
+  async forgetTopic(topic: string): Promise<void> {
+    const stale = this.offsets
+      .groups()
+      .flatMap((g) => this.offsets.entries(g).filter((e) => e.topic === topic));
+    await this.offsets.remove(stale);
+  }
+
   /** Per partition: committed offset, log end offset and lag, for the metrics and the console. */
   lag(groupId: string): PartitionLag[] {
     return this.offsets.entries(groupId).map((e) => {

@@ -2,7 +2,7 @@ import { DeleteTopics, ErrorCode } from '../../protocol/index.js';
 import type { TopicInfo } from '../../storage/index.js';
 import type { BrokerCore } from '../broker-core.js';
 import { defineHandler } from '../handler.js';
-import { type Failure, fail, failureOf, forgetPartitions, repeated } from './topic-admin.js';
+import { type Failure, fail, failureOf, forgetPartitions, isInternalTopic, repeated } from './topic-admin.js';
 
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA';
 
@@ -73,6 +73,12 @@ export const deleteTopics = defineHandler(DeleteTopics, async (ctx, request) => 
 
 async function deleteOne(broker: BrokerCore, topic: TopicInfo): Promise<Answer> {
   const answer = { name: topic.name, topicId: topic.id };
+  if (isInternalTopic(topic.name)) {
+    return {
+      ...answer,
+      ...fail(ErrorCode.INVALID_REQUEST, `${topic.name} is an internal topic and cannot be deleted.`),
+    };
+  }
   try {
     await broker.logs.deleteTopic(topic.name);
   } catch (err) {
@@ -81,6 +87,8 @@ async function deleteOne(broker: BrokerCore, topic: TopicInfo): Promise<Answer> 
     // Whatever storage did, the partitions' in-memory state must not outlive the topic.
     if (!broker.logs.topic(topic.name)) forgetPartitions(broker, topic.name, topic.partitions);
   }
+  // Committed offsets of a deleted topic go with it, as in Kafka.
+  await broker.groups.forgetTopic(topic.name);
   broker.log.info({ topic: topic.name }, 'deleted topic');
   return { ...answer, errorCode: ErrorCode.NONE, errorMessage: null };
 }
