@@ -5,6 +5,7 @@ export * from './frames.js';
 export * from './headers.js';
 export * from './records/batch-header.js';
 export * from './records/record-codec.js';
+export * from './records/record-timestamps.js';
 export * from './records/validate-batches.js';
 export type { ApiDefinition, Partially, RequestOf, ResponseInput, ResponseOf } from './schema/api.js';
 export * as field from './schema/fields.js';

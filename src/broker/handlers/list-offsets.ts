@@ -1,4 +1,10 @@
-import { ErrorCode, ListOffsets } from '../../protocol/index.js';
+import {
+  ErrorCode,
+  firstRecordAtOrAfter,
+  ListOffsets,
+  type RecordTime,
+  recordWithMaxTimestamp,
+} from '../../protocol/index.js';
 import type { PartitionLog } from '../../storage/index.js';
 import { defineHandler } from '../handler.js';
 import { storageErrorCode } from './storage-errors.js';
@@ -53,17 +59,34 @@ async function lookup(log: PartitionLog, timestamp: number): Promise<Answer> {
         return ok(log.logStartOffset);
       case MAX_TIMESTAMP: {
         const max = log.maxTimestampOffset();
-        return max ? ok(max.offset, max.timestamp) : ok(-1);
+        if (!max) return ok(-1);
+        const exact = await withinBatch(log, max.offset, recordWithMaxTimestamp);
+        return exact ? ok(exact.offset, exact.timestamp) : ok(max.offset, max.timestamp);
       }
       default: {
         if (timestamp < 0) {
           return { errorCode: ErrorCode.INVALID_REQUEST, offset: -1, timestamp: -1 };
         }
         const found = await log.offsetForTimestamp(timestamp);
-        return found ? ok(found.offset, found.timestamp) : ok(-1);
+        if (!found) return ok(-1);
+        const exact = await withinBatch(log, found.offset, (batch) => firstRecordAtOrAfter(batch, timestamp));
+        return exact ? ok(exact.offset, exact.timestamp) : ok(found.offset, found.timestamp);
       }
     }
   } catch (err) {
     return { errorCode: storageErrorCode(err), offset: -1, timestamp: -1 };
   }
+}
+
+/** Storage indexes whole batches; Kafka answers per record, so look inside the one batch. */
+async function withinBatch(
+  log: PartitionLog,
+  offset: number,
+  pick: (batch: Buffer) => RecordTime | null,
+): Promise<RecordTime | null> {
+  const { records } = await log.read(offset, 1);
+  if (records.length === 0) return null;
+  const found = pick(Buffer.concat(records));
+  // Records below the log start offset are gone, even if their batch is still stored.
+  return found && found.offset >= log.logStartOffset ? found : null;
 }

@@ -67,6 +67,25 @@ export class Reader {
     }
   }
 
+  /** An unsigned varint of up to 10 bytes (64-bit), exact up to 2^53. */
+  uvarlong(): number {
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i++) {
+      const byte = this.buf[this.take(1)];
+      value += (byte & 0x7f) * scale;
+      if ((byte & 0x80) === 0) return value;
+      scale *= 128;
+    }
+    throw new MalformedFrameError('varlong longer than 10 bytes');
+  }
+
+  /** A zig-zag varlong, as record timestamps deltas are written. */
+  varlong(): number {
+    const raw = this.uvarlong();
+    return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
+  }
+
   varint(): number {
     const raw = this.uvarint();
     return raw % 2 === 0 ? raw / 2 : -(raw + 1) / 2;
