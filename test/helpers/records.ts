@@ -20,12 +20,13 @@ export interface NewRecord {
 const toBuf = (v: string | Buffer | null | undefined) =>
   v === null || v === undefined ? null : Buffer.from(v);
 
-function varint(n: number): Buffer {
-  let zz = ((n << 1) ^ (n >> 31)) >>> 0;
+/** Zig-zag varint, exact beyond 32 bits (record timestamp deltas may need it). */
+function varint(value: number): Buffer {
+  let zz = value >= 0 ? value * 2 : -value * 2 - 1;
   const out: number[] = [];
   while (zz >= 0x80) {
-    out.push((zz & 0x7f) | 0x80);
-    zz >>>= 7;
+    out.push((zz % 0x80) | 0x80);
+    zz = Math.floor(zz / 0x80);
   }
   out.push(zz);
   return Buffer.from(out);
@@ -35,23 +36,23 @@ function sized(b: Buffer | null): Buffer[] {
   return b === null ? [varint(-1)] : [varint(b.length), b];
 }
 
-/** Builds an uncompressed RecordBatch v2, for tests that need exact bytes. */
-export function buildBatch(
-  records: NewRecord[],
-  options: {
-    baseTimestamp?: number;
-    producerId?: number;
-    producerEpoch?: number;
-    baseSequence?: number;
-  } = {},
-): Buffer {
+export interface BatchOptions {
+  baseTimestamp?: number;
+  producerId?: number;
+  producerEpoch?: number;
+  baseSequence?: number;
+  attributes?: number;
+}
+
+/** Builds an uncompressed RecordBatch v2 (base offset 0), for tests that need exact bytes. */
+export function buildBatch(records: NewRecord[], options: BatchOptions = {}): Buffer {
   const baseTimestamp = options.baseTimestamp ?? records[0]?.timestamp ?? Date.now();
   let maxTimestamp = baseTimestamp;
   const bodies = records.map((r, i) => {
     const ts = r.timestamp ?? baseTimestamp;
     maxTimestamp = Math.max(maxTimestamp, ts);
     const headers = Object.entries(r.headers ?? {});
-    const parts = [
+    const body = Buffer.concat([
       Buffer.from([0]),
       varint(ts - baseTimestamp),
       varint(i),
@@ -59,8 +60,7 @@ export function buildBatch(
       ...sized(toBuf(r.value)),
       varint(headers.length),
       ...headers.flatMap(([k, v]) => [...sized(Buffer.from(k)), ...sized(Buffer.from(v))]),
-    ];
-    const body = Buffer.concat(parts);
+    ]);
     return Buffer.concat([varint(body.length), body]);
   });
   const payload = Buffer.concat(bodies);
@@ -69,7 +69,7 @@ export function buildBatch(
   header.writeInt32BE(BATCH.headerSize - BATCH.logOverhead + payload.length, BATCH.batchLength);
   header.writeInt32BE(-1, BATCH.partitionLeaderEpoch);
   header.writeInt8(2, BATCH.magic);
-  header.writeInt16BE(0, BATCH.attributes);
+  header.writeInt16BE(options.attributes ?? 0, BATCH.attributes);
   header.writeInt32BE(records.length - 1, BATCH.lastOffsetDelta);
   header.writeBigInt64BE(BigInt(baseTimestamp), BATCH.baseTimestamp);
   header.writeBigInt64BE(BigInt(maxTimestamp), BATCH.maxTimestamp);

@@ -80,9 +80,9 @@ describe('crash safety', () => {
           for (const r of result) {
             // KafkaJS reports the base offset of each partition's batch; offsets follow in send order.
             const mine = ids.filter((id) => Number(id.slice(1)) % 3 === r.partition);
-            mine.forEach((id, i) =>
-              acked.set(id, { partition: r.partition, offset: Number(r.baseOffset) + i }),
-            );
+            mine.forEach((id, i) => {
+              acked.set(id, { partition: r.partition, offset: Number(r.baseOffset) + i });
+            });
           }
         } catch {
           return; // the broker is gone

@@ -9,7 +9,6 @@ import {
 } from '../../protocol/index.js';
 import type { PartitionLog } from '../../storage/index.js';
 import { type BrokerCore, partitionKey } from '../broker-core.js';
-import { OFFSETS_TOPIC } from '../groups/index.js';
 import { defineHandler } from '../handler.js';
 import { storageErrorCode } from './storage-errors.js';
 

@@ -1,9 +1,6 @@
 // Runs one peer (a real client, as its own process) with a hard timeout.
 
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 export interface RunOptions {
   /** Bytes written to the child's stdin, which is then closed. */
@@ -68,13 +65,4 @@ export function checkRun(r: RunResult, what: string): RunResult {
   throw new Error(`${what} ${how}: ${r.command}\n${tail}`);
 }
 
-/** The repository root (the folder holding package.json), from src or from dist. */
-export function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('package.json not found above ' + fileURLToPath(import.meta.url));
-    dir = up;
-  }
-  return dir;
-}
+export { repoRoot } from '../../helpers/repo-root.js';

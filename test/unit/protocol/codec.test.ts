@@ -74,7 +74,7 @@ describe('message codec', () => {
       assert.equal(header.correlationId, 7);
       assert.equal(header.clientId, 'test');
       assert.equal(decoded.topics?.[0].name, 'orders');
-      assert.equal(decoded.allowAutoTopicCreation, version >= 4 ? false : true);
+      assert.equal(decoded.allowAutoTopicCreation, !(version >= 4));
       const again = body(encodeRequest(Metadata, version, { correlationId: 7, clientId: 'test' }, decoded));
       assert.deepEqual(again, frame);
     });

@@ -1,10 +1,9 @@
 // Frames captured from real clients (and the real Apache Kafka's answers) decode with our codec
 // and encode back to the very same bytes, for every API version we serve.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   ALL_APIS,
   decodeRequest,
@@ -13,6 +12,7 @@ import {
   encodeResponse,
   inRange,
 } from '../../../src/protocol/index.js';
+import { framesDir } from '../../helpers/repo-root.js';
 
 interface IndexEntry {
   apiKey: number;
@@ -20,12 +20,6 @@ interface IndexEntry {
   version: number;
   request: string;
   response: string;
-}
-
-function framesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return join(dir, 'test', 'fixtures', 'frames');
 }
 
 const root = framesDir();

@@ -1,9 +1,8 @@
 // The record decoder used for ListOffsets reads batches as real clients compress them.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   BATCH,
   COMPRESSION_NAMES,
@@ -12,12 +11,7 @@ import {
   readBatchHeader,
   recordTimes,
 } from '../../../src/protocol/index.js';
-
-function framesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return join(dir, 'test', 'fixtures', 'frames');
-}
+import { framesDir } from '../../helpers/repo-root.js';
 
 describe('record timestamps inside real clients’ batches', () => {
   const seen = new Set<string>();

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32c } from '@node-rs/crc32';
 import { BATCH, type BatchHeader, readBatchHeader } from '../../../src/protocol/records/batch-header.js';
 import type { LogConfig } from '../../../src/storage/index.js';
+import { type BatchOptions, buildBatch } from '../../helpers/records.js';
 
-/** A minimal RecordBatch v2 encoder for uncompressed records, so tests store real bytes. */
+export type { BatchOptions } from '../../helpers/records.js';
 
 export interface TestRecord {
   key?: Buffer | string | null;
@@ -14,65 +14,12 @@ export interface TestRecord {
   timestamp?: number;
 }
 
-export interface BatchOptions {
-  baseTimestamp?: number;
-  producerId?: number;
-  producerEpoch?: number;
-  baseSequence?: number;
-  attributes?: number;
-}
-
-function varint(value: number): number[] {
-  let zz = value >= 0 ? value * 2 : -value * 2 - 1; // zigzag, safe beyond 32 bits
-  const out: number[] = [];
-  while (zz >= 0x80) {
-    out.push((zz % 0x80) | 0x80);
-    zz = Math.floor(zz / 0x80);
-  }
-  out.push(zz);
-  return out;
-}
-
-function bytesField(value: Buffer | string | null | undefined): Buffer {
-  if (value === null || value === undefined) return Buffer.from(varint(-1));
-  const buf = Buffer.from(value);
-  return Buffer.concat([Buffer.from(varint(buf.length)), buf]);
-}
-
-function encodeRecord(record: TestRecord, index: number, baseTimestamp: number): Buffer {
-  const body = Buffer.concat([
-    Buffer.from([0]), // attributes
-    Buffer.from(varint((record.timestamp ?? baseTimestamp) - baseTimestamp)),
-    Buffer.from(varint(index)),
-    bytesField(record.key),
-    bytesField(record.value),
-    Buffer.from(varint(0)), // no headers
-  ]);
-  return Buffer.concat([Buffer.from(varint(body.length)), body]);
-}
-
-/** One batch with base offset 0, as a producer sends it; CRC-32C over attributes..end. */
+/** One batch with base offset 0, as a producer sends it; timestamps default to 0 here. */
 export function makeBatch(records: TestRecord[], options: BatchOptions = {}): Buffer {
-  const baseTimestamp = options.baseTimestamp ?? records[0]?.timestamp ?? 0;
-  let maxTimestamp = baseTimestamp;
-  for (const r of records) maxTimestamp = Math.max(maxTimestamp, r.timestamp ?? baseTimestamp);
-  const payload = Buffer.concat(records.map((r, i) => encodeRecord(r, i, baseTimestamp)));
-  const header = Buffer.alloc(BATCH.headerSize);
-  header.writeBigInt64BE(0n, BATCH.baseOffset);
-  header.writeInt32BE(BATCH.headerSize - BATCH.logOverhead + payload.length, BATCH.batchLength);
-  header.writeInt32BE(-1, BATCH.partitionLeaderEpoch);
-  header.writeInt8(2, BATCH.magic);
-  header.writeInt16BE(options.attributes ?? 0, BATCH.attributes);
-  header.writeInt32BE(records.length - 1, BATCH.lastOffsetDelta);
-  header.writeBigInt64BE(BigInt(baseTimestamp), BATCH.baseTimestamp);
-  header.writeBigInt64BE(BigInt(maxTimestamp), BATCH.maxTimestamp);
-  header.writeBigInt64BE(BigInt(options.producerId ?? -1), BATCH.producerId);
-  header.writeInt16BE(options.producerEpoch ?? -1, BATCH.producerEpoch);
-  header.writeInt32BE(options.baseSequence ?? -1, BATCH.baseSequence);
-  header.writeInt32BE(records.length, BATCH.recordCount);
-  const batch = Buffer.concat([header, payload]);
-  batch.writeUInt32BE(crc32c(batch.subarray(BATCH.attributes)) >>> 0, BATCH.crc);
-  return batch;
+  return buildBatch(records, {
+    ...options,
+    baseTimestamp: options.baseTimestamp ?? records[0]?.timestamp ?? 0,
+  });
 }
 
 /** A batch of `count` records with values of `valueSize` bytes, all stamped `timestamp`. */

@@ -4,9 +4,9 @@
 
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { framesDir } from '../../../helpers/repo-root.js';
 
 interface IndexEntry {
   apiKey: number;
@@ -16,12 +16,6 @@ interface IndexEntry {
   response: string;
   correlationId: number;
   clientId: string | null;
-}
-
-function framesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return join(dir, 'test', 'fixtures', 'frames');
 }
 
 const root = framesDir();

@@ -1,0 +1,149 @@
+// One round against one broker: start it, create the topics, run every workload, read its
+// peak memory, stop it. A failing workload marks its cell and the round goes on.
+
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { type BrokerName, DISPLAY, type RunningBroker, type StartContext } from './broker.js';
+import { startKafka } from './kafka-peer.js';
+import { type Loadgen, loadgen } from './loadgen.js';
+import { peakRssKiB, procStat, run, sleep } from './processes.js';
+import { startSluice } from './sluice-broker.js';
+import { loadgenArgs, timeoutMs, topics, type Workload } from './workloads.js';
+
+export type Cell =
+  | { ok: true; result: Record<string, unknown>; brokerCpuSeconds?: number; note?: string }
+  | { ok: false; error: string; log?: string; result?: Record<string, unknown> };
+
+export interface SuiteResult {
+  broker: BrokerName;
+  round: number;
+  startError?: string;
+  startupMs?: number;
+  peakRssKiB?: number;
+  brokerCpuSeconds?: number;
+  stopNote?: string;
+  /** Warnings and errors in the broker's log, counted, with the first few. */
+  logProblems?: { count: number; sample: string[] };
+  kafkaProperties?: string;
+  cells: Record<string, Cell>;
+}
+
+const PAUSE_BETWEEN_MS = 1000;
+
+export async function runSuite(
+  broker: BrokerName,
+  round: number,
+  list: readonly Workload[],
+  env: { repoRoot: string; tmpRoot: string; gen: Loadgen },
+): Promise<SuiteResult> {
+  const say = (s: string) => process.stdout.write(`[${DISPLAY[broker]} round ${round}] ${s}\n`);
+  const workDir = mkdtempSync(join(env.tmpRoot, `${broker}-${round}-`));
+  const ctx: StartContext = { repoRoot: env.repoRoot, workDir, gen: env.gen };
+  const suite: SuiteResult = { broker, round, cells: {} };
+  let running: (RunningBroker & { properties?: string }) | undefined;
+  try {
+    try {
+      running = broker === 'sluice' ? await startSluice(ctx) : await startKafka(ctx);
+    } catch (error) {
+      suite.startError = (error as Error).message;
+      say(`did not start: ${suite.startError}`);
+      return suite;
+    }
+    const b = running;
+    suite.startupMs = b.startupMs;
+    suite.kafkaProperties = b.properties;
+    say(`started in ${b.startupMs.toFixed(0)} ms on ${b.bootstrap} (pid ${b.pid})`);
+
+    const failedTopics = new Map<string, string>();
+    for (const [topic, partitions] of topics(list)) {
+      const args = ['--brokers', b.bootstrap, '--topic', topic, '--partitions', String(partitions)];
+      const out = await loadgen(env.gen, 'create-topic', args, 60_000);
+      if (!out.ok) failedTopics.set(topic, `create-topic ${topic}: ${out.error}`);
+    }
+
+    for (const w of list) {
+      const exit = b.exitReason();
+      const topicError = failedTopics.get(w.topic);
+      if (exit !== undefined || topicError !== undefined) {
+        const error = exit !== undefined ? `broker ${exit}` : (topicError as string);
+        suite.cells[w.id] = { ok: false, error, log: b.logTail(30) };
+        say(`${w.label}: skipped (${error})`);
+        continue;
+      }
+      if (w.syncBefore !== false) await run('sync', [], { timeoutMs: 300_000 });
+      const cell = await runWorkload(b, w, env.gen);
+      suite.cells[w.id] = cell;
+      say(`${w.label}: ${describe(cell)}`);
+      await sleep(PAUSE_BETWEEN_MS);
+    }
+    suite.peakRssKiB = peakRssKiB(b.pid);
+    suite.brokerCpuSeconds = procStat(b.pid)?.cpuSeconds;
+    suite.logProblems = logProblems(broker, workDir);
+    return suite;
+  } finally {
+    if (running) {
+      suite.stopNote = await running.stop();
+      if (suite.stopNote) say(`stop: ${suite.stopNote}`);
+      suite.logProblems ??= logProblems(broker, workDir);
+    }
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+async function runWorkload(b: RunningBroker, w: Workload, gen: Loadgen): Promise<Cell> {
+  const { subcommand, args } = loadgenArgs(w);
+  const before = procStat(b.pid)?.cpuSeconds;
+  const out = await loadgen(gen, subcommand, ['--brokers', b.bootstrap, ...args], timeoutMs(w));
+  const after = procStat(b.pid)?.cpuSeconds;
+  const brokerCpuSeconds = before !== undefined && after !== undefined ? after - before : undefined;
+  const exit = b.exitReason();
+  if (!out.ok) {
+    return { ok: false, error: exit ? `${out.error}; broker ${exit}` : out.error, log: b.logTail(30) };
+  }
+  const r = out.result;
+  const num = (key: string) => (typeof r[key] === 'number' ? (r[key] as number) : 0);
+  const firstError = typeof r.firstError === 'string' ? r.firstError : undefined;
+  if (w.kind !== 'e2e' && r.complete !== true) {
+    const done = w.kind === 'produce' ? 'acknowledged' : 'read';
+    const error = `${done} ${num('records')} of ${w.records} records${firstError ? `; first error: ${firstError}` : ''}`;
+    return { ok: false, error, result: r, log: b.logTail(30) };
+  }
+  const notes: string[] = [];
+  if (num('errors') > 0) notes.push(`${num('errors')} errors (first: ${firstError})`);
+  if (num('missing') > 0) notes.push(`${num('missing')} acknowledged records never reached the consumer`);
+  if (w.kind === 'e2e' && num('achievedRate') < w.rate * 0.95) {
+    notes.push(`generator reached only ${num('achievedRate').toFixed(0)} msg/s`);
+  }
+  return { ok: true, result: r, brokerCpuSeconds, note: notes.length > 0 ? notes.join('; ') : undefined };
+}
+
+function describe(cell: Cell): string {
+  if (!cell.ok) return `FAILED: ${cell.error.split('\n')[0]}`;
+  const r = cell.result;
+  const note = cell.note ? ` [${cell.note}]` : '';
+  if (typeof r.recordsPerSec === 'number') {
+    const cpu =
+      cell.brokerCpuSeconds !== undefined ? `, broker CPU ${cell.brokerCpuSeconds.toFixed(1)} s` : '';
+    return `${Math.round(r.recordsPerSec).toLocaleString('en-US')} rec/s, ${r.mibPerSec} MiB/s${cpu}${note}`;
+  }
+  const lat = r.latency as { p50Ms: number; p99Ms: number; p999Ms: number };
+  return `p50 ${lat.p50Ms} ms, p99 ${lat.p99Ms} ms, p99.9 ${lat.p999Ms} ms${note}`;
+}
+
+/** Counts WARN/ERROR lines (pino levels 40+ for Sluice; log4j levels for Kafka). */
+function logProblems(broker: BrokerName, workDir: string): { count: number; sample: string[] } {
+  const path = broker === 'sluice' ? join(workDir, 'sluice.log') : join(workDir, 'kafka', 'server.log');
+  try {
+    if (statSync(path).size > 256 * 1024 * 1024) return { count: -1, sample: ['log larger than 256 MiB'] };
+    const bad =
+      broker === 'sluice'
+        ? (line: string) =>
+            /"level":(40|50|60)/.test(line) ||
+            (line.trim() !== '' && !line.startsWith('{') && !/^sluice broker(:| listening)/.test(line))
+        : (line: string) => / (WARN|ERROR|FATAL) /.test(line);
+    const lines = readFileSync(path, 'utf8').split('\n').filter(bad);
+    return { count: lines.length, sample: lines.slice(0, 5).map((l) => l.slice(0, 400)) };
+  } catch {
+    return { count: 0, sample: [] };
+  }
+}

@@ -1,0 +1,182 @@
+// The figures as Markdown tables: Sluice, Kafka and the ratio Sluice/Kafka on every row.
+
+import type { Figure, MetricName, Results } from './aggregate.js';
+import type { SuiteResult } from './suite.js';
+import type { Workload } from './workloads.js';
+
+type Format = (v: number) => string;
+
+const count: Format = (v) => Math.round(v).toLocaleString('en-US');
+const oneDecimal: Format = (v) => v.toFixed(1);
+const twoDecimals: Format = (v) => v.toFixed(2);
+export const millis: Format = (v) =>
+  v < 1 ? v.toFixed(3) : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0);
+
+/** A figure as text: median, ± spread over the rounds, † when some round failed. */
+function show(f: Figure | undefined, fmt: Format, present: boolean): string {
+  if (!present) return 'no peer';
+  if (f === undefined) return '—';
+  if (Number.isNaN(f.median)) return 'failed';
+  const spread = f.rounds > 1 ? ` ±${Math.round(f.spread * 100)}%` : '';
+  return `${fmt(f.median)}${spread}${f.failures > 0 ? ' †' : ''}`;
+}
+
+function ratio(s: Figure | undefined, k: Figure | undefined): string {
+  if (!s || !k || !Number.isFinite(s.median) || !Number.isFinite(k.median) || k.median === 0) return '—';
+  return (s.median / k.median).toFixed(2);
+}
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const align = header.map((_, i) => (i === 0 ? '---' : '---:'));
+  return [line(header), line(align), ...rows.map(line)].join('\n');
+}
+
+export class Tables {
+  private readonly kafka: boolean;
+
+  constructor(
+    private readonly results: Results,
+    private readonly list: readonly Workload[],
+  ) {
+    this.kafka = results.has('kafka');
+  }
+
+  private cells(id: string, metric: MetricName, fmt: Format): string[] {
+    const s = this.results.metric('sluice', id, metric);
+    const k = this.results.metric('kafka', id, metric);
+    return [show(s, fmt, true), show(k, fmt, this.kafka), ratio(s, k)];
+  }
+
+  private of(kind: Workload['kind']): Workload[] {
+    return this.list.filter((w) => w.kind === kind && !w.hidden);
+  }
+
+  throughput(): string {
+    const rows = [...this.of('produce'), ...this.of('consume')].map((w) => {
+      const [sr, kr, r] = this.cells(w.id, 'recordsPerSec', count);
+      const [sm, km] = this.cells(w.id, 'mibPerSec', oneDecimal);
+      return [w.label, sr, kr, r, sm, km];
+    });
+    return table(
+      ['workload', 'Sluice rec/s', 'Kafka rec/s', 'Sluice/Kafka', 'Sluice MiB/s', 'Kafka MiB/s'],
+      rows,
+    );
+  }
+
+  cpu(): string {
+    const rows = [...this.of('produce'), ...this.of('consume')].map((w) => [
+      w.label,
+      ...this.cells(w.id, 'cpuPerGiB', twoDecimals),
+      ...this.cells(w.id, 'loadgenCpu', oneDecimal).slice(0, 2),
+    ]);
+    return table(
+      [
+        'workload',
+        'Sluice CPU s/GiB',
+        'Kafka CPU s/GiB',
+        'Sluice/Kafka',
+        'loadgen CPU s (S)',
+        'loadgen CPU s (K)',
+      ],
+      rows,
+    );
+  }
+
+  produceLatency(): string {
+    const rows = this.of('produce').map((w) => {
+      const [s50, k50] = this.cells(w.id, 'ackP50', millis);
+      const [s99, k99, r99] = this.cells(w.id, 'ackP99', millis);
+      const [s999, k999] = this.cells(w.id, 'ackP999', millis);
+      const [sq50, kq50] = this.cells(w.id, 'requestP50', millis);
+      const [sq99, kq99, rq99] = this.cells(w.id, 'requestP99', millis);
+      return [
+        w.label,
+        `${s50} / ${s99} / ${s999}`,
+        `${k50} / ${k99} / ${k999}`,
+        r99,
+        `${sq50} / ${sq99}`,
+        `${kq50} / ${kq99}`,
+        rq99,
+      ];
+    });
+    return table(
+      [
+        'workload',
+        'Sluice ack p50 / p99 / p99.9',
+        'Kafka ack p50 / p99 / p99.9',
+        'ack p99 Sluice/Kafka',
+        'Sluice request p50 / p99',
+        'Kafka request p50 / p99',
+        'request p99 Sluice/Kafka',
+      ],
+      rows,
+    );
+  }
+
+  endToEnd(): string {
+    const rows: string[][] = [];
+    const metrics: Array<[string, MetricName]> = [
+      ['end-to-end p50', 'e2eP50'],
+      ['end-to-end p99', 'e2eP99'],
+      ['end-to-end p99.9', 'e2eP999'],
+      ['end-to-end max', 'e2eMax'],
+      ['produce ack p50', 'ackP50'],
+      ['produce ack p99', 'ackP99'],
+    ];
+    for (const w of this.of('e2e')) {
+      for (const [label, metric] of metrics) rows.push([w.label, label, ...this.cells(w.id, metric, millis)]);
+    }
+    return table(['workload', 'latency (ms)', 'Sluice', 'Kafka', 'Sluice/Kafka'], rows);
+  }
+
+  broker(): string {
+    const row = (label: string, pick: (s: SuiteResult) => number | undefined, fmt: Format) => {
+      const s = this.results.broker('sluice', pick);
+      const k = this.results.broker('kafka', pick);
+      return [label, show(s, fmt, true), show(k, fmt, this.kafka), ratio(s, k)];
+    };
+    return table(
+      ['', 'Sluice', 'Kafka', 'Sluice/Kafka'],
+      [
+        row('start-up: process start → first ApiVersions answer (ms)', (s) => s.startupMs, count),
+        row('peak RSS (VmHWM) after all workloads (MiB)', (s) => (s.peakRssKiB ?? Number.NaN) / 1024, count),
+        row('broker CPU over the whole round (s)', (s) => s.brokerCpuSeconds, oneDecimal),
+      ],
+    );
+  }
+
+  /** Every failed cell, failed start and log warning, as Markdown. */
+  failures(): string {
+    const out: string[] = [];
+    for (const suite of this.results.suites) {
+      const who = `${suite.broker === 'sluice' ? 'Sluice' : 'Kafka'}, round ${suite.round}`;
+      if (suite.startError) out.push(`- **${who}: did not start.**\n\n${fence(suite.startError)}`);
+      for (const w of this.list) {
+        const cell = suite.cells[w.id];
+        if (!cell) continue;
+        if (!cell.ok) {
+          out.push(`- **${who}, ${w.label}: failed.** ${cell.error.split('\n')[0]}`);
+          if (cell.log) out.push(`  Broker log (last lines):\n\n${fence(cell.log)}`);
+        } else if (cell.note) {
+          out.push(`- ${who}, ${w.label}: ${cell.note}`);
+        }
+      }
+      if (suite.stopNote) out.push(`- ${who}: on stop, ${suite.stopNote}`);
+      if (suite.broker === 'sluice' && suite.logProblems && suite.logProblems.count !== 0) {
+        out.push(
+          `- ${who}: ${suite.logProblems.count} warning/error lines in the broker log; first:\n\n${fence(suite.logProblems.sample.join('\n'))}`,
+        );
+      }
+    }
+    return out.length > 0 ? out.join('\n') : 'None: every workload completed on every broker in every round.';
+  }
+}
+
+function fence(text: string): string {
+  const lines = text
+    .split('\n')
+    .slice(-40)
+    .map((l) => l.slice(0, 300));
+  return ['  ```text', ...lines.map((l) => `  ${l}`), '  ```', ''].join('\n');
+}

@@ -1,0 +1,212 @@
+// The workloads of one benchmark round, run in this order against each broker.
+
+export type Acks = '1' | 'all';
+
+interface Base {
+  id: string;
+  label: string;
+  topic: string;
+  partitions: number;
+  size: number;
+  /** Kept out of the tables: the warm-up, and the bulk write that sets up the writeback row. */
+  hidden?: 'warmup' | 'setup';
+  /** Run `sync` first so that the page cache holds no dirty data (default true). */
+  syncBefore?: boolean;
+}
+
+export type Workload =
+  | (Base & { kind: 'produce'; records: number; acks: Acks })
+  | (Base & { kind: 'consume'; records: number })
+  | (Base & { kind: 'e2e'; rate: number; seconds: number; acks: Acks });
+
+export interface Scale {
+  name: 'full' | 'quick';
+  records100: number;
+  records1k: number;
+  warmupRecords: number;
+  /** 1 KiB records written with acks=1 just before the end-to-end row under writeback. */
+  bulkRecords: number;
+  e2eSeconds: number;
+  e2eRates: readonly number[];
+  rounds: number;
+}
+
+// Counts chosen so that one produce run takes roughly 5–15 s on the 2-core reference machine.
+export const FULL: Scale = {
+  name: 'full',
+  records100: 10_000_000,
+  records1k: 1_500_000,
+  warmupRecords: 300_000,
+  bulkRecords: 4_000_000,
+  e2eSeconds: 10,
+  e2eRates: [1000, 10000],
+  rounds: 3,
+};
+
+export const QUICK: Scale = {
+  name: 'quick',
+  records100: 200_000,
+  records1k: 50_000,
+  warmupRecords: 20_000,
+  bulkRecords: 200_000,
+  e2eSeconds: 3,
+  e2eRates: [1000, 5000],
+  rounds: 1,
+};
+
+const E2E_SIZE = 1024;
+const E2E_PARTITIONS = 6;
+
+export const LINGER_MS = 5;
+export const BATCH_BYTES = 1 << 20;
+
+function sizeLabel(size: number): string {
+  return size >= 1024 ? `${size / 1024} KiB` : `${size} B`;
+}
+
+function plural(n: number): string {
+  return `${n} partition${n === 1 ? '' : 's'}`;
+}
+
+function topicName(partitions: number, size: number, acks: Acks): string {
+  return `bench-p${partitions}-s${size}-acks${acks}`;
+}
+
+export function workloads(scale: Scale): Workload[] {
+  const out: Workload[] = [];
+  const warm = 'bench-warmup';
+  out.push(
+    {
+      kind: 'produce',
+      id: 'warmup-produce',
+      label: 'warm-up produce',
+      topic: warm,
+      partitions: 6,
+      size: 1024,
+      records: scale.warmupRecords,
+      acks: 'all',
+      hidden: 'warmup',
+    },
+    {
+      kind: 'consume',
+      id: 'warmup-consume',
+      label: 'warm-up consume',
+      topic: warm,
+      partitions: 6,
+      size: 1024,
+      records: scale.warmupRecords,
+      hidden: 'warmup',
+    },
+  );
+  for (const size of [100, 1024]) {
+    const records = size === 100 ? scale.records100 : scale.records1k;
+    for (const partitions of [1, 6]) {
+      for (const acks of ['1', 'all'] as const) {
+        out.push({
+          kind: 'produce',
+          id: `produce-s${size}-p${partitions}-acks${acks}`,
+          label: `produce ${sizeLabel(size)}, ${plural(partitions)}, acks=${acks}`,
+          topic: topicName(partitions, size, acks),
+          partitions,
+          size,
+          records,
+          acks,
+        });
+      }
+    }
+  }
+  for (const size of [100, 1024]) {
+    const records = size === 100 ? scale.records100 : scale.records1k;
+    for (const partitions of [1, 6]) {
+      out.push({
+        kind: 'consume',
+        id: `consume-s${size}-p${partitions}`,
+        label: `consume ${sizeLabel(size)}, ${plural(partitions)}`,
+        topic: topicName(partitions, size, '1'),
+        partitions,
+        size,
+        records,
+      });
+    }
+  }
+  for (const rate of scale.e2eRates) {
+    out.push({
+      kind: 'e2e',
+      id: `e2e-r${rate}`,
+      label: `end-to-end ${rate.toLocaleString('en-US')} msg/s, ${sizeLabel(E2E_SIZE)}, ${plural(E2E_PARTITIONS)}, acks=all`,
+      topic: 'bench-e2e',
+      partitions: E2E_PARTITIONS,
+      size: E2E_SIZE,
+      rate,
+      seconds: scale.e2eSeconds,
+      acks: 'all',
+    });
+  }
+  // The same as the 10k row, but right after a bulk acks=1 write, while the kernel is writing
+  // gigabytes of dirty page cache back to disk: an fsync then waits behind that writeback.
+  const rate = scale.e2eRates[scale.e2eRates.length - 1];
+  out.push(
+    {
+      kind: 'produce',
+      id: 'writeback-bulk',
+      label: `bulk write before the writeback row: ${scale.bulkRecords.toLocaleString('en-US')} × 1 KiB, acks=1`,
+      topic: 'bench-bulk',
+      partitions: 6,
+      size: 1024,
+      records: scale.bulkRecords,
+      acks: '1',
+      hidden: 'setup',
+    },
+    {
+      kind: 'e2e',
+      id: `e2e-r${rate}-writeback`,
+      label: `end-to-end ${rate.toLocaleString('en-US')} msg/s right after ${((scale.bulkRecords * 1024) / 2 ** 30).toFixed(1)} GiB of acks=1 writes, no sync`,
+      topic: 'bench-e2e',
+      partitions: E2E_PARTITIONS,
+      size: E2E_SIZE,
+      rate,
+      seconds: scale.e2eSeconds,
+      acks: 'all',
+      syncBefore: false,
+    },
+  );
+  return out;
+}
+
+/** Every topic the workloads use, with its partition count. */
+export function topics(list: readonly Workload[]): Map<string, number> {
+  return new Map(list.map((w) => [w.topic, w.partitions]));
+}
+
+/** The loadgen subcommand and its arguments, without --brokers. */
+export function loadgenArgs(w: Workload): { subcommand: string; args: string[] } {
+  switch (w.kind) {
+    case 'produce':
+      return {
+        subcommand: 'produce',
+        args: [
+          ...['--topic', w.topic, '--records', String(w.records), '--size', String(w.size)],
+          ...['--acks', w.acks, '--partitions', String(w.partitions)],
+          ...['--linger-ms', String(LINGER_MS), '--batch-bytes', String(BATCH_BYTES), '--max-seconds', '90'],
+        ],
+      };
+    case 'consume':
+      return {
+        subcommand: 'consume',
+        args: ['--topic', w.topic, '--records', String(w.records), '--max-seconds', '90'],
+      };
+    case 'e2e':
+      return {
+        subcommand: 'e2e',
+        args: [
+          ...['--topic', w.topic, '--rate', String(w.rate), '--duration', `${w.seconds}s`],
+          ...['--size', String(w.size), '--acks', w.acks],
+        ],
+      };
+  }
+}
+
+/** How long the harness lets one workload run before it kills the generator. */
+export function timeoutMs(w: Workload): number {
+  return w.kind === 'e2e' ? (w.seconds + 60) * 1000 : 150_000;
+}

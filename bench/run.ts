@@ -1,0 +1,137 @@
+// `npm run bench`: Sluice and Apache Kafka, one at a time, under the same load generator;
+// writes docs/benchmarks.md. Never part of the test command.
+//
+//   node dist/bench/run.js [--quick] [--only sluice|kafka] [--rounds N] [--out FILE]
+
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Results } from './lib/aggregate.js';
+import type { BrokerName } from './lib/broker.js';
+import { renderDoc } from './lib/doc.js';
+import { ensureKafka, javaVersion, KAFKA_HEAP_OPTS, kafkaCommand, kafkaVersion } from './lib/kafka-peer.js';
+import { buildLoadgen } from './lib/loadgen.js';
+import { gitState, machineInfo } from './lib/machine.js';
+import { cleanupNow, installSignalHandlers, onCleanup } from './lib/processes.js';
+import { sluiceVersion } from './lib/sluice-broker.js';
+import { runSuite, type SuiteResult } from './lib/suite.js';
+import { Tables } from './lib/tables.js';
+import { FULL, QUICK, workloads } from './lib/workloads.js';
+
+const USAGE = `Usage: node dist/bench/run.js [options]
+
+  --quick          small counts and one round: a smoke run
+  --only BROKER    sluice or kafka: measure only that broker
+  --rounds N       rounds per broker (default: 3, or 1 with --quick)
+  --out FILE       where to write the report (default: docs/benchmarks.md)
+  -h, --help       show this help`;
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean' },
+      only: { type: 'string' },
+      rounds: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const only = values.only as BrokerName | undefined;
+  if (only !== undefined && only !== 'sluice' && only !== 'kafka') {
+    console.error(`--only must be sluice or kafka\n\n${USAGE}`);
+    return 2;
+  }
+  const scale = { ...(values.quick ? QUICK : FULL) };
+  if (values.rounds !== undefined) {
+    scale.rounds = Number(values.rounds);
+    if (!Number.isInteger(scale.rounds) || scale.rounds < 1) {
+      console.error('--rounds must be a positive integer');
+      return 2;
+    }
+  }
+  const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+  const out = values.out ?? join(repoRoot, 'docs', 'benchmarks.md');
+  installSignalHandlers();
+  const began = new Date();
+  const machine = machineInfo();
+
+  console.log('bench: building the load generator (go build)');
+  const gen = await buildLoadgen(repoRoot);
+  let noPeer: string | undefined;
+  if (only === 'sluice') noPeer = 'run with --only sluice';
+  else {
+    console.log('bench: making sure Apache Kafka is installed (scripts/peers/install-kafka.sh)');
+    noPeer = await ensureKafka(repoRoot);
+    if (noPeer) console.log(`bench: no peer: ${noPeer}`);
+  }
+  const brokers: BrokerName[] = [];
+  if (only !== 'kafka') brokers.push('sluice');
+  if (noPeer === undefined) brokers.push('kafka');
+
+  const tmpRoot = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
+  onCleanup(() => rmSync(tmpRoot, { recursive: true, force: true }));
+  const list = workloads(scale);
+  const suites: SuiteResult[] = [];
+  for (let round = 1; round <= scale.rounds; round++) {
+    const order = round % 2 === 1 ? brokers : [...brokers].reverse();
+    for (const broker of order) suites.push(await runSuite(broker, round, list, { repoRoot, tmpRoot, gen }));
+  }
+
+  const results = new Results(suites);
+  const ended = new Date();
+  const versions = {
+    sluice: sluiceVersion(repoRoot),
+    git: await gitState(repoRoot),
+    kafka: kafkaVersion(repoRoot),
+    java: await javaVersion(),
+    go: gen.goVersion,
+    franzGo: gen.franzGoVersion,
+  };
+  const doc = renderDoc({
+    date: began,
+    minutes: (ended.getTime() - began.getTime()) / 60_000,
+    argv,
+    scale,
+    machine,
+    loadAverageAtEnd: loadavg().map((v) => Math.round(v * 100) / 100),
+    versions,
+    noPeer,
+    kafkaCommand: kafkaCommand(),
+    kafkaHeap: KAFKA_HEAP_OPTS,
+    kafkaProperties: suites.find((s) => s.kafkaProperties)?.kafkaProperties,
+    list,
+    results,
+  });
+  writeFileSync(out, doc);
+  const resultsDir = join(repoRoot, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  // One JSON object on one line (.jsonl): Biome checks bench/**, and leaves .jsonl alone.
+  const raw = join(resultsDir, `${began.toISOString().replace(/[:.]/g, '-')}.jsonl`);
+  writeFileSync(raw, `${JSON.stringify({ began, ended, argv, scale, machine, versions, noPeer, suites })}\n`);
+
+  const t = new Tables(results, list);
+  console.log(`\n${t.throughput()}\n\n${t.produceLatency()}\n\n${t.endToEnd()}\n\n${t.broker()}\n`);
+  console.log(`bench: wrote ${relative(process.cwd(), out) || out} and ${relative(process.cwd(), raw)}`);
+  const failed = suites.some((s) => s.startError || Object.values(s.cells).some((c) => !c.ok));
+  if (failed) console.log('bench: some workloads failed; see "Failures and notes" in the report');
+  return 0;
+}
+
+main()
+  .then((code) => {
+    cleanupNow();
+    process.exit(code);
+  })
+  .catch((error: unknown) => {
+    console.error(`bench: ${(error as Error)?.stack ?? String(error)}`);
+    cleanupNow();
+    process.exit(1);
+  });
