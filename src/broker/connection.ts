@@ -73,22 +73,34 @@ export class Connection {
   private peekSize(): number {
     const first = this.pending[0];
     if (first.length >= 4) return first.readInt32BE(0);
-    return Buffer.concat(this.pending).readInt32BE(0);
+    const head = Buffer.alloc(4);
+    let filled = 0;
+    for (const chunk of this.pending) {
+      filled += chunk.copy(head, filled, 0, Math.min(chunk.length, 4 - filled));
+      if (filled === 4) break;
+    }
+    return head.readInt32BE(0);
   }
 
+  /** Removes the next n bytes from the pending chunks, copying only when a frame spans chunks. */
   private take(n: number): Buffer {
-    let out: Buffer;
     const first = this.pending[0];
+    this.pendingBytes -= n;
     if (first.length >= n) {
-      out = first.subarray(0, n);
       if (first.length === n) this.pending.shift();
       else this.pending[0] = first.subarray(n);
-    } else {
-      const all = Buffer.concat(this.pending, this.pendingBytes);
-      out = all.subarray(0, n);
-      this.pending = all.length > n ? [all.subarray(n)] : [];
+      return first.subarray(0, n);
     }
-    this.pendingBytes -= n;
+    const out = Buffer.allocUnsafe(n);
+    let filled = 0;
+    while (filled < n) {
+      const chunk = this.pending[0];
+      const used = Math.min(chunk.length, n - filled);
+      chunk.copy(out, filled, 0, used);
+      filled += used;
+      if (used === chunk.length) this.pending.shift();
+      else this.pending[0] = chunk.subarray(used);
+    }
     return out;
   }
 

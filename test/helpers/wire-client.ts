@@ -64,9 +64,12 @@ export class WireClient {
     );
   }
 
-  /** Sends a whole frame (size prefix included) and resolves with the response frame body. */
-  requestRaw(frame: Buffer, timeoutMs = 10_000): Promise<Buffer> {
-    const correlationId = frame.readInt32BE(8);
+  /**
+   * Sends a whole frame (size prefix included) and resolves with the response frame body.
+   * With an empty frame, only waits for the answer to `expected` (bytes sent separately).
+   */
+  requestRaw(frame: Buffer, timeoutMs = 10_000, expected?: number): Promise<Buffer> {
+    const correlationId = expected ?? frame.readInt32BE(8);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`no response to correlation id ${correlationId}`)),
@@ -80,7 +83,7 @@ export class WireClient {
         clearTimeout(timer);
         reject(new Error('connection closed'));
       });
-      this.socket.write(frame);
+      if (frame.length > 0) this.socket.write(frame);
     });
   }
 
