@@ -186,10 +186,8 @@ export class GroupCoordinator {
     member.sessionTimeoutMs = req.sessionTimeoutMs;
     member.rebalanceTimeoutMs = req.rebalanceTimeoutMs;
     this.touch(group, member);
-    if (
-      (group.state === 'Stable' || group.state === 'CompletingRebalance') &&
-      member.sameProtocols(req.protocols)
-    ) {
+    // In CompletingRebalance the leader may already be assigning to the old id: Kafka rebalances then.
+    if (group.state === 'Stable' && member.sameProtocols(req.protocols)) {
       this.log.debug(
         { group: group.groupId, instance: req.groupInstanceId },
         'static member rejoined without rebalance',
@@ -257,20 +255,25 @@ export class GroupCoordinator {
     if (group.state !== 'PreparingRebalance') return;
     clearTimeout(group.rebalanceTimer);
     group.rebalanceTimer = undefined;
+    // Dynamic members that did not rejoin are gone; static ones keep their place until their session ends.
     for (const member of [...group.members.values()]) {
-      if (!member.joinWaiter) this.dropMember(group, member, 'did not rejoin in time');
+      if (!member.joinWaiter && member.groupInstanceId === null)
+        this.dropMember(group, member, 'did not rejoin in time');
     }
     group.generationId++;
-    if (group.members.size === 0) {
+    if (![...group.members.values()].some((m) => m.joinWaiter)) {
+      for (const m of [...group.members.values()]) this.dropMember(group, m, 'no member rejoined');
       group.protocolName = null;
       group.leaderId = null;
       group.transition('Empty');
       return;
     }
     group.protocolName = group.selectProtocol();
-    if (!group.leaderId || !group.members.has(group.leaderId))
-      group.leaderId = group.members.keys().next().value as string;
+    const leader = group.leaderId ? group.members.get(group.leaderId) : undefined;
+    if (!leader?.joinWaiter)
+      group.leaderId = [...group.members.values()].find((m) => m.joinWaiter)?.memberId ?? null;
     group.transition('CompletingRebalance');
+    this.startSyncDeadline(group);
     for (const member of group.members.values()) {
       const waiter = member.joinWaiter;
       member.joinWaiter = undefined;
@@ -280,6 +283,34 @@ export class GroupCoordinator {
       { group: group.groupId, generation: group.generationId, members: group.members.size },
       'join complete',
     );
+  }
+
+  /**
+   * After a join round every member must send SyncGroup within the rebalance timeout; those
+   * that do not are removed and the group rebalances (Kafka's pending-sync timeout).
+   */
+  private startSyncDeadline(group: Group): void {
+    const generation = group.generationId;
+    const pending = new Set(group.members.keys());
+    group.pendingSync = pending;
+    clearTimeout(group.rebalanceTimer);
+    group.rebalanceTimer = setTimeout(
+      () => {
+        if (group.generationId !== generation || group.state !== 'CompletingRebalance') return;
+        for (const id of pending) {
+          const member = group.members.get(id);
+          if (member) this.dropMember(group, member, 'did not sync in time');
+        }
+        if (group.members.size === 0) {
+          group.generationId++;
+          group.protocolName = null;
+          group.leaderId = null;
+          group.transition('Empty');
+        } else this.prepareRebalance(group, 'members did not sync in time');
+      },
+      Math.max(1, group.rebalanceTimeoutMs()),
+    );
+    group.rebalanceTimer.unref();
   }
 
   sync(
@@ -299,6 +330,7 @@ export class GroupCoordinator {
     }
     const member = group.members.get(ref.memberId) as Member;
     this.touch(group, member);
+    group.pendingSync.delete(member.memberId);
     const ok = (m: Member): SyncResult => ({
       errorCode: ErrorCode.NONE,
       protocolType: group.protocolType,
@@ -314,6 +346,8 @@ export class GroupCoordinator {
     if (group.leaderId === member.memberId) {
       const given = new Map(assignments.map((a) => [a.memberId, a.assignment]));
       for (const m of group.members.values()) m.assignment = given.get(m.memberId) ?? Buffer.alloc(0);
+      clearTimeout(group.rebalanceTimer);
+      group.rebalanceTimer = undefined;
       group.transition('Stable');
       for (const m of group.members.values()) {
         const waiter = m.syncWaiter;
@@ -336,7 +370,11 @@ export class GroupCoordinator {
   /** The checks JoinGroup's followers share: fencing, membership, generation, state. */
   validateMember(group: Group, ref: MemberRef): ErrorCode {
     if (group.state === 'Dead') return ErrorCode.COORDINATOR_NOT_AVAILABLE;
-    if (group.isStaticMemberFenced(ref.memberId, ref.groupInstanceId)) return ErrorCode.FENCED_INSTANCE_ID;
+    if (ref.groupInstanceId !== null) {
+      const current = group.staticMembers.get(ref.groupInstanceId);
+      if (current === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
+      if (current !== ref.memberId) return ErrorCode.FENCED_INSTANCE_ID;
+    }
     if (!group.members.has(ref.memberId)) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (ref.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
     return ErrorCode.NONE;
@@ -400,7 +438,9 @@ export class GroupCoordinator {
   touch(group: Group, member: Member): void {
     clearTimeout(member.sessionTimer);
     member.sessionTimer = setTimeout(() => {
-      if (group.members.get(member.memberId) !== member || member.joinWaiter) return;
+      if (group.members.get(member.memberId) !== member) return;
+      // A member blocked in JoinGroup or SyncGroup is alive by definition (Kafka's shouldKeepAlive).
+      if (member.joinWaiter || member.syncWaiter) return this.touch(group, member);
       this.removeMember(group, member, 'session timed out');
     }, member.sessionTimeoutMs);
     member.sessionTimer.unref();

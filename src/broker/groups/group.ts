@@ -73,7 +73,10 @@ export class Group {
   readonly staticMembers = new Map<string, string>();
   /** Member ids handed out with MEMBER_ID_REQUIRED (KIP-394), awaiting the rejoin; value: expiry timer. */
   readonly pendingMembers = new Map<string, NodeJS.Timeout>();
+  /** Bounds the current phase: the join round, or the sync round after it. */
   rebalanceTimer?: NodeJS.Timeout;
+  /** Members that have not sent SyncGroup since the last join round completed. */
+  pendingSync = new Set<string>();
 
   constructor(readonly groupId: string) {}
 
@@ -84,7 +87,7 @@ export class Group {
 
   /** A new member may join if its protocol type matches and it shares a protocol with every member. */
   supports(protocolType: string, protocols: readonly Protocol[]): boolean {
-    if (protocols.length === 0) return false;
+    if (protocols.length === 0 || protocolType === '') return false;
     if (this.members.size === 0) return true;
     if (this.protocolType !== protocolType) return false;
     return protocols.some((p) => this.candidates().has(p.name));
