@@ -40,6 +40,28 @@ export function createPartitionConsumer(bootstrap: string[]): Consumer {
   });
 }
 
+/** Group membership timings of `sluice consume --group`. */
+export const GROUP_SESSION_TIMEOUT_MS = 10_000;
+export const GROUP_HEARTBEAT_INTERVAL_MS = 3_000;
+export const GROUP_REBALANCE_TIMEOUT_MS = 30_000;
+
+/**
+ * A consumer that joins `groupId` (classic protocol) when it starts consuming. JoinGroup blocks at
+ * the coordinator until every member has rejoined (up to the rebalance timeout), so requests may
+ * take that long; offsets are committed by the caller (no autocommit).
+ */
+export function createGroupConsumer(bootstrap: string[], groupId: string): Consumer {
+  return new Consumer({
+    ...baseOptions(bootstrap, 'consumer'),
+    groupId,
+    timeout: GROUP_REBALANCE_TIMEOUT_MS + 5_000,
+    sessionTimeout: GROUP_SESSION_TIMEOUT_MS,
+    heartbeatInterval: GROUP_HEARTBEAT_INTERVAL_MS,
+    rebalanceTimeout: GROUP_REBALANCE_TIMEOUT_MS,
+    autocommit: false,
+  });
+}
+
 /** Anything with the clients' `close()`. */
 interface Closable {
   close(): Promise<void>;

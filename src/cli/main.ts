@@ -4,13 +4,42 @@
 
 import { readFileSync } from 'node:fs';
 import type { Command, CommandContext } from './args.js';
-import { brokerCommand } from './commands/broker.js';
-import { consumeCommand } from './commands/consume.js';
-import { produceCommand } from './commands/produce.js';
-import { topicsCommand } from './commands/topics.js';
 import { describeError, isExpected, UsageError } from './errors.js';
 
-const COMMANDS: readonly Command[] = [brokerCommand, topicsCommand, produceCommand, consumeCommand];
+interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  /** Commands load on demand: the Kafka client library alone costs a third of a second to import. */
+  load(): Promise<Command>;
+}
+
+const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'broker',
+    summary: 'run the broker',
+    load: async () => (await import('./commands/broker.js')).brokerCommand,
+  },
+  {
+    name: 'topics',
+    summary: 'list, create, describe and delete topics',
+    load: async () => (await import('./commands/topics.js')).topicsCommand,
+  },
+  {
+    name: 'groups',
+    summary: 'list, describe, delete consumer groups and reset their offsets',
+    load: async () => (await import('./commands/groups.js')).groupsCommand,
+  },
+  {
+    name: 'produce',
+    summary: 'send stdin lines to a topic',
+    load: async () => (await import('./commands/produce.js')).produceCommand,
+  },
+  {
+    name: 'consume',
+    summary: 'print messages of a topic',
+    load: async () => (await import('./commands/consume.js')).consumeCommand,
+  },
+];
 
 function version(): string {
   const pkg = new URL('../../../package.json', import.meta.url);
@@ -42,13 +71,14 @@ export async function main(argv: string[], context: CommandContext): Promise<num
       context.stdout.write(`sluice ${version()}\n`);
       return 0;
     }
-    command = COMMANDS.find((c) => c.name === name);
-    if (!command) {
+    const entry = COMMANDS.find((c) => c.name === name);
+    if (!entry) {
       throw new UsageError(
         name.startsWith('-') ? `unknown option '${name}'` : `unknown command '${name}'`,
         usage,
       );
     }
+    command = await entry.load();
     return await command.run(rest, context);
   } catch (error) {
     if (error instanceof UsageError) {
@@ -77,10 +107,13 @@ function exitAfterFlush(code: number): void {
   process.stderr.write('', done);
 }
 
-// A closed stdout (e.g. `sluice consume t | head`) is a normal way for output to end.
+// A closed stdout (e.g. `sluice consume t | head`) is a normal way for output to end. The command
+// sees its write fail and finishes on its own (a group consumer leaves its group); in case it is
+// waiting for something else, the process exits (status 0) a little later anyway.
+const STDOUT_CLOSED_GRACE_MS = 5_000;
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
+  if (error.code !== 'EPIPE') throw error;
+  setTimeout(() => process.exit(0), STDOUT_CLOSED_GRACE_MS);
 });
 
 const context: CommandContext = {

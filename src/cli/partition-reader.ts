@@ -15,12 +15,18 @@ export interface ConsumedRecord {
 }
 
 /**
- * Where `sluice consume` gets records from. PartitionReader reads partitions directly; a
- * consumer-group source (`--group`, a later issue) will implement the same interface.
+ * Where `sluice consume` gets records from. PartitionReader reads partitions directly;
+ * GroupReader (`--group`, group-reader.ts) reads what the consumer group assigns it.
  */
 export interface RecordSource {
   /** Waits up to `maxWaitMs` for new records and returns those that arrived (possibly none). */
   poll(maxWaitMs: number): Promise<ConsumedRecord[]>;
+  /**
+   * Called once `records` (some or all of what poll returned) have been printed. A group source
+   * commits the offsets after them, so what was printed is not read again (at-least-once).
+   */
+  commit?(records: readonly ConsumedRecord[]): Promise<void>;
+  /** Stops reading; a group source commits where it stopped and leaves the group. */
   close(): Promise<void>;
 }
 

@@ -167,7 +167,7 @@ describe('sluice CLI', () => {
         [['consume', 't', '--max-messages=-1'], /--max-messages must be an integer/],
         [['consume', 't', '--max-messages'], /option '--max-messages' needs a value/],
         [['consume', 't', '--from-beginning=yes'], /option '--from-beginning' takes no value/],
-        [['consume', 't', '--group', 'g'], /--group is not supported yet/],
+        [['consume', 't', '--group', 'g', '--partition', '0'], /--partition cannot be used with --group/],
         [['consume', 't', '--bootstrap', 'no-port'], /bootstrap server must be HOST:PORT/],
         [['broker', '--port', '70000'], /--port must be an integer between 0 and 65535/],
       ];

@@ -21,6 +21,10 @@ Options:
   --port N          Kafka port; 0 picks a free one (default: 9092)
   --host HOST       interface to listen on (default: 127.0.0.1)
   --log-level LEVEL pino log level for stderr: fatal, error, warn, info, debug, trace, silent (default: info)
+  --auto-create-topics true|false
+                    create unknown topics on first use, as Kafka's auto.create.topics.enable (default: true)
+  --default-partitions N
+                    partitions of auto-created topics, as Kafka's num.partitions (default: 1)
   -h, --help        show this help
 
 Prints "sluice broker listening on HOST:PORT (data: DIR)" on stdout once it accepts connections.`;
@@ -31,6 +35,8 @@ const OPTIONS = {
   port: { type: 'string', short: 'p' },
   host: { type: 'string' },
   'log-level': { type: 'string' },
+  'auto-create-topics': { type: 'string' },
+  'default-partitions': { type: 'string' },
 } as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -44,11 +50,17 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
   positionalArgs(positionals, [], usage);
   const logLevel = choiceOption(values['log-level'], 'log-level', LOG_LEVELS);
   const dataDir = resolve(values['data-dir'] ?? './sluice-data');
+  const autoCreate = choiceOption(values['auto-create-topics'], 'auto-create-topics', ['true', 'false']);
   const broker = await startBroker({
     dataDir,
     host: values.host,
     port: intOption(values.port, 'port', { min: 0, max: 65535 }),
     logLevel,
+    autoCreateTopics: autoCreate === undefined ? undefined : autoCreate === 'true',
+    defaultPartitions: intOption(values['default-partitions'], 'default-partitions', {
+      min: 1,
+      max: 100_000,
+    }),
   });
   context.stdout.write(`sluice broker listening on ${broker.host}:${broker.port} (data: ${dataDir})\n`);
 

@@ -1,6 +1,5 @@
 // `sluice consume TOPIC`: prints message values one per line, like kafka-console-consumer.sh.
 
-import { once } from 'node:events';
 import {
   BOOTSTRAP_HELP,
   BOOTSTRAP_OPTION,
@@ -13,17 +12,22 @@ import {
   positionalArgs,
 } from '../args.js';
 import { UsageError } from '../errors.js';
+import { GroupReader } from '../group-reader.js';
 import { type ConsumedRecord, PartitionReader, type RecordSource } from '../partition-reader.js';
 
 const usage = `Usage: sluice consume TOPIC [options]
 
 Prints each message's value on its own line. Waits for new messages until Ctrl-C, or until
---max-messages or --timeout-ms ends it. Reads partitions directly: no consumer group, no commits.
+--max-messages or --timeout-ms ends it. Without --group it reads partitions directly and commits
+nothing. With --group it joins that consumer group, reads the partitions the group assigns it from
+the group's committed offsets, commits after printing (at-least-once) and leaves the group at exit.
 
 Options:
 ${BOOTSTRAP_HELP}
-  --from-beginning                 start at the oldest message (default: only new messages)
-  --partition N                    read only partition N (default: all partitions)
+  -g, --group GROUP                consume as a member of consumer group GROUP
+  --from-beginning                 start at the oldest message (default: only new messages); with
+                                   --group, only where the group has no committed offset
+  --partition N                    read only partition N (default: all partitions; not with --group)
   --max-messages N                 exit after N messages
   --timeout-ms N                   exit when no message arrived for N ms
   --print-key                      print "KEY<TAB>" before each value ("null" when there is none)
@@ -43,7 +47,6 @@ const OPTIONS = {
   'print-key': { type: 'boolean' },
   'print-offset': { type: 'boolean' },
   'print-headers': { type: 'boolean' },
-  // Consumer groups come in a later issue: parsed here so the user gets a clear answer.
   group: { type: 'string', short: 'g' },
 } as const;
 
@@ -67,6 +70,10 @@ function parseSettings(argv: string[], env: NodeJS.ProcessEnv): ConsumeSettings 
   const { values, positionals } = parseCommandLine(argv, OPTIONS, usage);
   if (values.help) return 'help';
   const [topic = ''] = positionalArgs(positionals, ['TOPIC'], usage);
+  if (values.group === '') throw new UsageError('--group must not be empty', usage);
+  if (values.group !== undefined && values.partition !== undefined) {
+    throw new UsageError('--partition cannot be used with --group: the group assigns the partitions', usage);
+  }
   return {
     bootstrap: bootstrapServers(values.bootstrap, env),
     topic,
@@ -81,19 +88,22 @@ function parseSettings(argv: string[], env: NodeJS.ProcessEnv): ConsumeSettings 
   };
 }
 
-/** The record source for these settings: a consumer group when --group is given (not yet), else partitions. */
+/** The record source for these settings: a consumer group when --group is given, else partitions. */
 async function openSource(settings: ConsumeSettings): Promise<RecordSource> {
+  const start = settings.fromBeginning ? 'earliest' : 'latest';
   if (settings.group !== undefined) {
-    throw new UsageError(
-      '--group is not supported yet; without it, consume reads partitions directly and commits no offsets',
-      usage,
-    );
+    return GroupReader.open({
+      bootstrap: settings.bootstrap,
+      topic: settings.topic,
+      group: settings.group,
+      start,
+    });
   }
   return PartitionReader.open({
     bootstrap: settings.bootstrap,
     topic: settings.topic,
     partitions: settings.partition === undefined ? undefined : [settings.partition],
-    start: settings.fromBeginning ? 'earliest' : 'latest',
+    start,
   });
 }
 
@@ -122,8 +132,27 @@ function stopOnSignal(): { readonly stopped: boolean } {
   return state;
 }
 
-async function consume(source: RecordSource, settings: ConsumeSettings, out: NodeJS.WritableStream) {
-  const signal = stopOnSignal();
+/**
+ * Resolves to true once `text` has been handed to the OS, to false when the reader went away
+ * (e.g. `sluice consume t | head`): then the text was not printed and consuming ends normally.
+ */
+function write(out: NodeJS.WritableStream, text: string): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    out.write(text, (error?: Error | null) => {
+      const code = (error as NodeJS.ErrnoException | null | undefined)?.code;
+      if (!error) resolve(true);
+      else if (code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED') resolve(false);
+      else reject(error);
+    });
+  });
+}
+
+async function consume(
+  source: RecordSource,
+  settings: ConsumeSettings,
+  out: NodeJS.WritableStream,
+  signal: { readonly stopped: boolean },
+) {
   const { maxMessages, timeoutMs } = settings;
   let count = 0;
   let lastMessageAt = Date.now();
@@ -134,8 +163,10 @@ async function consume(source: RecordSource, settings: ConsumeSettings, out: Nod
     if (records.length === 0) continue;
     lastMessageAt = Date.now();
     const take = maxMessages === undefined ? records : records.slice(0, maxMessages - count);
+    // Printed first, committed after: a crash in between prints them again rather than losing them.
+    if (!(await write(out, take.map((r) => formatRecord(r, settings)).join('')))) break;
     count += take.length;
-    if (!out.write(take.map((r) => formatRecord(r, settings)).join(''))) await once(out, 'drain');
+    await source.commit?.(take);
     if (maxMessages !== undefined && count >= maxMessages) break;
   }
   return count;
@@ -147,9 +178,11 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
     context.stdout.write(`${usage}\n`);
     return 0;
   }
+  // Installed before joining a group, so that Ctrl-C while joining still leaves it cleanly.
+  const signal = stopOnSignal();
   const source = await openSource(settings);
   try {
-    const count = await consume(source, settings, context.stdout);
+    const count = await consume(source, settings, context.stdout, signal);
     context.stderr.write(`Processed a total of ${count} messages\n`);
   } finally {
     await source.close();
