@@ -296,7 +296,9 @@ export class GroupCoordinator {
     clearTimeout(group.rebalanceTimer);
     group.rebalanceTimer = setTimeout(
       () => {
-        if (group.generationId !== generation || group.state !== 'CompletingRebalance') return;
+        // Also in Stable: a member that never synced holds partitions nobody consumes.
+        const phase = group.state === 'CompletingRebalance' || group.state === 'Stable';
+        if (group.generationId !== generation || !phase || pending.size === 0) return;
         for (const id of pending) {
           const member = group.members.get(id);
           if (member) this.dropMember(group, member, 'did not sync in time');
@@ -318,6 +320,7 @@ export class GroupCoordinator {
     assignments: { memberId: string; assignment: Buffer }[],
     protocol: { type: string | null; name: string | null },
   ): Promise<SyncResult> {
+    if (ref.groupId === '') return Promise.resolve(syncFail(ErrorCode.INVALID_GROUP_ID));
     const group = this.groups.get(ref.groupId);
     if (!group) return Promise.resolve(syncFail(ErrorCode.UNKNOWN_MEMBER_ID));
     const error = this.validateMember(group, ref);
@@ -331,6 +334,10 @@ export class GroupCoordinator {
     const member = group.members.get(ref.memberId) as Member;
     this.touch(group, member);
     group.pendingSync.delete(member.memberId);
+    if (group.pendingSync.size === 0 && group.state === 'Stable') {
+      clearTimeout(group.rebalanceTimer);
+      group.rebalanceTimer = undefined;
+    }
     const ok = (m: Member): SyncResult => ({
       errorCode: ErrorCode.NONE,
       protocolType: group.protocolType,
@@ -346,8 +353,10 @@ export class GroupCoordinator {
     if (group.leaderId === member.memberId) {
       const given = new Map(assignments.map((a) => [a.memberId, a.assignment]));
       for (const m of group.members.values()) m.assignment = given.get(m.memberId) ?? Buffer.alloc(0);
-      clearTimeout(group.rebalanceTimer);
-      group.rebalanceTimer = undefined;
+      if (group.pendingSync.size === 0) {
+        clearTimeout(group.rebalanceTimer);
+        group.rebalanceTimer = undefined;
+      }
       group.transition('Stable');
       for (const m of group.members.values()) {
         const waiter = m.syncWaiter;
@@ -359,6 +368,7 @@ export class GroupCoordinator {
   }
 
   heartbeat(ref: MemberRef): ErrorCode {
+    if (ref.groupId === '') return ErrorCode.INVALID_GROUP_ID;
     const group = this.groups.get(ref.groupId);
     if (!group) return ErrorCode.UNKNOWN_MEMBER_ID;
     const error = this.validateMember(group, ref);
@@ -382,6 +392,7 @@ export class GroupCoordinator {
 
   /** LeaveGroup for one member; an empty member id with an instance id leaves that static member. */
   leave(groupId: string, memberId: string, groupInstanceId: string | null): ErrorCode {
+    if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
     const group = this.groups.get(groupId);
     if (!group) return ErrorCode.UNKNOWN_MEMBER_ID;
     let id = memberId;

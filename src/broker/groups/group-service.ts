@@ -72,15 +72,15 @@ export class GroupService {
   }
 
   /** Validates a commit against the group's membership; per-partition checks are the caller's. */
-  commitAllowed(ref: MemberRef): ErrorCode {
-    if (ref.groupId === '') return ErrorCode.INVALID_GROUP_ID;
+  /** Kafka accepts commits for the empty group id, for compatibility with old clients. */
+  commitAllowed(ref: MemberRef, version: number): ErrorCode {
     const group = this.coordinator.group(ref.groupId);
     // Commits from outside the group protocol (admin tools, manual assignment) need an empty group.
     if (ref.generationId < 0 && ref.memberId === '') {
       if (!group || group.state === 'Empty') return ErrorCode.NONE;
       return ErrorCode.UNKNOWN_MEMBER_ID;
     }
-    if (!group) return ErrorCode.ILLEGAL_GENERATION;
+    if (!group) return version >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION;
     const error = this.coordinator.validateMember(group, ref);
     if (error !== ErrorCode.NONE) return error;
     if (group.state === 'CompletingRebalance') return ErrorCode.REBALANCE_IN_PROGRESS;
@@ -130,7 +130,6 @@ export class GroupService {
 
   /** DeleteGroups: only empty groups; their offsets go too. */
   async deleteGroup(groupId: string): Promise<ErrorCode> {
-    if (groupId === '') return ErrorCode.INVALID_GROUP_ID;
     if (!this.exists(groupId)) return ErrorCode.GROUP_ID_NOT_FOUND;
     const group = this.coordinator.group(groupId);
     if (group && group.state !== 'Empty' && group.state !== 'Dead') return ErrorCode.NON_EMPTY_GROUP;

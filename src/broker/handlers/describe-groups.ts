@@ -12,17 +12,6 @@ export const describeGroups = defineHandler(DescribeGroups, (ctx, request) => {
     throttleTimeMs: 0,
     groups: request.groups.map((groupId) => {
       const operations = request.includeAuthorizedOperations ? GROUP_OPERATIONS : NO_OPERATIONS;
-      if (groupId === '') {
-        return {
-          errorCode: ErrorCode.INVALID_GROUP_ID,
-          groupId,
-          groupState: 'Dead',
-          protocolType: '',
-          protocolData: '',
-          members: [],
-          authorizedOperations: operations,
-        };
-      }
       const group = groups.coordinator.group(groupId);
       if (!group) {
         const known = groups.exists(groupId);
@@ -30,7 +19,7 @@ export const describeGroups = defineHandler(DescribeGroups, (ctx, request) => {
           errorCode: ErrorCode.NONE,
           groupId,
           groupState: known ? 'Empty' : 'Dead',
-          protocolType: known ? 'consumer' : '',
+          protocolType: '',
           protocolData: '',
           members: [],
           authorizedOperations: operations,
@@ -42,7 +31,8 @@ export const describeGroups = defineHandler(DescribeGroups, (ctx, request) => {
         groupId,
         groupState: group.state,
         protocolType: group.protocolType ?? '',
-        protocolData: group.protocolName ?? '',
+        // The protocol is reported only once the group is Stable, as Kafka does.
+        protocolData: stable ? (group.protocolName ?? '') : '',
         members: [...group.members.values()].map((m) => ({
           memberId: m.memberId,
           groupInstanceId: m.groupInstanceId,

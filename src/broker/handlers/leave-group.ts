@@ -12,7 +12,7 @@ export const leaveGroup = defineHandler(LeaveGroup, (ctx, request) => {
     groupInstanceId: m.groupInstanceId,
     errorCode: coordinator.leave(request.groupId, m.memberId, m.groupInstanceId),
   }));
-  const errorCode =
-    coordinator.group(request.groupId) || members.length === 0 ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
+  // From v3 errors are per member; the top level speaks only for the group id itself.
+  const errorCode = request.groupId === '' ? ErrorCode.INVALID_GROUP_ID : ErrorCode.NONE;
   return { throttleTimeMs: 0, errorCode, members };
 });

@@ -5,12 +5,15 @@ import { defineHandler } from '../handler.js';
 export const offsetCommit = defineHandler(OffsetCommit, async (ctx, request) => {
   const { broker } = ctx;
   const groups = broker.groups;
-  const groupError = groups.commitAllowed({
-    groupId: request.groupId,
-    memberId: request.memberId,
-    groupInstanceId: request.groupInstanceId,
-    generationId: request.generationIdOrMemberEpoch,
-  });
+  const groupError = groups.commitAllowed(
+    {
+      groupId: request.groupId,
+      memberId: request.memberId,
+      groupInstanceId: request.groupInstanceId,
+      generationId: request.generationIdOrMemberEpoch,
+    },
+    ctx.version,
+  );
   const accepted: CommitEntry[] = [];
   const topics = request.topics.map((t) => {
     const topic = broker.logs.topic(t.name);

@@ -38,11 +38,10 @@ export const offsetFetch = defineHandler(OffsetFetch, (ctx, request) => {
       groups: request.groups.map((g) => ({
         groupId: g.groupId,
         topics: fetchGroup(broker, g.groupId, g.topics),
-        errorCode: g.groupId === '' ? ErrorCode.INVALID_GROUP_ID : ErrorCode.NONE,
+        errorCode: ErrorCode.NONE,
       })),
     };
   }
-  if (request.groupId === '') return { throttleTimeMs: 0, topics: [], errorCode: ErrorCode.INVALID_GROUP_ID };
   return {
     throttleTimeMs: 0,
     topics: fetchGroup(broker, request.groupId, request.topics),

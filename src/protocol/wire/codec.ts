@@ -21,6 +21,9 @@ const EMPTY = Buffer.alloc(0);
 /** The value a field takes when it is absent from a version or left out by a handler. */
 export function defaultOf(field: Field<unknown>): Value {
   if (field.defaultValue !== undefined) return field.defaultValue;
+  // A field that can be null means "not given" by null: an absent group.instance.id is a dynamic
+  // member, not the static member "". (Kafka's specs declare these with default "null".)
+  if (field.nullable.min <= field.nullable.max) return null;
   if (field.kind === 'array') return [];
   if (field.kind === 'struct') return defaultsOf(field.fields as FieldMap);
   switch (field.primitive) {
