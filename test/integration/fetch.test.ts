@@ -191,4 +191,36 @@ describe('fetch and list offsets', () => {
     assert.deepEqual(await ask('gzip-batch', t0 + 1500), [2, t0 + 2000]);
     assert.deepEqual(await ask('gzip-batch', -3), [4, t0 + 4000]);
   });
+
+  it('spends maxBytes on whole batches in request order across partitions', async () => {
+    await broker.core.logs.createTopic('budget', 2, {});
+    const batch = () => buildBatch([{ value: Buffer.alloc(1000, 1) }]);
+    for (const partition of [0, 1]) {
+      for (let i = 0; i < 3; i++) {
+        await client.request(Produce, 9, {
+          transactionalId: null,
+          acks: 1,
+          timeoutMs: 1000,
+          topicData: [{ name: 'budget', partitionData: [{ index: partition, records: batch() }] }],
+        });
+      }
+    }
+    const size = batch().length;
+    const res = await client.request(Fetch, 12, {
+      maxWaitMs: 0,
+      minBytes: 1,
+      maxBytes: size * 4 + 10,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [
+        {
+          topic: 'budget',
+          partitions: [0, 1].map((partition) => ({ partition, fetchOffset: 0, partitionMaxBytes: 1 << 20 })),
+        },
+      ],
+    });
+    const counts = res.responses[0].partitions.map((p) => decodeBatches(p.records ?? Buffer.alloc(0)).length);
+    assert.deepEqual(counts, [3, 1], 'partition 0 whole, partition 1 what still fits');
+  });
 });

@@ -1,4 +1,5 @@
-import { ErrorCode, Fetch, type RequestOf, type ResponseInput } from '../../protocol/index.js';
+import { BATCH, ErrorCode, Fetch, type RequestOf, type ResponseInput } from '../../protocol/index.js';
+import type { PartitionLog } from '../../storage/index.js';
 import { type BrokerCore, partitionKey } from '../broker-core.js';
 import { defineHandler } from '../handler.js';
 import { storageErrorCode } from './storage-errors.js';
@@ -53,15 +54,23 @@ function waitKeys(broker: BrokerCore, request: FetchRequest, useIds: boolean): s
   return keys;
 }
 
+type Slot = {
+  base: Omit<PartitionResponse, 'errorCode' | 'records'>;
+  read: ReturnType<PartitionLog['read']>;
+};
+
+/**
+ * Reads every requested partition at once (the reads are independent file reads), then applies
+ * the response budget in request order: the first non-empty partition may exceed it by one
+ * batch so a consumer never stalls; later ones keep the whole batches that still fit.
+ */
 async function readOnce(broker: BrokerCore, request: FetchRequest, useIds: boolean) {
-  let budget = request.maxBytes > 0 ? request.maxBytes : 0x7fffffff;
-  let bytes = 0;
   let errors = false;
-  const responses: TopicResponse[] = [];
+  const plans: { topic: TopicResponse; slots: (PartitionResponse | Slot)[] }[] = [];
   for (const t of request.topics) {
     const name = topicNameOf(broker, t, useIds);
     const topic = name === undefined ? undefined : broker.logs.topic(name);
-    const partitions: PartitionResponse[] = [];
+    const slots: (PartitionResponse | Slot)[] = [];
     for (const p of t.partitions) {
       const log =
         topic && p.partition < topic.partitions ? broker.partition(topic.name, p.partition) : undefined;
@@ -69,12 +78,12 @@ async function readOnce(broker: BrokerCore, request: FetchRequest, useIds: boole
         errors = true;
         const errorCode =
           useIds && !topic ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-        partitions.push(empty(p.partition, errorCode));
+        slots.push(empty(p.partition, errorCode));
         continue;
       }
       if (p.currentLeaderEpoch > LEADER_EPOCH) {
         errors = true;
-        partitions.push(empty(p.partition, ErrorCode.UNKNOWN_LEADER_EPOCH));
+        slots.push(empty(p.partition, ErrorCode.UNKNOWN_LEADER_EPOCH));
         continue;
       }
       const highWatermark = log.logEndOffset;
@@ -88,28 +97,71 @@ async function readOnce(broker: BrokerCore, request: FetchRequest, useIds: boole
       };
       if (p.fetchOffset < log.logStartOffset || p.fetchOffset > highWatermark) {
         errors = true;
-        partitions.push({ ...base, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, records: null });
+        slots.push({ ...base, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, records: null });
         continue;
       }
-      // The first non-empty partition may exceed the budget by one batch, so a consumer never stalls.
-      const limit = Math.min(p.partitionMaxBytes, budget);
-      if (limit <= 0 && bytes > 0) {
-        partitions.push({ ...base, errorCode: ErrorCode.NONE, records: null });
+      const read = log.read(p.fetchOffset, Math.max(1, Math.min(p.partitionMaxBytes, request.maxBytes)));
+      read.catch(() => {}); // awaited below; this only keeps an early rejection from going unhandled
+      slots.push({ base, read });
+    }
+    plans.push({
+      topic: { topic: topic?.name ?? t.topic, topicId: useIds ? t.topicId : undefined, partitions: [] },
+      slots,
+    });
+  }
+
+  let budget = request.maxBytes > 0 ? request.maxBytes : 0x7fffffff;
+  let bytes = 0;
+  const responses: TopicResponse[] = [];
+  for (const { topic, slots } of plans) {
+    const partitions: PartitionResponse[] = [];
+    for (const slot of slots) {
+      if (!('read' in slot)) {
+        partitions.push(slot);
         continue;
       }
       try {
-        const read = await log.read(p.fetchOffset, Math.max(limit, 1));
-        bytes += read.bytes;
-        budget -= read.bytes;
-        partitions.push({ ...base, errorCode: ErrorCode.NONE, records: read.records });
+        const read = await slot.read;
+        const kept =
+          bytes === 0
+            ? takeWithin(read.records, Math.max(budget, 1), true)
+            : takeWithin(read.records, budget, false);
+        bytes += kept.bytes;
+        budget -= kept.bytes;
+        partitions.push({ ...slot.base, errorCode: ErrorCode.NONE, records: kept.records });
       } catch (err) {
         errors = true;
-        partitions.push({ ...base, errorCode: storageErrorCode(err), records: null });
+        partitions.push({ ...slot.base, errorCode: storageErrorCode(err), records: null });
       }
     }
-    responses.push({ topic: topic?.name ?? t.topic, topicId: useIds ? t.topicId : undefined, partitions });
+    responses.push({ ...topic, partitions });
   }
   return { responses, bytes, errors };
+}
+
+/** Whole batches from the front of `records` that fit in `budget` (at least one if `atLeastOne`). */
+function takeWithin(
+  records: Buffer[],
+  budget: number,
+  atLeastOne: boolean,
+): { records: Buffer[]; bytes: number } {
+  let total = 0;
+  for (const chunk of records) total += chunk.length;
+  if (total <= budget) return { records, bytes: total };
+  const kept: Buffer[] = [];
+  let bytes = 0;
+  for (const chunk of records) {
+    let at = 0;
+    while (at + BATCH.logOverhead <= chunk.length) {
+      const size = chunk.readInt32BE(at + BATCH.batchLength) + BATCH.logOverhead;
+      if (bytes + size > budget && !(atLeastOne && bytes === 0)) break;
+      at += size;
+      bytes += size;
+    }
+    if (at > 0) kept.push(chunk.subarray(0, at));
+    if (at < chunk.length) break;
+  }
+  return { records: kept, bytes };
 }
 
 function empty(partitionIndex: number, errorCode: number): PartitionResponse {
