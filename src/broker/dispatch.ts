@@ -47,11 +47,13 @@ export function advertisedVersions(handlers: readonly Handler[]) {
 
 /**
  * A client asking ApiVersions in a version we do not know gets a v0 answer with
- * UNSUPPORTED_VERSION and our ranges, so it can retry with a version we serve.
+ * UNSUPPORTED_VERSION, so it can retry with a version we serve.
  */
 function unsupportedApiVersions(handlers: readonly Handler[], correlationId: number): Buffer[] {
+  // Like Kafka, list only ApiVersions' own range: the client retries at a version it can use
+  // and learns the full table from that answer.
   return encodeResponse(ApiVersions, 0, correlationId, {
     errorCode: ErrorCode.UNSUPPORTED_VERSION,
-    apiKeys: advertisedVersions(handlers),
+    apiKeys: advertisedVersions(handlers).filter((a) => a.apiKey === API_VERSIONS_KEY),
   });
 }

@@ -20,6 +20,8 @@ export interface LogConfig {
   segmentIndexBytes?: number;
   /** Largest batch the broker should accept; stored here so handlers read one config. */
   maxMessageBytes?: number;
+  /** How far in the future a record's timestamp may be (message.timestamp.after.max.ms); default 1 h. */
+  timestampAfterMaxMs?: number;
   /** Stored and reported; only 'delete' is enforced today (compaction is future work). */
   cleanupPolicy?: CleanupPolicy;
 }

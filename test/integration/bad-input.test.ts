@@ -50,8 +50,12 @@ describe('bad input', () => {
     frame.writeInt16BE(99, 6); // request api version
     const response = await client.requestRaw(frame);
     assert.equal(response.readInt16BE(4), ErrorCode.UNSUPPORTED_VERSION);
-    const apiCount = response.readInt32BE(6);
-    assert.ok(apiCount >= 7, `expected api ranges, got ${apiCount}`);
+    // Like Kafka: only ApiVersions' own range, so the client retries at a version we serve.
+    assert.equal(response.readInt32BE(6), 1);
+    assert.deepEqual(
+      [response.readInt16BE(10), response.readInt16BE(12), response.readInt16BE(14)],
+      [18, 0, 4],
+    );
   });
 
   it('closes the connection on an unknown API key and keeps serving others', async () => {
@@ -119,6 +123,19 @@ describe('bad input', () => {
     });
     assert.equal(md.topics[0].errorCode, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION);
     assert.equal(broker.core.logs.topic('missing'), undefined);
+  });
+
+  it('rejects a record stamped more than message.timestamp.after.max.ms in the future', async () => {
+    const before = await endOffset(broker, 't');
+    const r = await produceOne(
+      client,
+      't',
+      buildBatch([{ value: 'future', timestamp: Date.now() + 2 * 3600_000 }]),
+    );
+    assert.equal(r.errorCode, ErrorCode.INVALID_TIMESTAMP);
+    assert.equal(await endOffset(broker, 't'), before);
+    const ok = await produceOne(client, 't', buildBatch([{ value: 'soon', timestamp: Date.now() + 60_000 }]));
+    assert.equal(ok.errorCode, ErrorCode.NONE);
   });
 
   it('rejects invalid acks', async () => {

@@ -86,6 +86,14 @@ function appendPartition(
   if (codec >= COMPRESSION_NAMES.length) {
     return failure(index, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, `unknown compression codec ${codec}`);
   }
+  const futureLimit = log.config.timestampAfterMaxMs ?? 3_600_000;
+  if (header.maxTimestamp > Date.now() + futureLimit) {
+    return failure(
+      index,
+      ErrorCode.INVALID_TIMESTAMP,
+      `timestamp ${header.maxTimestamp} is more than ${futureLimit} ms in the future (message.timestamp.after.max.ms)`,
+    );
+  }
   if (header.attributes & (ATTRIBUTES.transactional | ATTRIBUTES.control)) {
     return failure(index, ErrorCode.INVALID_RECORD, 'transactional and control batches are not supported');
   }
