@@ -1,0 +1,134 @@
+// The two brokers the matrix runs against, one at a time, each on a free port of 127.0.0.1 with a
+// fresh temporary directory: Apache Kafka (the control, through scripts/peers/kafka.sh) and Sluice
+// (`sluice broker` from dist). Both create auto-created topics with 3 partitions.
+
+import { execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkRun, repoRoot, runProcess } from '../peers.js';
+
+export const AUTO_CREATE_PARTITIONS = 3;
+
+export interface RunningBroker {
+  readonly name: 'kafka' | 'sluice';
+  readonly bootstrap: string;
+  readonly version: string;
+  /** False once the broker process has exited (a crash, for Sluice). */
+  alive(): boolean;
+  stop(): Promise<void>;
+}
+
+const ROOT = repoRoot();
+const PEERS = join(ROOT, 'scripts', 'peers');
+
+export function kafkaVersion(): string {
+  const pom = readFileSync(join(PEERS, 'kafka', 'pom.xml'), 'utf8');
+  return /<kafka\.version>([^<]+)<\/kafka\.version>/.exec(pom)?.[1] ?? 'unknown';
+}
+
+/** Fetches Apache Kafka's jars from Maven Central unless they are there (idempotent). */
+export async function installKafka(): Promise<void> {
+  const r = await runProcess('bash', [join(PEERS, 'install-kafka.sh')], { timeoutMs: 900_000 });
+  process.stderr.write(r.stdout.toString('utf8'));
+  checkRun(r, 'scripts/peers/install-kafka.sh');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
+
+export async function startKafka(): Promise<RunningBroker> {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-compat-kafka-'));
+  const port = await freePort();
+  const script = join(PEERS, 'kafka.sh');
+  const started = await runProcess(
+    'bash',
+    [script, 'start', dir, String(port), `num.partitions=${AUTO_CREATE_PARTITIONS}`],
+    { timeoutMs: 150_000 },
+  );
+  const stop = async (): Promise<void> => {
+    await runProcess('bash', [script, 'stop', dir], { timeoutMs: 60_000 }).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  if (started.code !== 0 || started.timedOut) {
+    await stop();
+    checkRun(started, 'kafka.sh start');
+  }
+  const pid = Number(started.stdout.toString('utf8').trim().split('\n').pop());
+  const alive = (): boolean => {
+    try {
+      process.kill(pid, 0); // signal 0: only asks whether it exists
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return { name: 'kafka', bootstrap: `127.0.0.1:${port}`, version: kafkaVersion(), alive, stop };
+}
+
+/** `sluice broker --port 0` from dist; its stderr goes to logFile. */
+export function startSluice(logFile: string): Promise<RunningBroker> {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-compat-data-'));
+  const cli = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+  const args = [cli, 'broker', '--port', '0', '--host', '127.0.0.1', '--data-dir', dir];
+  args.push('--default-partitions', String(AUTO_CREATE_PARTITIONS), '--log-level', 'warn');
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(logFile);
+  child.stderr.pipe(log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(kill);
+    log.end();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => {
+      void stop().then(() => reject(new Error(`sluice broker did not start in 20 s: ${out}`)));
+    }, 20_000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+      const m = /listening on ([\d.]+):(\d+)/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      const alive = (): boolean => child.exitCode === null && child.signalCode === null;
+      resolve({ name: 'sluice', bootstrap: `${m[1]}:${m[2]}`, version: sluiceVersion(), alive, stop });
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+      reject(new Error(`sluice broker exited (${code ?? signal}) before listening; see ${logFile}`));
+    });
+  });
+}
+
+/** package.json's version and the commit, "+dirty" when the tree has changes. */
+export function sluiceVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  const git = (args: string[]): string => {
+    try {
+      return execFileSync('git', args, {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
+    } catch {
+      return '';
+    }
+  };
+  const commit = git(['rev-parse', '--short', 'HEAD']);
+  const dirty = commit && git(['status', '--porcelain', '--untracked-files=no']) ? '+dirty' : '';
+  return commit ? `${pkg.version} (${commit}${dirty})` : pkg.version;
+}
