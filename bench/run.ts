@@ -1,7 +1,7 @@
 // `npm run bench`: Sluice and Apache Kafka, one at a time, under the same load generator;
 // writes docs/benchmarks.md. Never part of the test command.
 //
-//   node dist/bench/run.js [--quick] [--only sluice|kafka] [--rounds N] [--out FILE]
+//   node dist/bench/run.js [--quick] [--only sluice|kafka] [--only-groups] [--rounds N] [--out FILE]
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Results } from './lib/aggregate.js';
-import type { BrokerName } from './lib/broker.js';
+import { type BrokerName, kafkaOverrides, type Variant } from './lib/broker.js';
 import { renderDoc } from './lib/doc.js';
 import { ensureKafka, javaVersion, KAFKA_HEAP_OPTS, kafkaCommand, kafkaVersion } from './lib/kafka-peer.js';
 import { buildLoadgen } from './lib/loadgen.js';
@@ -18,14 +18,18 @@ import { cleanupNow, installSignalHandlers, onCleanup } from './lib/processes.js
 import { sluiceVersion } from './lib/sluice-broker.js';
 import { runSuite, type SuiteResult } from './lib/suite.js';
 import { Tables } from './lib/tables.js';
-import { FULL, QUICK, workloads } from './lib/workloads.js';
+import { FULL, groupsOnly, QUICK, workloads } from './lib/workloads.js';
 
 const USAGE = `Usage: node dist/bench/run.js [options]
 
   --quick          small counts and one round: a smoke run
   --only BROKER    sluice or kafka: measure only that broker
+  --only-groups    only the consumer-group cases (after the warm-up); the report then goes
+                   to bench/results/<time>-groups.md unless --out says otherwise
   --rounds N       rounds per broker (default: 3, or 1 with --quick)
   --out FILE       where to write the report (default: docs/benchmarks.md)
+  --sluice-log-level LEVEL   pass --log-level LEVEL to the Sluice broker (e.g. debug, to see
+                   its group coordinator; its log is in the report only when a case fails)
   -h, --help       show this help`;
 
 async function main(): Promise<number> {
@@ -35,6 +39,8 @@ async function main(): Promise<number> {
     options: {
       quick: { type: 'boolean' },
       only: { type: 'string' },
+      'only-groups': { type: 'boolean' },
+      'sluice-log-level': { type: 'string' },
       rounds: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -58,9 +64,15 @@ async function main(): Promise<number> {
     }
   }
   const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-  const out = values.out ?? join(repoRoot, 'docs', 'benchmarks.md');
-  installSignalHandlers();
+  const onlyGroups = values['only-groups'] === true;
   const began = new Date();
+  const stamp = began.toISOString().replace(/[:.]/g, '-');
+  const resultsDir = join(repoRoot, 'bench', 'results');
+  // A partial run must not overwrite the report of a full one.
+  const out =
+    values.out ??
+    (onlyGroups ? join(resultsDir, `${stamp}-groups.md`) : join(repoRoot, 'docs', 'benchmarks.md'));
+  installSignalHandlers();
   const machine = machineInfo();
 
   console.log('bench: building the load generator (go build)');
@@ -78,11 +90,23 @@ async function main(): Promise<number> {
 
   const tmpRoot = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
   onCleanup(() => rmSync(tmpRoot, { recursive: true, force: true }));
-  const list = workloads(scale);
+  const list = onlyGroups ? groupsOnly(workloads(scale)) : workloads(scale);
+  // Kafka runs once more per round, with group.initial.rebalance.delay.ms=0, for the group cases only.
+  const groupList = groupsOnly(list);
+  const targets: Array<{ broker: BrokerName; variant?: Variant; list: typeof list }> = brokers.map(
+    (broker) => ({
+      broker,
+      list,
+    }),
+  );
+  if (brokers.includes('kafka') && groupList.some((w) => w.groups)) {
+    targets.push({ broker: 'kafka', variant: 'delay0', list: groupList });
+  }
+  const env = { repoRoot, tmpRoot, gen, sluiceLogLevel: values['sluice-log-level'] };
   const suites: SuiteResult[] = [];
   for (let round = 1; round <= scale.rounds; round++) {
-    const order = round % 2 === 1 ? brokers : [...brokers].reverse();
-    for (const broker of order) suites.push(await runSuite(broker, round, list, { repoRoot, tmpRoot, gen }));
+    const order = round % 2 === 1 ? targets : [...targets].reverse();
+    for (const t of order) suites.push(await runSuite(t.broker, round, t.list, env, t.variant));
   }
 
   const results = new Results(suites);
@@ -104,21 +128,25 @@ async function main(): Promise<number> {
     loadAverageAtEnd: loadavg().map((v) => Math.round(v * 100) / 100),
     versions,
     noPeer,
-    kafkaCommand: kafkaCommand(),
+    kafkaCommand: kafkaCommand(kafkaOverrides(undefined)),
+    kafkaCommandDelay0: kafkaCommand(kafkaOverrides('delay0')),
     kafkaHeap: KAFKA_HEAP_OPTS,
-    kafkaProperties: suites.find((s) => s.kafkaProperties)?.kafkaProperties,
+    kafkaProperties: suites.find((s) => s.kafkaProperties && s.variant === undefined)?.kafkaProperties,
+    sluiceLogLevel: values['sluice-log-level'],
     list,
     results,
   });
-  writeFileSync(out, doc);
-  const resultsDir = join(repoRoot, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(out, doc);
   // One JSON object on one line (.jsonl): Biome checks bench/**, and leaves .jsonl alone.
-  const raw = join(resultsDir, `${began.toISOString().replace(/[:.]/g, '-')}.jsonl`);
+  const raw = join(resultsDir, `${stamp}.jsonl`);
   writeFileSync(raw, `${JSON.stringify({ began, ended, argv, scale, machine, versions, noPeer, suites })}\n`);
 
   const t = new Tables(results, list);
-  console.log(`\n${t.throughput()}\n\n${t.produceLatency()}\n\n${t.endToEnd()}\n\n${t.broker()}\n`);
+  if (!onlyGroups) {
+    console.log(`\n${t.throughput()}\n\n${t.produceLatency()}\n\n${t.endToEnd()}\n\n${t.broker()}`);
+  }
+  console.log(`\n${t.groupThroughput()}\n\n${t.rebalance()}\n\n${t.rebalanceRuns()}\n`);
   console.log(`bench: wrote ${relative(process.cwd(), out) || out} and ${relative(process.cwd(), raw)}`);
   const failed = suites.some((s) => s.startError || Object.values(s.cells).some((c) => !c.ok));
   if (failed) console.log('bench: some workloads failed; see "Failures and notes" in the report');

@@ -1,7 +1,7 @@
 // Turns the rounds into one figure per (broker, workload, metric): the median over the rounds
 // in which that workload succeeded, with the spread between rounds.
 
-import type { BrokerName } from './broker.js';
+import type { BrokerName, Variant } from './broker.js';
 import type { Cell, SuiteResult } from './suite.js';
 
 export interface Figure {
@@ -15,12 +15,12 @@ export interface Figure {
 
 type Pick = (cell: Cell & { ok: true }) => number | undefined;
 
-function at(path: string): Pick {
+function at(path: string, min = Number.NEGATIVE_INFINITY): Pick {
   const keys = path.split('.');
   return (cell) => {
     let v: unknown = cell.result;
     for (const k of keys) v = (v as Record<string, unknown> | undefined)?.[k];
-    return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+    return typeof v === 'number' && Number.isFinite(v) && v >= min ? v : undefined;
   };
 }
 
@@ -37,6 +37,13 @@ export const METRICS = {
   e2eP999: at('latency.p999Ms'),
   e2eMax: at('latency.maxMs'),
   loadgenCpu: at('loadgenCpuSeconds'),
+  /** Group throughput: after the first record any member got, to the last one needed. */
+  groupSteadyRecordsPerSec: at('afterFirstRecord.recordsPerSec', 0),
+  /** -1 (never) when some member got no partitions before the records ran out. */
+  groupAssignedMs: at('allAssignedMs', 0),
+  groupFirstRecordMs: at('firstRecordMs', 0),
+  groupCommitMs: at('finalCommitMs'),
+  groupCloseMs: at('closeMs'),
   /** Broker CPU seconds per GiB of record values moved. */
   cpuPerGiB: (cell: Cell & { ok: true }) => {
     const bytes = cell.result.bytes;
@@ -59,19 +66,20 @@ export function figure(values: number[], failures: number): Figure | undefined {
 export class Results {
   constructor(readonly suites: readonly SuiteResult[]) {}
 
-  of(broker: BrokerName): SuiteResult[] {
-    return this.suites.filter((s) => s.broker === broker);
+  /** The suites of a broker: its main ones, or those of one variant. */
+  of(broker: BrokerName, variant?: Variant): SuiteResult[] {
+    return this.suites.filter((s) => s.broker === broker && s.variant === variant);
   }
 
-  has(broker: BrokerName): boolean {
-    return this.of(broker).some((s) => s.startError === undefined);
+  has(broker: BrokerName, variant?: Variant): boolean {
+    return this.of(broker, variant).some((s) => s.startError === undefined);
   }
 
   /** A workload metric over the rounds; undefined when no round produced it. */
-  metric(broker: BrokerName, workload: string, name: MetricName): Figure | undefined {
+  metric(broker: BrokerName, workload: string, name: MetricName, variant?: Variant): Figure | undefined {
     const values: number[] = [];
     let failures = 0;
-    for (const suite of this.of(broker)) {
+    for (const suite of this.of(broker, variant)) {
       const cell = suite.cells[workload];
       if (!cell) continue;
       if (!cell.ok) {
@@ -85,6 +93,27 @@ export class Results {
       figure(values, failures) ??
       (failures > 0 ? { median: Number.NaN, spread: 0, rounds: 0, failures } : undefined)
     );
+  }
+
+  /**
+   * Values that a workload reports as a list (one per run inside the generator), per round in
+   * which it succeeded; `failures` counts the rounds in which it failed.
+   */
+  lists<T>(
+    broker: BrokerName,
+    workload: string,
+    pick: (result: Record<string, unknown>) => T[] | undefined,
+    variant?: Variant,
+  ): { rounds: T[][]; failures: number } {
+    const rounds: T[][] = [];
+    let failures = 0;
+    for (const suite of this.of(broker, variant)) {
+      const cell = suite.cells[workload];
+      if (!cell) continue;
+      if (!cell.ok) failures++;
+      else rounds.push(pick(cell.result) ?? []);
+    }
+    return { rounds, failures };
   }
 
   /** A per-round broker figure (start-up, peak RSS, CPU). */

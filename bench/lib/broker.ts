@@ -28,6 +28,28 @@ export interface StartContext {
   /** A fresh directory for this broker's data and logs; removed by the caller. */
   workDir: string;
   gen: Loadgen;
+  /** Kafka only: key=value lines appended to server.properties (last one wins). */
+  kafkaOverrides?: readonly string[];
+  /** Sluice only: its --log-level (default: the broker's own, info). */
+  sluiceLogLevel?: string;
+}
+
+/**
+ * The same broker under another configuration, measured in extra suites (only the group
+ * cases): Kafka with group.initial.rebalance.delay.ms=0 instead of its default 3000.
+ */
+export type Variant = 'delay0';
+
+/** kafka.sh writes group.initial.rebalance.delay.ms=0 (a test setting); the benchmark puts back Kafka's default. */
+export const KAFKA_INITIAL_REBALANCE_DELAY_MS = 3000;
+
+export function kafkaOverrides(variant: Variant | undefined): string[] {
+  const delay = variant === 'delay0' ? 0 : KAFKA_INITIAL_REBALANCE_DELAY_MS;
+  return [`group.initial.rebalance.delay.ms=${delay}`];
+}
+
+export function displayName(broker: BrokerName, variant: Variant | undefined): string {
+  return variant === 'delay0' ? `${DISPLAY[broker]} (group.initial.rebalance.delay.ms=0)` : DISPLAY[broker];
 }
 
 /** The last `lines` lines of a file (reads at most its last 256 KiB). */

@@ -32,8 +32,27 @@ export async function ensureKafka(repoRoot: string): Promise<string | undefined>
   return `install-kafka.sh ${out.timedOut ? 'timed out' : `exited ${out.code}`}: ${out.stderr.trim().slice(-500)}`;
 }
 
-export function kafkaCommand(): string {
-  return `KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS}" scripts/peers/kafka.sh start DIR PORT`;
+export function kafkaCommand(overrides: readonly string[] = []): string {
+  return [`KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS}" scripts/peers/kafka.sh start DIR PORT`, ...overrides].join(
+    ' ',
+  );
+}
+
+/** server.properties as Kafka reads it: of a key given twice, only the last line counts. */
+function effective(properties: string): string {
+  const lines = properties.split('\n');
+  const key = (line: string) => (/^\s*[#!]/.test(line) ? undefined : /^\s*([^=:\s]+)\s*[=:]/.exec(line)?.[1]);
+  const last = new Map<string, number>();
+  lines.forEach((line, i) => {
+    const k = key(line);
+    if (k !== undefined) last.set(k, i);
+  });
+  return lines
+    .filter((line, i) => {
+      const k = key(line);
+      return k === undefined || last.get(k) === i;
+    })
+    .join('\n');
 }
 
 export async function startKafka(ctx: StartContext): Promise<RunningBroker & { properties: string }> {
@@ -57,7 +76,7 @@ export async function startKafka(ctx: StartContext): Promise<RunningBroker & { p
     START_TIMEOUT_MS,
     probeAbort.signal,
   );
-  const started = await run('bash', [script, 'start', dir, String(port)], {
+  const started = await run('bash', [script, 'start', dir, String(port), ...(ctx.kafkaOverrides ?? [])], {
     cwd: ctx.repoRoot,
     env: { ...process.env, KAFKA_HEAP_OPTS },
     timeoutMs: START_TIMEOUT_MS,
@@ -74,7 +93,7 @@ export async function startKafka(ctx: StartContext): Promise<RunningBroker & { p
     await run('bash', [script, 'stop', dir], { timeoutMs: 60_000 });
     throw new Error(`Kafka started but did not answer ApiVersions: ${ready.error}`);
   }
-  const properties = readFileSync(join(dir, 'server.properties'), 'utf8')
+  const properties = effective(readFileSync(join(dir, 'server.properties'), 'utf8'))
     .replaceAll(dir, 'DIR')
     .replaceAll(`:${port}`, ':PORT')
     .replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:CONTROLLER_PORT');

@@ -40,6 +40,7 @@ export async function startSluice(ctx: StartContext): Promise<RunningBroker> {
       String(port),
       '--data-dir',
       join(ctx.workDir, 'data'),
+      ...(ctx.sluiceLogLevel ? ['--log-level', ctx.sluiceLogLevel] : []),
     ],
     { cwd: ctx.repoRoot },
   );

@@ -3,7 +3,14 @@
 
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BrokerName, DISPLAY, type RunningBroker, type StartContext } from './broker.js';
+import {
+  type BrokerName,
+  displayName,
+  kafkaOverrides,
+  type RunningBroker,
+  type StartContext,
+  type Variant,
+} from './broker.js';
 import { startKafka } from './kafka-peer.js';
 import { type Loadgen, loadgen } from './loadgen.js';
 import { peakRssKiB, procStat, run, sleep } from './processes.js';
@@ -16,6 +23,8 @@ export type Cell =
 
 export interface SuiteResult {
   broker: BrokerName;
+  /** Set on the extra suites that measure a broker under another configuration. */
+  variant?: Variant;
   round: number;
   startError?: string;
   startupMs?: number;
@@ -34,12 +43,19 @@ export async function runSuite(
   broker: BrokerName,
   round: number,
   list: readonly Workload[],
-  env: { repoRoot: string; tmpRoot: string; gen: Loadgen },
+  env: { repoRoot: string; tmpRoot: string; gen: Loadgen; sluiceLogLevel?: string },
+  variant?: Variant,
 ): Promise<SuiteResult> {
-  const say = (s: string) => process.stdout.write(`[${DISPLAY[broker]} round ${round}] ${s}\n`);
-  const workDir = mkdtempSync(join(env.tmpRoot, `${broker}-${round}-`));
-  const ctx: StartContext = { repoRoot: env.repoRoot, workDir, gen: env.gen };
-  const suite: SuiteResult = { broker, round, cells: {} };
+  const say = (s: string) => process.stdout.write(`[${displayName(broker, variant)} round ${round}] ${s}\n`);
+  const workDir = mkdtempSync(join(env.tmpRoot, `${broker}${variant ? `-${variant}` : ''}-${round}-`));
+  const ctx: StartContext = {
+    repoRoot: env.repoRoot,
+    workDir,
+    gen: env.gen,
+    kafkaOverrides: kafkaOverrides(variant),
+    sluiceLogLevel: env.sluiceLogLevel,
+  };
+  const suite: SuiteResult = { broker, round, cells: {}, ...(variant ? { variant } : {}) };
   let running: (RunningBroker & { properties?: string }) | undefined;
   try {
     try {
@@ -104,12 +120,35 @@ async function runWorkload(b: RunningBroker, w: Workload, gen: Loadgen): Promise
   const num = (key: string) => (typeof r[key] === 'number' ? (r[key] as number) : 0);
   const firstError = typeof r.firstError === 'string' ? r.firstError : undefined;
   if (w.kind !== 'e2e' && r.complete !== true) {
-    const done = w.kind === 'produce' ? 'acknowledged' : 'read';
-    const error = `${done} ${num('records')} of ${w.records} records${firstError ? `; first error: ${firstError}` : ''}`;
+    const also = firstError ? `; first error: ${firstError}` : '';
+    let error: string;
+    if (w.kind === 'rebalance') error = incompleteRebalance(r, w.members) + also;
+    else {
+      const done = w.kind === 'produce' ? 'acknowledged' : 'read';
+      error = `${done} ${num('records')} of ${w.records} records${also}`;
+    }
     return { ok: false, error, result: r, log: b.logTail(30) };
   }
   const notes: string[] = [];
   if (num('errors') > 0) notes.push(`${num('errors')} errors (first: ${firstError})`);
+  if (num('clientWarnings') > 0) {
+    const first = Array.isArray(r.firstWarnings) ? r.firstWarnings[0] : undefined;
+    notes.push(`the clients logged ${num('clientWarnings')} warnings (first: ${String(first)})`);
+  }
+  if (w.kind === 'group') {
+    const members = Array.isArray(r.perMember) ? (r.perMember as Array<{ assignedMs: number }>) : [];
+    const never = members.filter((m) => m.assignedMs < 0).length;
+    if (never > 0) {
+      notes.push(
+        `${never} of ${w.members} members got no partitions before the others had read every record`,
+      );
+    }
+    if (num('duplicates') > 0)
+      notes.push(`${num('duplicates')} records delivered twice (re-read after a rebalance)`);
+    if (r.committedComplete !== true) {
+      notes.push(`committed offsets read back cover ${num('committed')} of ${w.records} records`);
+    }
+  }
   if (num('missing') > 0) notes.push(`${num('missing')} acknowledged records never reached the consumer`);
   if (w.kind === 'e2e' && num('achievedRate') < w.rate * 0.95) {
     notes.push(`generator reached only ${num('achievedRate').toFixed(0)} msg/s`);
@@ -117,10 +156,32 @@ async function runWorkload(b: RunningBroker, w: Workload, gen: Loadgen): Promise
   return { ok: true, result: r, brokerCpuSeconds, note: notes.length > 0 ? notes.join('; ') : undefined };
 }
 
+/** Which members of which run never had records. */
+function incompleteRebalance(r: Record<string, unknown>, members: number): string {
+  const runs = Array.isArray(r.runs) ? (r.runs as Array<Record<string, unknown>>) : [];
+  const bad = runs.find((run) => run.complete !== true);
+  if (!bad) return 'no complete run';
+  const per = Array.isArray(bad.perMember) ? (bad.perMember as Array<Record<string, unknown>>) : [];
+  const without = per.filter((m) => typeof m.firstRecordsMs !== 'number' || m.firstRecordsMs < 0).length;
+  return `run ${runs.length}: ${without} of ${members} members had no records after the run timeout (generation ${String(bad.generation)})`;
+}
+
 function describe(cell: Cell): string {
   if (!cell.ok) return `FAILED: ${cell.error.split('\n')[0]}`;
   const r = cell.result;
   const note = cell.note ? ` [${cell.note}]` : '';
+  if (r.mode === 'rebalance') {
+    const runs = (r.runs as Array<{ allFirstRecordsMs: number; generation: number }>) ?? [];
+    const each = runs.map((x) => `${Math.round(x.allFirstRecordsMs)} g${x.generation}`).join(', ');
+    return `all members have records after p50 ${Math.round(r.firstRecordsP50Ms as number)} ms (ms and generation per run: ${each})${note}`;
+  }
+  if (r.mode === 'throughput') {
+    const rate = Math.round(r.recordsPerSec as number).toLocaleString('en-US');
+    const assigned = r.allAssignedMs as number;
+    const all =
+      assigned < 0 ? 'not every member assigned' : `every member assigned at ${Math.round(assigned)} ms`;
+    return `${rate} rec/s, ${r.mibPerSec} MiB/s; ${all}, first record at ${Math.round(r.firstRecordMs as number)} ms${note}`;
+  }
   if (typeof r.recordsPerSec === 'number') {
     const cpu =
       cell.brokerCpuSeconds !== undefined ? `, broker CPU ${cell.brokerCpuSeconds.toFixed(1)} s` : '';

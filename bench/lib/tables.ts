@@ -1,6 +1,7 @@
 // The figures as Markdown tables: Sluice, Kafka and the ratio Sluice/Kafka on every row.
 
-import type { Figure, MetricName, Results } from './aggregate.js';
+import { type Figure, figure, type MetricName, type Results } from './aggregate.js';
+import { displayName } from './broker.js';
 import type { SuiteResult } from './suite.js';
 import type { Workload } from './workloads.js';
 
@@ -21,6 +22,15 @@ function show(f: Figure | undefined, fmt: Format, present: boolean): string {
   return `${fmt(f.median)}${spread}${f.failures > 0 ? ' †' : ''}`;
 }
 
+/** Pooled runs: p50 [min–max], † when some round failed. */
+function showRuns(r: { figure: Figure | undefined; min: number; max: number }, present: boolean): string {
+  const f = r.figure;
+  if (!present) return 'no peer';
+  if (f === undefined) return '—';
+  if (Number.isNaN(f.median)) return 'failed';
+  return `${count(f.median)} [${count(r.min)}–${count(r.max)}]${f.failures > 0 ? ' †' : ''}`;
+}
+
 function ratio(s: Figure | undefined, k: Figure | undefined): string {
   if (!s || !k || !Number.isFinite(s.median) || !Number.isFinite(k.median) || k.median === 0) return '—';
   return (s.median / k.median).toFixed(2);
@@ -34,12 +44,14 @@ function table(header: string[], rows: string[][]): string {
 
 export class Tables {
   private readonly kafka: boolean;
+  private readonly kafka0: boolean;
 
   constructor(
     private readonly results: Results,
     private readonly list: readonly Workload[],
   ) {
     this.kafka = results.has('kafka');
+    this.kafka0 = results.has('kafka', 'delay0');
   }
 
   private cells(id: string, metric: MetricName, fmt: Format): string[] {
@@ -130,6 +142,117 @@ export class Tables {
     return table(['workload', 'latency (ms)', 'Sluice', 'Kafka', 'Sluice/Kafka'], rows);
   }
 
+  /** Sluice, Kafka at its default delay, ratio, Kafka with delay 0, ratio. */
+  private groupCells(id: string, metric: MetricName, fmt: Format): string[] {
+    const s = this.results.metric('sluice', id, metric);
+    const k = this.results.metric('kafka', id, metric);
+    const k0 = this.results.metric('kafka', id, metric, 'delay0');
+    return [
+      show(s, fmt, true),
+      show(k, fmt, this.kafka),
+      ratio(s, k),
+      show(k0, fmt, this.kafka0),
+      ratio(s, k0),
+    ];
+  }
+
+  private static readonly GROUP_HEADER = [
+    'Sluice',
+    'Kafka (delay 3000 ms, default)',
+    'Sluice/Kafka',
+    'Kafka (delay 0)',
+    'Sluice/Kafka (delay 0)',
+  ];
+
+  groupThroughput(): string {
+    const rows: string[][] = [];
+    for (const w of this.of('group')) {
+      const metrics: Array<[string, MetricName, Format]> = [
+        ['records/s, start → all records consumed', 'recordsPerSec', count],
+        ['MiB/s, start → all records consumed', 'mibPerSec', oneDecimal],
+        ['records/s, first record → all records consumed', 'groupSteadyRecordsPerSec', count],
+        ['start → every member assigned (ms)', 'groupAssignedMs', count],
+        ['start → first record polled (ms)', 'groupFirstRecordMs', count],
+        ['final commit, all members at once (ms)', 'groupCommitMs', millis],
+        ['leaving the group: Close, all members at once (ms)', 'groupCloseMs', millis],
+        ['broker CPU s/GiB', 'cpuPerGiB', twoDecimals],
+      ];
+      for (const [label, metric, fmt] of metrics)
+        rows.push([w.label, label, ...this.groupCells(w.id, metric, fmt)]);
+    }
+    return table(['workload', 'figure', ...Tables.GROUP_HEADER], rows);
+  }
+
+  rebalance(): string {
+    const rows: string[][] = [];
+    const measures: Array<[string, string]> = [
+      ['every member has polled records', 'firstRecordsMs'],
+      ['every member assigned (join + sync)', 'assignedMs'],
+    ];
+    for (const w of this.of('rebalance')) {
+      for (const [label, key] of measures) {
+        const s = this.runs('sluice', w.id, key);
+        const k = this.runs('kafka', w.id, key);
+        const k0 = this.runs('kafka', w.id, key, 'delay0');
+        rows.push([
+          String((w as Workload & { members: number }).members),
+          label,
+          showRuns(s, true),
+          showRuns(k, this.kafka),
+          ratio(s.figure, k.figure),
+          showRuns(k0, this.kafka0),
+          ratio(s.figure, k0.figure),
+        ]);
+      }
+    }
+    return table(['members', 'time from start (ms): p50 [min–max]', ...Tables.GROUP_HEADER], rows);
+  }
+
+  /** Every run's time until every member had records, and the generation it ended in. */
+  rebalanceRuns(): string {
+    const rows = this.of('rebalance').map((w) => {
+      const cell = (broker: 'sluice' | 'kafka', present: boolean, variant?: 'delay0') => {
+        if (!present) return 'no peer';
+        const { rounds, failures } = this.results.lists(
+          broker,
+          w.id,
+          (r) => r.runs as Array<{ allFirstRecordsMs: number; generation: number }> | undefined,
+          variant,
+        );
+        const text = rounds
+          .map((runs) => runs.map((x) => `${Math.round(x.allFirstRecordsMs)} g${x.generation}`).join(', '))
+          .join(' · ');
+        return `${text || '—'}${failures > 0 ? ` (failed in ${failures} round${failures === 1 ? '' : 's'})` : ''}`;
+      };
+      return [
+        String((w as Workload & { members: number }).members),
+        cell('sluice', true),
+        cell('kafka', this.kafka),
+        cell('kafka', this.kafka0, 'delay0'),
+      ];
+    });
+    return table(['members', 'Sluice', 'Kafka (delay 3000 ms, default)', 'Kafka (delay 0)'], rows);
+  }
+
+  private runs(
+    broker: 'sluice' | 'kafka',
+    id: string,
+    key: string,
+    variant?: 'delay0',
+  ): { figure: Figure | undefined; min: number; max: number } {
+    const { rounds, failures } = this.results.lists(
+      broker,
+      id,
+      (r) => (Array.isArray(r[key]) ? (r[key] as number[]) : undefined),
+      variant,
+    );
+    const all = rounds.flat();
+    const f =
+      figure(all, failures) ??
+      (failures > 0 ? { median: Number.NaN, spread: 0, rounds: 0, failures } : undefined);
+    return { figure: f, min: Math.min(...all), max: Math.max(...all) };
+  }
+
   broker(): string {
     const row = (label: string, pick: (s: SuiteResult) => number | undefined, fmt: Format) => {
       const s = this.results.broker('sluice', pick);
@@ -150,7 +273,7 @@ export class Tables {
   failures(): string {
     const out: string[] = [];
     for (const suite of this.results.suites) {
-      const who = `${suite.broker === 'sluice' ? 'Sluice' : 'Kafka'}, round ${suite.round}`;
+      const who = `${displayName(suite.broker, suite.variant)}, round ${suite.round}`;
       if (suite.startError) out.push(`- **${who}: did not start.**\n\n${fence(suite.startError)}`);
       for (const w of this.list) {
         const cell = suite.cells[w.id];

@@ -12,12 +12,21 @@ interface Base {
   hidden?: 'warmup' | 'setup';
   /** Run `sync` first so that the page cache holds no dirty data (default true). */
   syncBefore?: boolean;
+  /**
+   * One of the consumer-group cases: run by `--only-groups`, and also against the extra Kafka
+   * with group.initial.rebalance.delay.ms=0.
+   */
+  groups?: true;
 }
 
 export type Workload =
-  | (Base & { kind: 'produce'; records: number; acks: Acks })
+  | (Base & { kind: 'produce'; records: number; acks: Acks; partitioner?: 'round-robin' })
   | (Base & { kind: 'consume'; records: number })
-  | (Base & { kind: 'e2e'; rate: number; seconds: number; acks: Acks });
+  | (Base & { kind: 'e2e'; rate: number; seconds: number; acks: Acks })
+  /** Members of one group consume the whole topic together: throughput. */
+  | (Base & { kind: 'group'; members: number; records: number })
+  /** Members of a new group start at once; time until each has polled records. */
+  | (Base & { kind: 'rebalance'; members: number; repeat: number });
 
 export interface Scale {
   name: 'full' | 'quick';
@@ -28,6 +37,10 @@ export interface Scale {
   bulkRecords: number;
   e2eSeconds: number;
   e2eRates: readonly number[];
+  /** 1 KiB records in the 6-partition topic that a 3-member group consumes. */
+  groupRecords: number;
+  /** Rebalance-time runs per member count in each round, each with a new group. */
+  rebalanceRepeat: number;
   rounds: number;
 }
 
@@ -40,6 +53,8 @@ export const FULL: Scale = {
   bulkRecords: 4_000_000,
   e2eSeconds: 10,
   e2eRates: [1000, 10000],
+  groupRecords: 1_500_000,
+  rebalanceRepeat: 5,
   rounds: 3,
 };
 
@@ -51,11 +66,23 @@ export const QUICK: Scale = {
   bulkRecords: 200_000,
   e2eSeconds: 3,
   e2eRates: [1000, 5000],
+  groupRecords: 50_000,
+  rebalanceRepeat: 2,
   rounds: 1,
 };
 
 const E2E_SIZE = 1024;
 const E2E_PARTITIONS = 6;
+
+export const GROUP_MEMBERS = 3;
+export const GROUP_PARTITIONS = 6;
+export const REBALANCE_MEMBERS: readonly number[] = [1, 3, 10];
+export const REBALANCE_PARTITIONS = 12;
+/** Records per partition of the rebalance topic: enough that every member's first fetch has data. */
+export const REBALANCE_RECORDS_PER_PARTITION = 1000;
+/** How long the generator gives one group run (loadgen --run-timeout). */
+const GROUP_RUN_TIMEOUT_S = 90;
+const REBALANCE_RUN_TIMEOUT_S = 45;
 
 export const LINGER_MS = 5;
 export const BATCH_BYTES = 1 << 20;
@@ -170,7 +197,82 @@ export function workloads(scale: Scale): Workload[] {
       syncBefore: false,
     },
   );
+  out.push(...groupWorkloads(scale));
   return out;
+}
+
+/**
+ * The consumer-group cases, after everything else: two topics filled with round-robin so that
+ * every partition holds the same count, a throwaway group run (the first group on a broker
+ * creates its offsets storage; Kafka creates __consumer_offsets), then group throughput and
+ * rebalance time per member count.
+ */
+function groupWorkloads(scale: Scale): Workload[] {
+  const groupTopic = 'bench-group';
+  const rebalanceTopic = 'bench-rebalance';
+  const fill = (topic: string, partitions: number, records: number, what: string): Workload => ({
+    kind: 'produce',
+    id: `${topic}-fill`,
+    label: `fill ${what}: ${records.toLocaleString('en-US')} × 1 KiB round-robin over ${plural(partitions)}, acks=1`,
+    topic,
+    partitions,
+    size: 1024,
+    records,
+    acks: '1',
+    partitioner: 'round-robin',
+    hidden: 'setup',
+    groups: true,
+  });
+  return [
+    fill(groupTopic, GROUP_PARTITIONS, scale.groupRecords, 'the group-throughput topic'),
+    fill(
+      rebalanceTopic,
+      REBALANCE_PARTITIONS,
+      REBALANCE_PARTITIONS * REBALANCE_RECORDS_PER_PARTITION,
+      'the rebalance topic',
+    ),
+    {
+      kind: 'rebalance',
+      id: 'group-warmup',
+      label: 'warm-up: one member joins a new group once',
+      topic: rebalanceTopic,
+      partitions: REBALANCE_PARTITIONS,
+      size: 1024,
+      members: 1,
+      repeat: 1,
+      hidden: 'warmup',
+      groups: true,
+    },
+    {
+      kind: 'group',
+      id: `group-m${GROUP_MEMBERS}`,
+      label: `group consume 1 KiB, ${plural(GROUP_PARTITIONS)}, ${GROUP_MEMBERS} members`,
+      topic: groupTopic,
+      partitions: GROUP_PARTITIONS,
+      size: 1024,
+      members: GROUP_MEMBERS,
+      records: scale.groupRecords,
+      groups: true,
+    },
+    ...REBALANCE_MEMBERS.map(
+      (members): Workload => ({
+        kind: 'rebalance',
+        id: `rebalance-m${members}`,
+        label: `rebalance: ${members === 1 ? '1 member joins' : `${members} members join`} a new group, ${plural(REBALANCE_PARTITIONS)}`,
+        topic: rebalanceTopic,
+        partitions: REBALANCE_PARTITIONS,
+        size: 1024,
+        members,
+        repeat: scale.rebalanceRepeat,
+        groups: true,
+      }),
+    ),
+  ];
+}
+
+/** Only the consumer-group cases, with the warm-up before them. */
+export function groupsOnly(list: readonly Workload[]): Workload[] {
+  return list.filter((w) => w.groups || w.hidden === 'warmup');
 }
 
 /** Every topic the workloads use, with its partition count. */
@@ -188,6 +290,7 @@ export function loadgenArgs(w: Workload): { subcommand: string; args: string[] }
           ...['--topic', w.topic, '--records', String(w.records), '--size', String(w.size)],
           ...['--acks', w.acks, '--partitions', String(w.partitions)],
           ...['--linger-ms', String(LINGER_MS), '--batch-bytes', String(BATCH_BYTES), '--max-seconds', '90'],
+          ...(w.partitioner ? ['--partitioner', w.partitioner] : []),
         ],
       };
     case 'consume':
@@ -203,10 +306,36 @@ export function loadgenArgs(w: Workload): { subcommand: string; args: string[] }
           ...['--size', String(w.size), '--acks', w.acks],
         ],
       };
+    case 'group':
+      return {
+        subcommand: 'group',
+        args: [
+          ...['--topic', w.topic, '--members', String(w.members), '--records', String(w.records)],
+          ...['--run-timeout', `${GROUP_RUN_TIMEOUT_S}s`],
+        ],
+      };
+    case 'rebalance':
+      return {
+        subcommand: 'group',
+        args: [
+          ...['--topic', w.topic, '--members', String(w.members), '--first-records'],
+          ...['--repeat', String(w.repeat), '--run-timeout', `${REBALANCE_RUN_TIMEOUT_S}s`],
+        ],
+      };
   }
 }
 
 /** How long the harness lets one workload run before it kills the generator. */
 export function timeoutMs(w: Workload): number {
-  return w.kind === 'e2e' ? (w.seconds + 60) * 1000 : 150_000;
+  switch (w.kind) {
+    case 'e2e':
+      return (w.seconds + 60) * 1000;
+    case 'group':
+      return (GROUP_RUN_TIMEOUT_S + 90) * 1000;
+    case 'rebalance':
+      // Each run may take its whole run timeout, plus leaving the group and the pause.
+      return (w.repeat * (REBALANCE_RUN_TIMEOUT_S + 35) + 60) * 1000;
+    default:
+      return 150_000;
+  }
 }

@@ -6,6 +6,7 @@
 //	loadgen produce      --brokers B --topic T --records N --size S --acks all|1 [--linger-ms 5] [--batch-bytes 1048576]
 //	loadgen consume      --brokers B --topic T [--records N]
 //	loadgen e2e          --brokers B --topic T --rate R --duration D --size S [--acks all]
+//	loadgen group        --brokers B --topic T --members M [--records N | --first-records --repeat R]
 //
 // Each subcommand prints one JSON object on stdout and exits 0, or prints an error on stderr
 // and exits 1. Progress and diagnostics go to stderr.
@@ -34,11 +35,12 @@ var commands = map[string]command{
 	"produce":      {"produce N records as fast as possible; throughput and ack latency", runProduce},
 	"consume":      {"read a topic from the start without a group; throughput", runConsume},
 	"e2e":          {"produce at a fixed rate and consume at the tail; end-to-end latency", runE2E},
+	"group":        {"M members of one consumer group: throughput, or time to first records (rebalance)", runGroup},
 }
 
 func usage() {
 	fmt.Fprintln(os.Stderr, "Usage: loadgen <command> [flags]\n\nCommands:")
-	for _, name := range []string{"create-topic", "wait-ready", "produce", "consume", "e2e"} {
+	for _, name := range []string{"create-topic", "wait-ready", "produce", "consume", "e2e", "group"} {
 		fmt.Fprintf(os.Stderr, "  %-13s %s\n", name, commands[name].summary)
 	}
 	fmt.Fprintln(os.Stderr, "\nRun 'loadgen <command> -h' for its flags.")

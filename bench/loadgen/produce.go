@@ -107,6 +107,7 @@ func runProduce(args []string) (any, error) {
 	size := fs.Int("size", 100, "value size in bytes (keys are null)")
 	partitions := fs.Int("partitions", 0, "expected partition count of the topic (checked when > 0)")
 	maxSeconds := fs.Float64("max-seconds", 0, "stop producing after this many seconds and report what was acknowledged (0: no limit)")
+	partitioner := fs.String("partitioner", "sticky", "sticky (franz-go's default for null keys) or round-robin (record i to partition i mod P: every partition gets the same count)")
 	if err := parse(fs, args); err != nil {
 		return nil, err
 	}
@@ -120,6 +121,13 @@ func runProduce(args []string) (any, error) {
 	timer := &requestTimer{}
 	opts := append(c.baseOpts(), popts...)
 	opts = append(opts, kgo.DefaultProduceTopic(c.topic), kgo.WithHooks(timer))
+	switch *partitioner {
+	case "sticky":
+	case "round-robin":
+		opts = append(opts, kgo.RecordPartitioner(kgo.RoundRobinPartitioner()))
+	default:
+		return nil, fmt.Errorf("--partitioner must be sticky or round-robin")
+	}
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
 		return nil, err

@@ -238,15 +238,30 @@ export class GroupCoordinator {
     this.log.debug({ group: group.groupId, reason }, 'preparing rebalance');
     this.onRebalance(group.groupId);
     clearTimeout(group.rebalanceTimer);
-    const delay = firstJoin ? this.timeouts.initialRebalanceDelayMs : group.rebalanceTimeoutMs();
-    group.rebalanceTimer = setTimeout(() => this.completeJoin(group), Math.max(delay, firstJoin ? 0 : 1));
+    const deadline = () => {
+      group.rebalanceTimer = setTimeout(
+        () => this.completeJoin(group),
+        Math.max(1, group.rebalanceTimeoutMs()),
+      );
+      group.rebalanceTimer.unref();
+    };
+    if (!firstJoin) return deadline();
+    // A group's first round stays open for group.initial.rebalance.delay.ms so that members starting
+    // together land in one generation; after it, the round ends as soon as every member (also
+    // those still coming back with a KIP-394 member id) has joined, or at the rebalance timeout.
+    group.initialDelay = true;
+    group.rebalanceTimer = setTimeout(() => {
+      group.initialDelay = false;
+      deadline();
+      this.maybeCompleteJoin(group);
+    }, this.timeouts.initialRebalanceDelayMs);
     group.rebalanceTimer.unref();
   }
 
   private maybeCompleteJoin(group: Group): void {
     if (group.state !== 'PreparingRebalance') return;
+    if (group.initialDelay) return;
     if (group.members.size > 0 && !group.allMembersJoined()) return;
-    if (this.timeouts.initialRebalanceDelayMs > 0 && group.generationId === 0 && group.rebalanceTimer) return;
     this.completeJoin(group);
   }
 
@@ -255,6 +270,7 @@ export class GroupCoordinator {
     if (group.state !== 'PreparingRebalance') return;
     clearTimeout(group.rebalanceTimer);
     group.rebalanceTimer = undefined;
+    group.initialDelay = false;
     // Dynamic members that did not rejoin are gone; static ones keep their place until their session ends.
     for (const member of [...group.members.values()]) {
       if (!member.joinWaiter && member.groupInstanceId === null)

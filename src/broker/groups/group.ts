@@ -75,6 +75,8 @@ export class Group {
   readonly pendingMembers = new Map<string, NodeJS.Timeout>();
   /** Bounds the current phase: the join round, or the sync round after it. */
   rebalanceTimer?: NodeJS.Timeout;
+  /** True while a first join round waits out group.initial.rebalance.delay.ms. */
+  initialDelay = false;
   /** Members that have not sent SyncGroup since the last join round completed. */
   pendingSync = new Set<string>();
 

@@ -138,4 +138,18 @@ describe('GroupCoordinator: joining (KIP-394) and generations', () => {
     const leader = joined.find((j) => j.leader === j.memberId);
     assert.deepEqual(leader?.members.map((m) => m.metadata.toString()).sort(), ['a-rr', 'b-rr', 'c-rr']);
   });
+
+  it('with no initial delay, members starting together still share the first generation (pending ids are awaited)', async () => {
+    // Regression: the first round closed while members were on their way back with their KIP-394 ids.
+    const h = coordinator({ initialRebalanceDelayMs: 0 });
+    const ids = await Promise.all(['a', 'b', 'c'].map((clientId) => h.c.join(req({ clientId }))));
+    for (const r of ids) assert.equal(r.errorCode, ErrorCode.MEMBER_ID_REQUIRED);
+    const first = h.c.join(req({ clientId: 'a', memberId: ids[0].memberId }));
+    await sleep(20);
+    assert.equal(h.state(), 'PreparingRebalance', 'the round waits for the pending members');
+    const rest = ids.slice(1).map((r, i) => h.c.join(req({ clientId: ['b', 'c'][i], memberId: r.memberId })));
+    const joined = await Promise.all([first, ...rest]);
+    for (const j of joined) assert.equal(j.generationId, 1);
+    assert.equal(joined.find((j) => j.leader === j.memberId)?.members.length, 3);
+  });
 });
