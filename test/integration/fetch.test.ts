@@ -150,7 +150,7 @@ describe('fetch and list offsets', () => {
   });
 
   it('answers by-timestamp and max-timestamp per record inside one batch, compressed or not', async () => {
-    const t0 = 1_800_000_000_000;
+    const t0 = Date.now() - 3_600_000;
     const ask = async (topic: string, timestamp: number) => {
       const res = await client.request(ListOffsets, 7, {
         replicaId: -1,
@@ -160,7 +160,7 @@ describe('fetch and list offsets', () => {
       return [p.offset, p.timestamp];
     };
     await broker.core.logs.createTopic('one-batch', 1, {});
-    await client.request(Produce, 9, {
+    const stored = await client.request(Produce, 9, {
       transactionalId: null,
       acks: 1,
       timeoutMs: 1000,
@@ -176,6 +176,7 @@ describe('fetch and list offsets', () => {
         },
       ],
     });
+    assert.equal(stored.responses[0].partitionResponses[0].errorCode, ErrorCode.NONE);
     assert.deepEqual(await ask('one-batch', t0 + 2500), [3, t0 + 3000]);
     assert.deepEqual(await ask('one-batch', -3), [4, t0 + 4000]);
 

@@ -62,12 +62,13 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
       max: 100_000,
     }),
   });
-  context.stdout.write(`sluice broker listening on ${broker.host}:${broker.port} (data: ${dataDir})\n`);
-
-  const signal = await new Promise<NodeJS.Signals>((done) => {
+  // Listen for signals before announcing the port: whoever reads that line may signal at once.
+  const stopping = new Promise<NodeJS.Signals>((done) => {
     process.once('SIGINT', () => done('SIGINT'));
     process.once('SIGTERM', () => done('SIGTERM'));
   });
+  context.stdout.write(`sluice broker listening on ${broker.host}:${broker.port} (data: ${dataDir})\n`);
+  const signal = await stopping;
   // A second signal while closing means "stop now".
   const forceExit = () => process.exit(1);
   process.once('SIGINT', forceExit);
