@@ -245,7 +245,10 @@ export class GroupCoordinator {
       );
       group.rebalanceTimer.unref();
     };
-    if (!firstJoin) return deadline();
+    if (!firstJoin) {
+      deadline();
+      return;
+    }
     // A group's first round stays open for group.initial.rebalance.delay.ms so that members starting
     // together land in one generation; after it, the round ends as soon as every member (also
     // those still coming back with a KIP-394 member id) has joined, or at the rebalance timeout.
