@@ -2,58 +2,9 @@
 // processes against a broker that the CLI itself started (`sluice broker --port 0`).
 
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-
-const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-const LISTENING = /^sluice broker listening on (\S+):(\d+) \(data: (.+)\)$/m;
-
-const children = new Set<ChildProcess>();
-const tempDirs: string[] = [];
-
-interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { ...process.env, SLUICE_BOOTSTRAP: '', SLUICE_DEBUG: '', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-function collect(child: ChildProcess, timeoutMs: number): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`CLI did not exit within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
-}
+import { type CliResult, collect, LISTENING, lines, spawnCli, tempDir } from '../helpers/cli-process.js';
 
 function cli(args: string[], input = ''): Promise<CliResult> {
   const child = spawnCli(args);
@@ -62,13 +13,8 @@ function cli(args: string[], input = ''): Promise<CliResult> {
   return result;
 }
 
-function lines(text: string): string[] {
-  return text.split('\n').filter((line) => line.length > 0);
-}
-
 async function startBroker(): Promise<string> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sluice-cli-groups-'));
-  tempDirs.push(dataDir);
+  const dataDir = tempDir('sluice-cli-groups-');
   const child = spawnCli(['broker', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn']);
   child.stdin?.end();
   let seen = '';
@@ -91,20 +37,6 @@ async function startBroker(): Promise<string> {
   child.stderr?.resume();
   return `${match[1]}:${match[2]}`;
 }
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(killer);
-}
-
-after(async () => {
-  await Promise.all([...children].map(stop));
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
 
 interface OffsetRow {
   topic: string;

@@ -2,63 +2,15 @@
 // CLI itself started (`sluice broker --port 0`).
 
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import type { ChildProcess } from 'node:child_process';
+import { before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-
-const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-const LISTENING = /^sluice broker listening on (\S+):(\d+) \(data: (.+)\)$/m;
-
-const children = new Set<ChildProcess>();
-const tempDirs: string[] = [];
-
-interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+import { type CliResult, collect, LISTENING, lines, spawnCli, tempDir } from '../helpers/cli-process.js';
 
 interface RunOptions {
   input?: string;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
-}
-
-function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { ...process.env, SLUICE_BOOTSTRAP: '', SLUICE_DEBUG: '', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-function collect(child: ChildProcess, timeoutMs: number): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`CLI did not exit within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, timeoutMs);
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
 }
 
 /** Runs `sluice ARGS` to completion, feeding `input` on stdin. */
@@ -69,10 +21,6 @@ function cli(args: string[], options: RunOptions = {}): Promise<CliResult> {
   return result;
 }
 
-function lines(text: string): string[] {
-  return text.split('\n').filter((line) => line.length > 0);
-}
-
 interface StartedBroker {
   child: ChildProcess;
   bootstrap: string;
@@ -81,8 +29,7 @@ interface StartedBroker {
 }
 
 async function startBroker(): Promise<StartedBroker> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sluice-cli-'));
-  tempDirs.push(dataDir);
+  const dataDir = tempDir('sluice-cli-');
   const child = spawnCli(['broker', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn']);
   child.stdin?.end();
   const output = collect(child, 120_000);
@@ -104,20 +51,6 @@ async function startBroker(): Promise<StartedBroker> {
   });
   return { child, bootstrap: `${match[1]}:${match[2]}`, dataDir: match[3] ?? dataDir, output };
 }
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(killer);
-}
-
-after(async () => {
-  await Promise.all([...children].map(stop));
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
 
 describe('sluice CLI', () => {
   let broker: StartedBroker;
@@ -417,8 +350,7 @@ describe('sluice CLI', () => {
 
     it('exits 1 when the port is taken', async () => {
       const port = broker.bootstrap.split(':')[1] ?? '';
-      const dataDir = mkdtempSync(join(tmpdir(), 'sluice-cli-'));
-      tempDirs.push(dataDir);
+      const dataDir = tempDir('sluice-cli-');
       const result = await cli(['broker', '--port', port, '--data-dir', dataDir, '--log-level', 'silent']);
       assert.equal(result.code, 1);
       assert.match(result.stderr, /^sluice: .*EADDRINUSE/);
