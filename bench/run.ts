@@ -1,7 +1,8 @@
 // `npm run bench`: Sluice and Apache Kafka, one at a time, under the same load generator;
 // writes docs/benchmarks.md. Never part of the test command.
 //
-//   node dist/bench/run.js [--quick] [--only sluice|kafka] [--only-groups] [--rounds N] [--out FILE]
+//   node dist/bench/run.js [--quick] [--only sluice|kafka] [--only-groups] [--recovery | --only-recovery]
+//                          [--rounds N] [--out FILE]
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { ensureKafka, javaVersion, KAFKA_HEAP_OPTS, kafkaCommand, kafkaVersion }
 import { buildLoadgen } from './lib/loadgen.js';
 import { gitState, machineInfo } from './lib/machine.js';
 import { cleanupNow, installSignalHandlers, onCleanup } from './lib/processes.js';
+import { RECOVERY_RECORDS, type RecoveryResult, renderRecoveryDoc, runRecovery } from './lib/recovery.js';
 import { sluiceVersion } from './lib/sluice-broker.js';
 import { runSuite, type SuiteResult } from './lib/suite.js';
 import { Tables } from './lib/tables.js';
@@ -26,6 +28,10 @@ const USAGE = `Usage: node dist/bench/run.js [options]
   --only BROKER    sluice or kafka: measure only that broker
   --only-groups    only the consumer-group cases (after the warm-up); the report then goes
                    to bench/results/<time>-groups.md unless --out says otherwise
+  --recovery       also time recovery after kill -9 of a ~1 GiB log, once per round per broker
+                   (off by default: adds ~1–2 min per round on 2 cores); a row under "Broker process"
+  --only-recovery  only that: no other workload; the report goes to bench/results/<time>-recovery.md
+                   unless --out says otherwise
   --rounds N       rounds per broker (default: 3, or 1 with --quick)
   --out FILE       where to write the report (default: docs/benchmarks.md)
   --sluice-log-level LEVEL   pass --log-level LEVEL to the Sluice broker (e.g. debug, to see
@@ -40,6 +46,8 @@ async function main(): Promise<number> {
       quick: { type: 'boolean' },
       only: { type: 'string' },
       'only-groups': { type: 'boolean' },
+      recovery: { type: 'boolean' },
+      'only-recovery': { type: 'boolean' },
       'sluice-log-level': { type: 'string' },
       rounds: { type: 'string' },
       out: { type: 'string' },
@@ -65,13 +73,21 @@ async function main(): Promise<number> {
   }
   const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
   const onlyGroups = values['only-groups'] === true;
+  const onlyRecovery = values['only-recovery'] === true;
+  const recovery = onlyRecovery || values.recovery === true;
+  if (onlyGroups && onlyRecovery) {
+    console.error('--only-groups and --only-recovery exclude each other');
+    return 2;
+  }
   const began = new Date();
   const stamp = began.toISOString().replace(/[:.]/g, '-');
   const resultsDir = join(repoRoot, 'bench', 'results');
   // A partial run must not overwrite the report of a full one.
   const out =
     values.out ??
-    (onlyGroups ? join(resultsDir, `${stamp}-groups.md`) : join(repoRoot, 'docs', 'benchmarks.md'));
+    (onlyGroups || onlyRecovery
+      ? join(resultsDir, `${stamp}-${onlyGroups ? 'groups' : 'recovery'}.md`)
+      : join(repoRoot, 'docs', 'benchmarks.md'));
   installSignalHandlers();
   const machine = machineInfo();
 
@@ -90,7 +106,7 @@ async function main(): Promise<number> {
 
   const tmpRoot = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
   onCleanup(() => rmSync(tmpRoot, { recursive: true, force: true }));
-  const list = onlyGroups ? groupsOnly(workloads(scale)) : workloads(scale);
+  const list = onlyRecovery ? [] : onlyGroups ? groupsOnly(workloads(scale)) : workloads(scale);
   // Kafka runs once more per round, with group.initial.rebalance.delay.ms=0, for the group cases only.
   const groupList = groupsOnly(list);
   const targets: Array<{ broker: BrokerName; variant?: Variant; list: typeof list }> = brokers.map(
@@ -99,14 +115,23 @@ async function main(): Promise<number> {
       list,
     }),
   );
-  if (brokers.includes('kafka') && groupList.some((w) => w.groups)) {
+  if (brokers.includes('kafka') && groupList.some((w) => w.groups) && !onlyRecovery) {
     targets.push({ broker: 'kafka', variant: 'delay0', list: groupList });
   }
   const env = { repoRoot, tmpRoot, gen, sluiceLogLevel: values['sluice-log-level'] };
   const suites: SuiteResult[] = [];
   for (let round = 1; round <= scale.rounds; round++) {
     const order = round % 2 === 1 ? targets : [...targets].reverse();
-    for (const t of order) suites.push(await runSuite(t.broker, round, t.list, env, t.variant));
+    if (!onlyRecovery) {
+      for (const t of order) suites.push(await runSuite(t.broker, round, t.list, env, t.variant));
+    }
+  }
+  // After the other workloads, so that their figures do not depend on --recovery.
+  const recoveryRuns: RecoveryResult[] = [];
+  const recoveryRecords = values.quick ? RECOVERY_RECORDS / 16 : RECOVERY_RECORDS;
+  for (let round = 1; recovery && round <= scale.rounds; round++) {
+    const order = round % 2 === 1 ? brokers : [...brokers].reverse();
+    for (const broker of order) recoveryRuns.push(await runRecovery(broker, env, recoveryRecords));
   }
 
   const results = new Results(suites);
@@ -135,20 +160,44 @@ async function main(): Promise<number> {
     sluiceLogLevel: values['sluice-log-level'],
     list,
     results,
+    recovery: recovery ? recoveryRuns : undefined,
   });
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(out, doc);
+  const t = new Tables(results, list);
+  writeFileSync(
+    out,
+    onlyRecovery
+      ? renderRecoveryDoc(t.broker(recoveryRuns, true), recoveryRuns, {
+          date: began,
+          argv,
+          versions: {
+            Sluice: versions.sluice,
+            git: versions.git,
+            Kafka: versions.kafka,
+            java: versions.java,
+          },
+          machine: `${machine.cpuModel}, ${machine.nproc} CPUs, ${machine.memoryGiB} GiB, node ${machine.node}`,
+        })
+      : doc,
+  );
   // One JSON object on one line (.jsonl): Biome checks bench/**, and leaves .jsonl alone.
   const raw = join(resultsDir, `${stamp}.jsonl`);
-  writeFileSync(raw, `${JSON.stringify({ began, ended, argv, scale, machine, versions, noPeer, suites })}\n`);
+  writeFileSync(
+    raw,
+    `${JSON.stringify({ began, ended, argv, scale, machine, versions, noPeer, suites, recovery: recoveryRuns })}\n`,
+  );
 
-  const t = new Tables(results, list);
-  if (!onlyGroups) {
-    console.log(`\n${t.throughput()}\n\n${t.produceLatency()}\n\n${t.endToEnd()}\n\n${t.broker()}`);
+  if (onlyRecovery) console.log(`\n${t.broker(recoveryRuns, true)}\n`);
+  else if (!onlyGroups) {
+    console.log(
+      `\n${t.throughput()}\n\n${t.produceLatency()}\n\n${t.endToEnd()}\n\n${t.broker(recoveryRuns)}`,
+    );
   }
-  console.log(`\n${t.groupThroughput()}\n\n${t.rebalance()}\n\n${t.rebalanceRuns()}\n`);
+  if (!onlyRecovery) console.log(`\n${t.groupThroughput()}\n\n${t.rebalance()}\n\n${t.rebalanceRuns()}\n`);
   console.log(`bench: wrote ${relative(process.cwd(), out) || out} and ${relative(process.cwd(), raw)}`);
-  const failed = suites.some((s) => s.startError || Object.values(s.cells).some((c) => !c.ok));
+  const failed =
+    suites.some((s) => s.startError || Object.values(s.cells).some((c) => !c.ok)) ||
+    recoveryRuns.some((r) => r.error !== undefined);
   if (failed) console.log('bench: some workloads failed; see "Failures and notes" in the report');
   return 0;
 }

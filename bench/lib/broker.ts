@@ -15,6 +15,8 @@ export interface RunningBroker {
   readonly pid: number;
   /** From the broker process's start (per /proc) to its first ApiVersions answer. */
   readonly startupMs: number;
+  /** When the broker process started (per /proc), unix ms. */
+  readonly startUnixMs: number;
   /** Why the process is gone, or undefined while it runs. */
   exitReason(): string | undefined;
   /** The last lines of the broker's log. */
@@ -32,6 +34,10 @@ export interface StartContext {
   kafkaOverrides?: readonly string[];
   /** Sluice only: its --log-level (default: the broker's own, info). */
   sluiceLogLevel?: string;
+  /** Sluice only: listen on this port (default: a free one), e.g. to restart on the same address. */
+  port?: number;
+  /** Sluice only: the log file's name in workDir (default sluice.log). */
+  logName?: string;
 }
 
 /**

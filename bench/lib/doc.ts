@@ -4,6 +4,7 @@ import type { Results } from './aggregate.js';
 import { KAFKA_INITIAL_REBALANCE_DELAY_MS } from './broker.js';
 import { commandLine } from './loadgen.js';
 import type { Machine } from './machine.js';
+import { RECOVERY_COMMAND, type RecoveryResult } from './recovery.js';
 import { SLUICE_COMMAND } from './sluice-broker.js';
 import { Tables } from './tables.js';
 import {
@@ -37,6 +38,8 @@ export interface DocInput {
   sluiceLogLevel?: string;
   list: readonly Workload[];
   results: Results;
+  /** --recovery: the recovery-after-kill -9 runs. */
+  recovery?: readonly RecoveryResult[];
 }
 
 export function renderDoc(d: DocInput): string {
@@ -79,7 +82,7 @@ The machine is shared and noisy: compare the ratios, not the absolute figures wi
 | Apache Kafka | ${d.versions.kafka}, single KRaft node, on ${d.versions.java} |
 | load generator | \`bench/loadgen\`, franz-go ${d.versions.franzGo}, ${d.versions.go} |
 
-${onlyGroups ? '' : mainSections(t)}${groups ? groupSection(t, rounds, repeat) : ''}${onlyGroups ? '' : brokerSection(t)}## Failures and notes
+${onlyGroups ? '' : mainSections(t)}${groups ? groupSection(t, rounds, repeat) : ''}${onlyGroups ? '' : brokerSection(t, d.recovery ?? [])}## Failures and notes
 
 ${t.failures()}
 
@@ -155,10 +158,14 @@ ${t.endToEnd()}
 `;
 }
 
-function brokerSection(t: Tables): string {
+function brokerSection(t: Tables, recovery: readonly RecoveryResult[]): string {
+  const note =
+    recovery.length > 0
+      ? `\n\nRecovery after kill -9 (\`--recovery\`): a fresh broker, a 1-partition topic filled with ~1 GiB of 1 KiB records at acks=1, SIGKILL of the broker process (Kafka: the JVM), \`sync\`, the same broker started again on the same data and port; time from that process's start until a hand-written ListOffsets (latest, polled every 5 ms) answers at least the acknowledged count. Both at their defaults: neither flushes per write, and Kafka recovers the segments after its last recovery point on an unclean shutdown, as it does by default. Commands: \`${RECOVERY_COMMAND}\`.`
+      : '';
   return `## Broker process
 
-${t.broker()}
+${t.broker(recovery)}${note}
 
 `;
 }

@@ -1,10 +1,10 @@
 // Runs Apache Kafka through the peer scripts in scripts/peers/ (install-kafka.sh, kafka.sh).
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RunningBroker, type StartContext, tailFile } from './broker.js';
 import { loadgen } from './loadgen.js';
-import { freePort, isAlive, onCleanup, procStat, run } from './processes.js';
+import { freePort, isAlive, onCleanup, procStat, run, start } from './processes.js';
 
 const INSTALL_TIMEOUT_MS = 20 * 60_000;
 const START_TIMEOUT_MS = 150_000;
@@ -103,7 +103,50 @@ export async function startKafka(ctx: StartContext): Promise<RunningBroker & { p
     bootstrap,
     pid,
     startupMs: (ready.result.readyUnixMs as number) - startUnixMs,
+    startUnixMs,
     properties,
+    exitReason: () => (isAlive(pid) ? undefined : 'the JVM exited'),
+    logTail: (lines) => tailFile(logPath, lines),
+    async stop() {
+      const wasAlive = isAlive(pid);
+      const out = await run('bash', [script, 'stop', dir], { timeoutMs: 60_000 });
+      if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+      if (!wasAlive) return 'had already exited';
+      return out.code === 0 ? undefined : `kafka.sh stop exited ${out.code}: ${out.stderr.trim()}`;
+    },
+  };
+}
+
+/**
+ * Starts the JVM again on the directory of a Kafka that startKafka set up (server.properties,
+ * data/ kept: kafka.sh start would wipe data/), the same way kafka.sh does, on the same ports.
+ * Resolves as soon as the process runs; the caller probes for readiness.
+ */
+export function restartKafka(ctx: StartContext, bootstrap: string): RunningBroker {
+  const script = join(ctx.repoRoot, 'scripts/peers/kafka.sh');
+  const dir = join(ctx.workDir, 'kafka');
+  const logPath = join(dir, 'server.log');
+  // kafka.sh's JAVA array (the heap split into words), with kafka-env.sh for the paths; exec
+  // keeps the pid the JVM's.
+  const java =
+    'source scripts/peers/kafka-env.sh && ' +
+    'exec java $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -Djava.awt.headless=true ' +
+    '"-Dlog4j2.configurationFile=$PEERS_SRC/kafka/log4j2-broker.properties" -cp "$KAFKA_LIBS/*" ' +
+    'kafka.Kafka "$1/server.properties" >>"$1/server.log" 2>&1 </dev/null';
+  const { child } = start('bash', ['-c', java, 'bash', dir], {
+    cwd: ctx.repoRoot,
+    env: { ...process.env, KAFKA_HEAP_OPTS },
+    stdio: 'ignore',
+  });
+  const pid = child.pid ?? -1;
+  const startUnixMs = procStat(pid)?.startUnixMs ?? Date.now();
+  writeFileSync(join(dir, 'kafka.pid'), `${pid}\n`);
+  return {
+    name: 'kafka',
+    bootstrap,
+    pid,
+    startupMs: Number.NaN,
+    startUnixMs,
     exitReason: () => (isAlive(pid) ? undefined : 'the JVM exited'),
     logTail: (lines) => tailFile(logPath, lines),
     async stop() {

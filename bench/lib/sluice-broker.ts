@@ -19,9 +19,9 @@ export const SLUICE_COMMAND = 'node dist/src/cli/main.js broker --port PORT --da
 
 export async function startSluice(ctx: StartContext): Promise<RunningBroker> {
   // A port chosen here rather than --port 0, so the readiness probe can run from the spawn on.
-  const port = await freePort();
+  const port = ctx.port ?? (await freePort());
   const bootstrap = `127.0.0.1:${port}`;
-  const logPath = join(ctx.workDir, 'sluice.log');
+  const logPath = join(ctx.workDir, ctx.logName ?? 'sluice.log');
   const log = createWriteStream(logPath);
   const probeAbort = new AbortController();
   const probe = loadgen(
@@ -68,6 +68,7 @@ export async function startSluice(ctx: StartContext): Promise<RunningBroker> {
     bootstrap,
     pid,
     startupMs,
+    startUnixMs,
     exitReason: () => exit,
     logTail: (lines) => tailFile(logPath, lines),
     async stop() {

@@ -2,6 +2,7 @@
 
 import { type Figure, figure, type MetricName, type Results } from './aggregate.js';
 import { displayName } from './broker.js';
+import type { RecoveryResult } from './recovery.js';
 import type { SuiteResult } from './suite.js';
 import type { Workload } from './workloads.js';
 
@@ -253,20 +254,49 @@ export class Tables {
     return { figure: f, min: Math.min(...all), max: Math.max(...all) };
   }
 
-  broker(): string {
+  /** The broker-process rows; with `recovery` (--recovery), the recovery-after-kill -9 rows too. */
+  broker(recovery: readonly RecoveryResult[] = [], onlyRecovery = false): string {
     const row = (label: string, pick: (s: SuiteResult) => number | undefined, fmt: Format) => {
       const s = this.results.broker('sluice', pick);
       const k = this.results.broker('kafka', pick);
       return [label, show(s, fmt, true), show(k, fmt, this.kafka), ratio(s, k)];
     };
-    return table(
-      ['', 'Sluice', 'Kafka', 'Sluice/Kafka'],
-      [
-        row('start-up: process start → first ApiVersions answer (ms)', (s) => s.startupMs, count),
-        row('peak RSS (VmHWM) after all workloads (MiB)', (s) => (s.peakRssKiB ?? Number.NaN) / 1024, count),
-        row('broker CPU over the whole round (s)', (s) => s.brokerCpuSeconds, oneDecimal),
-      ],
-    );
+    const kafkaRecovered = recovery.some((r) => r.broker === 'kafka');
+    const recoveryFigure = (broker: 'sluice' | 'kafka', pick: (r: RecoveryResult) => number | undefined) => {
+      const runs = recovery.filter((r) => r.broker === broker);
+      if (runs.length === 0) return undefined;
+      const values = runs.map(pick).filter((v): v is number => v !== undefined && Number.isFinite(v));
+      const failures = runs.length - values.length;
+      return figure(values, failures) ?? { median: Number.NaN, spread: 0, rounds: 0, failures };
+    };
+    const recoveryRow = (label: string, pick: (r: RecoveryResult) => number | undefined, fmt: Format) => {
+      const s = recoveryFigure('sluice', pick);
+      const k = recoveryFigure('kafka', pick);
+      return [label, show(s, fmt, true), show(k, fmt, kafkaRecovered), ratio(s, k)];
+    };
+    const rows = onlyRecovery
+      ? []
+      : [
+          row('start-up: process start → first ApiVersions answer (ms)', (s) => s.startupMs, count),
+          row(
+            'peak RSS (VmHWM) after all workloads (MiB)',
+            (s) => (s.peakRssKiB ?? Number.NaN) / 1024,
+            count,
+          ),
+          row('broker CPU over the whole round (s)', (s) => s.brokerCpuSeconds, oneDecimal),
+        ];
+    if (recovery.length > 0) {
+      rows.push(
+        recoveryRow(
+          'recovery after kill -9 of a ~1 GiB 1-partition log: process start → ListOffsets latest ≥ acknowledged (ms)',
+          (r) => r.recoveryMs,
+          count,
+        ),
+        recoveryRow('  records acknowledged (acks=1) before the kill', (r) => r.acked, count),
+        recoveryRow('  log end offset after the restart', (r) => r.restartedOffset, count),
+      );
+    }
+    return table(['', 'Sluice', 'Kafka', 'Sluice/Kafka'], rows);
   }
 
   /** Every failed cell, failed start and log warning, as Markdown. */

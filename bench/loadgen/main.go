@@ -32,6 +32,7 @@ type command struct {
 var commands = map[string]command{
 	"create-topic": {"create a topic and wait until every partition has a leader", runCreateTopic},
 	"wait-ready":   {"wait until a broker answers ApiVersions; print when", runWaitReady},
+	"wait-offset":  {"wait until ListOffsets (latest) of a partition reaches --min; print when", runWaitOffset},
 	"produce":      {"produce N records as fast as possible; throughput and ack latency", runProduce},
 	"consume":      {"read a topic from the start without a group; throughput", runConsume},
 	"e2e":          {"produce at a fixed rate and consume at the tail; end-to-end latency", runE2E},
@@ -40,7 +41,7 @@ var commands = map[string]command{
 
 func usage() {
 	fmt.Fprintln(os.Stderr, "Usage: loadgen <command> [flags]\n\nCommands:")
-	for _, name := range []string{"create-topic", "wait-ready", "produce", "consume", "e2e", "group"} {
+	for _, name := range []string{"create-topic", "wait-ready", "wait-offset", "produce", "consume", "e2e", "group"} {
 		fmt.Fprintf(os.Stderr, "  %-13s %s\n", name, commands[name].summary)
 	}
 	fmt.Fprintln(os.Stderr, "\nRun 'loadgen <command> -h' for its flags.")
