@@ -3,12 +3,12 @@ import type { BrokerCore } from '../broker-core.js';
 import { defineHandler } from '../handler.js';
 import {
   alterableTopic,
+  alterEachResource,
   alterRequestProblem,
   checkTopicConfigs,
-  DUPLICATE_RESOURCE,
-  resourceKey,
+  storeTopicConfigs,
 } from './config-resources.js';
-import { type Failure, failureOf, OK, repeated } from './topic-admin.js';
+import type { Failure } from './topic-admin.js';
 
 type Resource = RequestOf<typeof AlterConfigs>['resources'][number];
 
@@ -17,16 +17,9 @@ type Resource = RequestOf<typeof AlterConfigs>['resources'][number];
  * left out reverts to its default. A refused resource is left exactly as it was.
  */
 export const alterConfigs = defineHandler(AlterConfigs, async (ctx, request) => {
-  const { broker } = ctx;
-  const duplicates = repeated(request.resources.map(resourceKey));
-  const responses = [];
-  for (const resource of request.resources) {
-    const outcome = duplicates.has(resourceKey(resource))
-      ? DUPLICATE_RESOURCE
-      : await alterOne(broker, resource, request.validateOnly);
-    responses.push({ ...outcome, resourceType: resource.resourceType, resourceName: resource.resourceName });
-  }
-  return { throttleTimeMs: 0, responses };
+  return alterEachResource(request.resources, (resource) =>
+    alterOne(ctx.broker, resource, request.validateOnly),
+  );
 });
 
 async function alterOne(broker: BrokerCore, resource: Resource, validateOnly: boolean): Promise<Failure> {
@@ -38,12 +31,5 @@ async function alterOne(broker: BrokerCore, resource: Resource, validateOnly: bo
   for (const { name, value } of resource.configs) if (value !== null) configs[name] = value;
   const checked = checkTopicConfigs(broker, configs);
   if ('failure' in checked) return checked.failure;
-  if (validateOnly) return OK;
-  try {
-    await broker.logs.setTopicConfigs(target.topic.name, checked.overrides);
-    broker.log.info({ topic: target.topic.name, configs: checked.overrides }, 'replaced topic configs');
-    return OK;
-  } catch (err) {
-    return failureOf(broker, err, 'alter configs');
-  }
+  return storeTopicConfigs(broker, target.topic.name, checked.overrides, validateOnly);
 }

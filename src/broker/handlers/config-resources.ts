@@ -12,7 +12,7 @@ import {
   validateTopicConfigs,
 } from '../../storage/index.js';
 import type { BrokerCore } from '../broker-core.js';
-import { type Failure, fail, failureOf } from './topic-admin.js';
+import { type Failure, fail, failureOf, OK, repeated } from './topic-admin.js';
 
 /** Kafka's ConfigResource.Type ids. */
 export const ResourceType = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8 } as const;
@@ -241,3 +241,39 @@ export function resourceKey(resource: { resourceType: number; resourceName: stri
 }
 
 export const DUPLICATE_RESOURCE = fail(ErrorCode.INVALID_REQUEST, 'Each resource must appear at most once.');
+
+interface AlterableResource {
+  resourceType: number;
+  resourceName: string;
+}
+
+/** Answers each resource of an alter request; a resource named twice is refused, as Kafka does. */
+export async function alterEachResource<R extends AlterableResource>(
+  resources: readonly R[],
+  alterOne: (resource: R) => Promise<Failure>,
+) {
+  const duplicates = repeated(resources.map(resourceKey));
+  const responses = [];
+  for (const resource of resources) {
+    const outcome = duplicates.has(resourceKey(resource)) ? DUPLICATE_RESOURCE : await alterOne(resource);
+    responses.push({ ...outcome, resourceType: resource.resourceType, resourceName: resource.resourceName });
+  }
+  return { throttleTimeMs: 0, responses };
+}
+
+/** Stores a topic's new override set, unless the request only validates. */
+export async function storeTopicConfigs(
+  broker: BrokerCore,
+  topic: string,
+  overrides: Record<string, string>,
+  validateOnly: boolean,
+): Promise<Failure> {
+  if (validateOnly) return OK;
+  try {
+    await broker.logs.setTopicConfigs(topic, overrides);
+    broker.log.info({ topic, configs: overrides }, 'changed topic configs');
+    return OK;
+  } catch (err) {
+    return failureOf(broker, err, 'alter configs');
+  }
+}

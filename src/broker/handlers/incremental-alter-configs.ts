@@ -4,12 +4,12 @@ import type { BrokerCore } from '../broker-core.js';
 import { defineHandler } from '../handler.js';
 import {
   alterableTopic,
+  alterEachResource,
   alterRequestProblem,
   checkTopicConfigs,
-  DUPLICATE_RESOURCE,
-  resourceKey,
+  storeTopicConfigs,
 } from './config-resources.js';
-import { type Failure, fail, failureOf, OK, repeated } from './topic-admin.js';
+import { type Failure, fail } from './topic-admin.js';
 
 type Resource = RequestOf<typeof IncrementalAlterConfigs>['resources'][number];
 type Change = Resource['configs'][number];
@@ -20,16 +20,9 @@ const OP_NAMES = ['SET', 'DELETE', 'APPEND', 'SUBTRACT'];
 
 /** Changes some of a resource's configs; all of a resource's changes apply, or none. */
 export const incrementalAlterConfigs = defineHandler(IncrementalAlterConfigs, async (ctx, request) => {
-  const { broker } = ctx;
-  const duplicates = repeated(request.resources.map(resourceKey));
-  const responses = [];
-  for (const resource of request.resources) {
-    const outcome = duplicates.has(resourceKey(resource))
-      ? DUPLICATE_RESOURCE
-      : await alterOne(broker, resource, request.validateOnly);
-    responses.push({ ...outcome, resourceType: resource.resourceType, resourceName: resource.resourceName });
-  }
-  return { throttleTimeMs: 0, responses };
+  return alterEachResource(request.resources, (resource) =>
+    alterOne(ctx.broker, resource, request.validateOnly),
+  );
 });
 
 async function alterOne(broker: BrokerCore, resource: Resource, validateOnly: boolean): Promise<Failure> {
@@ -47,14 +40,7 @@ async function alterOne(broker: BrokerCore, resource: Resource, validateOnly: bo
   }
   const checked = checkTopicConfigs(broker, next);
   if ('failure' in checked) return checked.failure;
-  if (validateOnly) return OK;
-  try {
-    await broker.logs.setTopicConfigs(target.topic.name, checked.overrides);
-    broker.log.info({ topic: target.topic.name, configs: checked.overrides }, 'altered topic configs');
-    return OK;
-  } catch (err) {
-    return failureOf(broker, err, 'alter configs');
-  }
+  return storeTopicConfigs(broker, target.topic.name, checked.overrides, validateOnly);
 }
 
 /** Applies one change to the override set being built. */

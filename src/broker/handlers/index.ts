@@ -31,5 +31,5 @@ export const HANDLERS: readonly Handler[] = [
   alterConfigs,
   createPartitions,
   incrementalAlterConfigs,
-  ...(GROUP_HANDLERS as unknown as Handler[]),
+  ...GROUP_HANDLERS,
 ] as unknown as readonly Handler[];
