@@ -4,6 +4,7 @@ import { type LogManager, type PartitionLog, StorageError, type TopicInfo } from
 import { AppendNotifier } from './append-notifier.js';
 import type { ResolvedBrokerOptions } from './config.js';
 import type { GroupService } from './groups/index.js';
+import { type BrokerMetrics, NO_BROKER_METRICS } from './metrics/index.js';
 import { ProducerIdAllocator } from './producers/producer-ids.js';
 import { ProducerStates } from './producers/producer-state.js';
 
@@ -18,6 +19,7 @@ export class BrokerCore {
   supportedApis: { apiKey: number; minVersion: number; maxVersion: number }[] = [];
   /** Set once the listener is bound. */
   advertised = { host: '127.0.0.1', port: 0 };
+  metrics: BrokerMetrics = NO_BROKER_METRICS;
 
   constructor(
     readonly options: ResolvedBrokerOptions,

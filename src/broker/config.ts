@@ -1,3 +1,4 @@
+import { Registry } from 'prom-client';
 import { DEFAULT_GROUP_OPTIONS, type GroupOptions } from './groups/index.js';
 
 /** Options for an embedded or stand-alone broker. Every field has a default. */
@@ -26,6 +27,11 @@ export interface BrokerOptions {
   logLevel?: string;
   /** Consumer group timeouts and offset retention; Kafka's defaults, except no initial rebalance delay. */
   groups?: Partial<GroupOptions>;
+  /**
+   * Where the broker registers its Prometheus metrics; `false` records none. Default: a registry
+   * of its own, exposed as `RunningBroker.metrics`.
+   */
+  metrics?: Registry | false;
 }
 
 export interface TopicDefaults {
@@ -38,12 +44,13 @@ export interface TopicDefaults {
 }
 
 export type ResolvedBrokerOptions = Required<
-  Omit<BrokerOptions, 'advertisedHost' | 'advertisedPort' | 'topicDefaults' | 'groups'>
+  Omit<BrokerOptions, 'advertisedHost' | 'advertisedPort' | 'topicDefaults' | 'groups' | 'metrics'>
 > & {
   advertisedHost?: string;
   advertisedPort?: number;
   topicDefaults: TopicDefaults;
   groups: GroupOptions;
+  metrics: Registry | false;
 };
 
 // Kafka's broker defaults (log.retention.hours=168, log.segment.bytes=1 GiB, message.max.bytes=1 MiB + overhead).
@@ -71,5 +78,6 @@ export function resolveOptions(options: BrokerOptions): ResolvedBrokerOptions {
     retentionCheckIntervalMs: options.retentionCheckIntervalMs ?? 5 * 60 * 1000,
     logLevel: options.logLevel ?? 'info',
     groups: { ...DEFAULT_GROUP_OPTIONS, ...options.groups },
+    metrics: options.metrics ?? new Registry(),
   };
 }

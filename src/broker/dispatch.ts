@@ -9,6 +9,7 @@ import {
 import type { BrokerCore } from './broker-core.js';
 import type { Connection, FrameHandler } from './connection.js';
 import type { Handler } from './handler.js';
+import { responseErrorCodes } from './metrics/index.js';
 
 /** Routes each request frame to the handler registered for its API key and version. */
 export function createDispatcher(broker: BrokerCore, handlers: readonly Handler[]): FrameHandler {
@@ -32,8 +33,14 @@ export function createDispatcher(broker: BrokerCore, handlers: readonly Handler[
       );
       return null;
     }
+    const started = performance.now();
     const { header, body } = decodeRequest(handler.api, frame);
     const response = await handler.handle({ broker, connection, header, version: apiVersion }, body);
+    const { metrics } = broker;
+    if (metrics.enabled) {
+      const errors = response === null ? [] : responseErrorCodes(response);
+      metrics.request(handler.api.name, (performance.now() - started) / 1000, errors);
+    }
     if (response === null) return null;
     return encodeResponse(handler.api, apiVersion, correlationId, response);
   };

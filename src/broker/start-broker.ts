@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { type Logger, pino } from 'pino';
-import { LogManager } from '../storage/index.js';
+import type { Registry } from 'prom-client';
+import { defaultIo, LogManager, type StorageIo } from '../storage/index.js';
 import { BrokerCore } from './broker-core.js';
 import { loadClusterIdentity } from './cluster-identity.js';
 import { type BrokerOptions, resolveOptions } from './config.js';
@@ -8,6 +9,7 @@ import { Connection } from './connection.js';
 import { advertisedVersions, createDispatcher } from './dispatch.js';
 import { GroupService } from './groups/index.js';
 import { HANDLERS } from './handlers/index.js';
+import { PromBrokerMetrics } from './metrics/index.js';
 
 export interface RunningBroker {
   readonly host: string;
@@ -16,6 +18,8 @@ export interface RunningBroker {
   readonly bootstrap: string;
   readonly clusterId: string;
   readonly core: BrokerCore;
+  /** The registry holding the broker's metrics, unless they were turned off. */
+  readonly metrics: Registry | undefined;
   close(): Promise<void>;
 }
 
@@ -24,11 +28,26 @@ export async function startBroker(options: BrokerOptions = {}, logger?: Logger):
   const resolved = resolveOptions(options);
   const log = logger ?? pino({ name: 'sluice-broker', level: resolved.logLevel }, pino.destination(2));
   const { clusterId } = loadClusterIdentity(resolved.dataDir, resolved.nodeId);
-  const logs = await LogManager.open(resolved.dataDir, {
-    ...resolved.topicDefaults,
-  });
+  // Storage reports fsync durations through its io; the core's metrics exist only after the logs.
+  let core: BrokerCore | undefined;
+  const io: StorageIo = {
+    ...defaultIo,
+    async datasync(fd) {
+      const started = performance.now();
+      await defaultIo.datasync(fd);
+      core?.metrics.fsync((performance.now() - started) / 1000);
+    },
+  };
+  const logs = await LogManager.open(resolved.dataDir, { ...resolved.topicDefaults }, { io });
   const groups = await GroupService.open(logs, resolved.groups, log);
-  const core = new BrokerCore(resolved, logs, groups, clusterId, log);
+  core = new BrokerCore(resolved, logs, groups, clusterId, log);
+  const registry = resolved.metrics || undefined;
+  if (registry) {
+    const metrics = new PromBrokerMetrics(registry, logs, resolved.dataDir);
+    core.metrics = metrics;
+    groups.onRebalance = (groupId) => metrics.rebalance(groupId);
+  }
+  const { metrics } = core;
   core.supportedApis = advertisedVersions(HANDLERS);
   const dispatch = createDispatcher(core, HANDLERS);
   const connections = new Set<Connection>();
@@ -37,7 +56,11 @@ export async function startBroker(options: BrokerOptions = {}, logger?: Logger):
   const server: Server = createServer((socket) => {
     const connection = new Connection(socket, dispatch, limits, log);
     connections.add(connection);
-    socket.on('close', () => connections.delete(connection));
+    metrics.connectionOpened();
+    socket.on('close', () => {
+      connections.delete(connection);
+      metrics.connectionClosed();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -59,6 +82,7 @@ export async function startBroker(options: BrokerOptions = {}, logger?: Logger):
     bootstrap: `${core.advertised.host}:${core.advertised.port}`,
     clusterId,
     core,
+    metrics: registry,
     close() {
       closing ??= (async () => {
         server.close();

@@ -15,6 +15,11 @@ interface CommandEntry {
 
 const COMMANDS: readonly CommandEntry[] = [
   {
+    name: 'start',
+    summary: 'run the whole platform: broker, HTTP server, metrics, health',
+    load: async () => (await import('./commands/start.js')).startCommand,
+  },
+  {
     name: 'broker',
     summary: 'run the broker',
     load: async () => (await import('./commands/broker.js')).brokerCommand,

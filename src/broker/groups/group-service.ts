@@ -50,6 +50,8 @@ export class GroupService {
   readonly coordinator: GroupCoordinator;
   private expiryTimer?: NodeJS.Timeout;
   rebalances = 0;
+  /** Told of every completed join round, for metrics. */
+  onRebalance: (groupId: string) => void = () => {};
 
   private constructor(
     readonly offsets: OffsetStore,
@@ -57,8 +59,9 @@ export class GroupService {
     readonly options: GroupOptions,
     private readonly log: Logger,
   ) {
-    this.coordinator = new GroupCoordinator(options, log, () => {
+    this.coordinator = new GroupCoordinator(options, log, (groupId) => {
       this.rebalances++;
+      this.onRebalance(groupId);
     });
   }
 

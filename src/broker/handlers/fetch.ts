@@ -2,6 +2,7 @@ import { BATCH, ErrorCode, Fetch, type RequestOf, type ResponseInput } from '../
 import type { PartitionLog } from '../../storage/index.js';
 import { type BrokerCore, partitionKey } from '../broker-core.js';
 import { defineHandler } from '../handler.js';
+import { byteLength, countRecords } from '../metrics/index.js';
 import { storageErrorCode } from './storage-errors.js';
 
 type FetchRequest = RequestOf<typeof Fetch>;
@@ -31,11 +32,21 @@ export const fetch = defineHandler(Fetch, async (ctx, request) => {
     const { responses, bytes, errors } = await readOnce(broker, request, useIds);
     const remaining = deadline - Date.now();
     if (bytes >= Math.max(1, request.minBytes) || errors || remaining <= 0) {
+      if (bytes > 0 && broker.metrics.enabled) countOut(broker, responses);
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
     }
     await broker.appends.wait(waitKeys(broker, request, useIds), remaining);
   }
 });
+
+function countOut(broker: BrokerCore, responses: TopicResponse[]): void {
+  for (const t of responses) {
+    for (const p of t.partitions ?? []) {
+      if (p.records?.length)
+        broker.metrics.recordsOut(t.topic ?? '', countRecords(p.records), byteLength(p.records));
+    }
+  }
+}
 
 function topicNameOf(
   broker: BrokerCore,

@@ -117,6 +117,7 @@ function appendPartition(
     const { baseOffset } = log.append(records, checked.batches);
     if (idempotent) broker.producers.record(key, header, baseOffset);
     broker.appends.notify(key);
+    broker.metrics.recordsIn(topic, header.recordCount, records.length);
     return {
       index,
       errorCode: ErrorCode.NONE,

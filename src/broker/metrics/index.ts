@@ -1,0 +1,6 @@
+// Metrics the broker records about itself.
+
+export { byteLength, countRecords } from './batch-counts.js';
+export { type BrokerMetrics, NO_BROKER_METRICS } from './broker-metrics.js';
+export { PromBrokerMetrics } from './prom-broker-metrics.js';
+export { responseErrorCodes } from './response-errors.js';
