@@ -32,7 +32,8 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
   const options = brokerOptionsFrom(values, values.port);
   const httpPort = httpPortFrom(values);
   if (httpPort === undefined) {
-    const broker = await startBroker(options);
+    // Nothing could scrape metrics without the HTTP server, so the broker records none.
+    const broker = await startBroker({ ...options, metrics: false });
     const stopping = signalWatcher();
     context.stdout.write(
       `sluice broker listening on ${broker.host}:${broker.port} (data: ${options.dataDir})\n`,
