@@ -1,5 +1,9 @@
 // The CLI's two kinds of expected failure, and how any error is shown to a user.
 
+import { ClientError, type KafkaLeafError, leafErrors, UNKNOWN_TOPIC } from '../client/index.js';
+
+export { kafkaErrorId, leafErrors, unknownTopicOf } from '../client/index.js';
+
 /** A bad command line: shown with the command's usage, exit status 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -14,37 +18,6 @@ export class UsageError extends Error {
 /** An expected runtime failure (unknown topic, broker unreachable, ...): one line, exit status 1. */
 export class CliError extends Error {
   override name = 'CliError';
-}
-
-/** What a leaf error of @platformatic/kafka carries that we care about. */
-interface KafkaLeafError extends Error {
-  code?: string;
-  apiId?: string;
-  serverErrorMessage?: string | null;
-}
-
-/** Flattens @platformatic/kafka's MultipleErrors/ResponseError trees into their leaf errors. */
-export function leafErrors(error: unknown): KafkaLeafError[] {
-  if (!(error instanceof Error)) return [];
-  const nested = (error as { errors?: unknown }).errors;
-  if (Array.isArray(nested) && nested.length > 0) return nested.flatMap(leafErrors);
-  return [error as KafkaLeafError];
-}
-
-/** The first Kafka protocol error name (e.g. TOPIC_ALREADY_EXISTS) inside an error, if any. */
-export function kafkaErrorId(error: unknown): string | undefined {
-  return leafErrors(error).find((e) => typeof e.apiId === 'string')?.apiId;
-}
-
-const UNKNOWN_TOPIC = /^Unknown topic (.*)\.$/;
-
-/** The topic named by @platformatic/kafka's "Unknown topic X." error, if that is what this is. */
-export function unknownTopicOf(error: unknown): string | undefined {
-  for (const leaf of leafErrors(error)) {
-    const match = UNKNOWN_TOPIC.exec(leaf.message);
-    if (match) return match[1];
-  }
-  return undefined;
 }
 
 function describeLeaf(leaf: KafkaLeafError): string {
@@ -68,7 +41,7 @@ function describeLeaf(leaf: KafkaLeafError): string {
 
 /** Errors whose message is enough: ours, the Kafka client's, and system call failures. */
 export function isExpected(error: unknown): boolean {
-  if (error instanceof UsageError || error instanceof CliError) return true;
+  if (error instanceof UsageError || error instanceof CliError || error instanceof ClientError) return true;
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && (code.startsWith('PLT_KFK_') || /^E[A-Z0-9]+$/.test(code));
@@ -76,7 +49,8 @@ export function isExpected(error: unknown): boolean {
 
 /** One line for the user, without the `sluice: ` prefix. */
 export function describeError(error: unknown): string {
-  if (error instanceof UsageError || error instanceof CliError) return error.message;
+  if (error instanceof UsageError || error instanceof CliError || error instanceof ClientError)
+    return error.message;
   const leaves = leafErrors(error);
   if (leaves.length === 0) return String(error);
   const lines = [...new Set(leaves.map(describeLeaf))];

@@ -4,9 +4,9 @@
 // records were printed (at-least-once), and closing leaves the group.
 
 import type { Consumer, Message, MessagesStream } from '@platformatic/kafka';
+import type { ConsumedRecord, RecordSource, StartPosition } from '../client/index.js';
 import { CliError, unknownTopicOf } from './errors.js';
 import { createGroupConsumer } from './kafka-client.js';
-import type { ConsumedRecord, RecordSource, StartPosition } from './partition-reader.js';
 
 export interface GroupReaderOptions {
   bootstrap: string[];

@@ -1,22 +1,13 @@
 // Creates the @platformatic/kafka clients the CLI commands use, with settings for a command line:
 // fail fast (few, short retries) and never create topics as a side effect.
 
-import { Admin, type BaseOptions, Consumer, Producer } from '@platformatic/kafka';
+import { Admin, Consumer, Producer } from '@platformatic/kafka';
+import { baseOptions as clientOptions } from '../client/index.js';
 
 const CLIENT_ID = 'sluice-cli';
 
-function baseOptions(bootstrap: string[], role: string): BaseOptions {
-  return {
-    clientId: `${CLIENT_ID}-${role}`,
-    bootstrapBrokers: bootstrap,
-    // The library's default is 3 retries 1 s apart, which makes "connection refused" or an
-    // unknown topic take seconds to report. A few quick retries still ride out a leader change.
-    retries: 2,
-    retryDelay: 200,
-    timeout: 10_000,
-    connectTimeout: 5_000,
-    autocreateTopics: false,
-  };
+function baseOptions(bootstrap: string[], role: string) {
+  return clientOptions(bootstrap, `${CLIENT_ID}-${role}`);
 }
 
 export function createAdmin(bootstrap: string[]): Admin {
@@ -26,18 +17,6 @@ export function createAdmin(bootstrap: string[]): Admin {
 /** A producer of raw Buffers (keys, values and headers are encoded by the caller). */
 export function createProducer(bootstrap: string[]): Producer {
   return new Producer(baseOptions(bootstrap, 'producer'));
-}
-
-/**
- * A consumer used only for metadata, ListOffsets and Fetch. @platformatic/kafka requires a
- * groupId in the constructor even then; no group request is ever sent for it unless
- * `consume()`/`joinGroup()`/`commit()` is called, which the CLI does not do.
- */
-export function createPartitionConsumer(bootstrap: string[]): Consumer {
-  return new Consumer({
-    ...baseOptions(bootstrap, 'consumer'),
-    groupId: `${CLIENT_ID}-unused-${process.pid}-${Date.now()}`,
-  });
 }
 
 /** Group membership timings of `sluice consume --group`. */

@@ -1,5 +1,6 @@
 // `sluice consume TOPIC`: prints message values one per line, like kafka-console-consumer.sh.
 
+import { type ConsumedRecord, PartitionReader, type RecordSource } from '../../client/index.js';
 import {
   BOOTSTRAP_HELP,
   BOOTSTRAP_OPTION,
@@ -13,7 +14,6 @@ import {
 } from '../args.js';
 import { UsageError } from '../errors.js';
 import { GroupReader } from '../group-reader.js';
-import { type ConsumedRecord, PartitionReader, type RecordSource } from '../partition-reader.js';
 
 const usage = `Usage: sluice consume TOPIC [options]
 

@@ -1,9 +1,10 @@
 // Reads partitions of one topic directly (Metadata, ListOffsets, Fetch), without a consumer group:
-// what `sluice consume` does when no --group is given. Nothing is committed.
+// what `sluice consume` does when no --group is given, and how the log monitor reads its topic.
+// Nothing is committed.
 
 import { type Consumer, IS_CONTROL, ListOffsetTimestamps } from '@platformatic/kafka';
-import { CliError, kafkaErrorId, unknownTopicOf } from './errors.js';
-import { createPartitionConsumer } from './kafka-client.js';
+import { createPartitionConsumer } from './clients.js';
+import { ClientError, kafkaErrorId, unknownTopicOf } from './kafka-errors.js';
 
 export interface ConsumedRecord {
   partition: number;
@@ -37,7 +38,10 @@ export interface PartitionReaderOptions {
   topic: string;
   /** Partitions to read; all of the topic's when undefined. */
   partitions?: number[];
-  start: StartPosition;
+  /** Where to start: the log's earliest or latest offset, or an offset per partition. */
+  start: StartPosition | Map<number, bigint>;
+  /** The client id the broker sees. Default 'sluice'. */
+  clientId?: string;
 }
 
 const PARTITION_MAX_BYTES = 1024 * 1024;
@@ -65,27 +69,34 @@ export class PartitionReader implements RecordSource {
   }
 
   static async open(options: PartitionReaderOptions): Promise<PartitionReader> {
-    const consumer = createPartitionConsumer(options.bootstrap);
+    const consumer = createPartitionConsumer(options.bootstrap, options.clientId ?? 'sluice');
     try {
       const { topic } = options;
       const metadata = await consumer.metadata({ topics: [topic] }).catch((error: unknown) => {
-        throw unknownTopicOf(error) === undefined ? error : new CliError(`topic '${topic}' does not exist`);
+        throw unknownTopicOf(error) === undefined
+          ? error
+          : new ClientError(`topic '${topic}' does not exist`);
       });
       const described = metadata.topics.get(topic);
-      if (!described) throw new CliError(`topic '${topic}' does not exist`);
+      if (!described) throw new ClientError(`topic '${topic}' does not exist`);
       const count = described.partitionsCount;
       const partitions = options.partitions ?? Array.from({ length: count }, (_, i) => i);
       for (const p of partitions) {
         if (p >= count) {
-          throw new CliError(`partition ${p} does not exist: topic '${topic}' has ${count} partition(s)`);
+          throw new ClientError(`partition ${p} does not exist: topic '${topic}' has ${count} partition(s)`);
         }
       }
       const apis = await consumer.listApis();
       const fetchMax = apis.find((api) => api.name === 'Fetch')?.maxVersion ?? 0;
       const fetchTopicKey = fetchMax >= FIRST_FETCH_WITH_TOPIC_IDS ? described.id : topic;
       const reader = new PartitionReader(consumer, topic, fetchTopicKey, new Map());
-      const timestamp =
-        options.start === 'earliest' ? ListOffsetTimestamps.EARLIEST : ListOffsetTimestamps.LATEST;
+      const { start } = options;
+      if (start instanceof Map) {
+        for (const p of partitions) reader.#positions.set(p, start.get(p) ?? 0n);
+        // Offsets below the log start (retention) or past its end move into range on first poll.
+        return reader;
+      }
+      const timestamp = start === 'earliest' ? ListOffsetTimestamps.EARLIEST : ListOffsetTimestamps.LATEST;
       for (const [p, offset] of await reader.#listOffsets(partitions, timestamp))
         reader.#positions.set(p, offset);
       return reader;
@@ -119,6 +130,27 @@ export class PartitionReader implements RecordSource {
     }
   }
 
+  /** The next offset to read, per partition. */
+  get positions(): ReadonlyMap<number, bigint> {
+    return this.#positions;
+  }
+
+  /** Moves the next read of a partition being read to `offset`. */
+  seek(partition: number, offset: bigint): void {
+    if (!this.#positions.has(partition)) throw new ClientError(`partition ${partition} is not being read`);
+    this.#positions.set(partition, offset);
+  }
+
+  /** The log start offsets (earliest still kept), per partition being read. */
+  startOffsets(): Promise<Map<number, bigint>> {
+    return this.#listOffsets([...this.#positions.keys()], ListOffsetTimestamps.EARLIEST);
+  }
+
+  /** The log end offsets (next offset to be written), per partition being read. */
+  endOffsets(): Promise<Map<number, bigint>> {
+    return this.#listOffsets([...this.#positions.keys()], ListOffsetTimestamps.LATEST);
+  }
+
   async poll(maxWaitMs: number): Promise<ConsumedRecord[]> {
     const metadata = await this.#consumer.metadata({ topics: [this.#topic] });
     const described = metadata.topics.get(this.#topic);
@@ -145,7 +177,7 @@ export class PartitionReader implements RecordSource {
       return records;
     }
     if (id === 'UNKNOWN_TOPIC_ID' || id === 'UNKNOWN_TOPIC_OR_PARTITION') {
-      throw new CliError(`topic '${this.#topic}' no longer exists`);
+      throw new ClientError(`topic '${this.#topic}' no longer exists`);
     }
     throw failed.reason;
   }

@@ -1,0 +1,171 @@
+import type { Producer } from '@platformatic/kafka';
+import type { Logger } from 'pino';
+import { type ConsumedRecord, createAdmin, createProducer, PartitionReader } from '../../client/index.js';
+import type { LogEntry } from '../model.js';
+import { parseChunkSummary } from './chunk.js';
+import { LabelIndex, type ReadRange } from './label-index.js';
+import { type LabelMatcher, matchesAll } from './label-matcher.js';
+import { LogIndexer } from './log-indexer.js';
+import type { LogsConfig } from './logs-config.js';
+import { ensureLogTopics, indexTopicOf } from './topic-setup.js';
+
+export interface OutgoingRecord {
+  key?: Buffer;
+  value: Buffer;
+  /** Milliseconds since the epoch. */
+  timestamp: bigint;
+  headers: Map<Buffer, Buffer>;
+}
+
+export interface LogStoreOptions {
+  bootstrap: string[];
+  config: LogsConfig;
+  /** Turns a record of the logs topic into an entry (never fails: unknown formats stay raw). */
+  decode: (record: ConsumedRecord) => LogEntry;
+  /** Turns a pushed entry into a record of the logs topic. */
+  encode: (entry: LogEntry) => OutgoingRecord;
+  logger: Logger;
+}
+
+const CLIENT_ID = 'sluice-logs';
+const READ_WAIT_MS = 0;
+
+/**
+ * The log monitor's storage: lines live in a Kafka topic, a label index of chunk summaries lives
+ * in the topic beside it. Everything goes through the Kafka protocol, so Apache Kafka can be the
+ * store as well.
+ */
+export class LogStore {
+  private readonly listeners = new Set<(entry: LogEntry) => void>();
+
+  private constructor(
+    private readonly options: LogStoreOptions,
+    readonly index: LabelIndex,
+    private readonly producer: Producer,
+    private readonly indexer: LogIndexer,
+  ) {}
+
+  static async open(options: LogStoreOptions): Promise<LogStore> {
+    const { bootstrap, config, logger } = options;
+    const admin = createAdmin(bootstrap, CLIENT_ID);
+    try {
+      await ensureLogTopics(admin, config);
+    } finally {
+      await admin.close().catch(() => {});
+    }
+    const producer = createProducer(bootstrap, CLIENT_ID);
+    let indexer: LogIndexer | undefined;
+    const index = new LabelIndex(() => indexer?.openChunks() ?? []);
+    await readIndexTopic(bootstrap, indexTopicOf(config.topic), index);
+    const reader = await PartitionReader.open({
+      bootstrap,
+      topic: config.topic,
+      start: index.nextOffsets(),
+      clientId: CLIENT_ID,
+    });
+    const starts = await reader.startOffsets();
+    for (const [p, start] of starts) index.prune(p, Number(start));
+    let store: LogStore | undefined;
+    indexer = new LogIndexer({
+      reader,
+      index,
+      producer,
+      indexTopic: indexTopicOf(config.topic),
+      decode: options.decode,
+      onEntry: (entry) => store?.emit(entry),
+      chunkEntries: config.chunkEntries,
+      chunkMs: config.chunkMs,
+      logger,
+    });
+    store = new LogStore(options, index, producer, indexer);
+    logger.info({ topic: config.topic, indexedFrom: Object.fromEntries(reader.positions) }, 'log store open');
+    return store;
+  }
+
+  /** Appends entries to the logs topic (acknowledged by the broker before this resolves). */
+  async push(entries: readonly LogEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.producer.send({
+      acks: -1,
+      messages: entries.map((e) => ({ topic: this.options.config.topic, ...this.options.encode(e) })),
+    });
+  }
+
+  /** Live entries as they are indexed; returns the unsubscribe function. */
+  subscribe(listener: (entry: LogEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(entry: LogEntry): void {
+    for (const listener of this.listeners) listener(entry);
+  }
+
+  /**
+   * Entries of matching streams with startNs <= ts <= endNs, chunk by chunk in offset order per
+   * partition (not globally sorted: the query engine orders and limits).
+   */
+  async *select(matchers: readonly LabelMatcher[], startNs: bigint, endNs: bigint): AsyncGenerator<LogEntry> {
+    const ranges = this.index.ranges(matchers, startNs, endNs);
+    const readers = new Map<number, PartitionReader>();
+    try {
+      for (const range of ranges) {
+        let reader = readers.get(range.partition);
+        if (!reader) {
+          reader = await PartitionReader.open({
+            bootstrap: this.options.bootstrap,
+            topic: this.options.config.topic,
+            partitions: [range.partition],
+            start: new Map([[range.partition, BigInt(range.from)]]),
+            clientId: CLIENT_ID,
+          });
+          readers.set(range.partition, reader);
+        }
+        for await (const record of readRange(reader, range)) {
+          const entry = this.options.decode(record);
+          if (entry.timestampNs < startNs || entry.timestampNs > endNs) continue;
+          if (matchesAll(matchers, entry.labels)) yield entry;
+        }
+      }
+    } finally {
+      await Promise.all([...readers.values()].map((r) => r.close()));
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.indexer.stop();
+    this.listeners.clear();
+    await this.producer.close().catch(() => {});
+  }
+}
+
+/** The records of one range; stops at its end, or early where retention already removed it. */
+async function* readRange(reader: PartitionReader, range: ReadRange): AsyncGenerator<ConsumedRecord> {
+  reader.seek(range.partition, BigInt(range.from));
+  for (let idle = 0; idle < 2; ) {
+    const records = await reader.poll(READ_WAIT_MS);
+    if (records.length === 0) idle++;
+    for (const record of records) {
+      if (record.offset > BigInt(range.to)) return;
+      if (record.offset >= BigInt(range.from)) yield record;
+    }
+    if ((reader.positions.get(range.partition) ?? 0n) > BigInt(range.to)) return;
+  }
+}
+
+/** Rebuilds the closed chunks from the index topic, reading it to its current end. */
+async function readIndexTopic(bootstrap: string[], topic: string, index: LabelIndex): Promise<void> {
+  const reader = await PartitionReader.open({ bootstrap, topic, start: 'earliest', clientId: CLIENT_ID });
+  try {
+    const end = await reader.endOffsets();
+    const done = () => [...end].every(([p, e]) => (reader.positions.get(p) ?? 0n) >= e);
+    while (!done()) {
+      for (const record of await reader.poll(100)) {
+        const summary = record.value && parseChunkSummary(record.value);
+        if (summary) index.add(summary);
+      }
+    }
+  } finally {
+    await reader.close();
+  }
+}

@@ -1,0 +1,107 @@
+import { DEFAULT_LOGS_TOPIC } from '../model.js';
+
+/** The `logs:` section of Sluice's config file. */
+export interface LogsConfig {
+  /** The topic lines are stored in; its label index lives in `<topic>.index`. */
+  topic: string;
+  /** Partitions of the logs topic when Sluice creates it. */
+  partitions: number;
+  /** retention.ms of the logs topic (and its index); -1 keeps lines forever. */
+  retentionMs: number;
+  /** retention.bytes per partition; -1 means no size limit. */
+  retentionBytes: number;
+  /** A chunk of the index closes after this many lines ... */
+  chunkEntries: number;
+  /** ... or after this long, whichever comes first. */
+  chunkMs: number;
+}
+
+export const DEFAULT_LOGS_CONFIG: LogsConfig = {
+  topic: DEFAULT_LOGS_TOPIC,
+  partitions: 3,
+  retentionMs: 7 * 24 * 3600 * 1000,
+  retentionBytes: -1,
+  chunkEntries: 5000,
+  chunkMs: 5000,
+};
+
+const UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+const BYTE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+};
+
+export class LogsConfigError extends Error {
+  override name = 'LogsConfigError';
+}
+
+/** Validates the `logs:` section; every key is optional. */
+export function parseLogsConfig(raw: unknown): LogsConfig {
+  if (raw === undefined || raw === null) return { ...DEFAULT_LOGS_CONFIG };
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new LogsConfigError('logs: expected a mapping');
+  const config = { ...DEFAULT_LOGS_CONFIG };
+  for (const [key, value] of Object.entries(raw)) {
+    switch (key) {
+      case 'topic':
+        if (typeof value !== 'string' || !/^[a-zA-Z0-9._-]{1,200}$/.test(value))
+          throw new LogsConfigError(`logs.topic: '${value}' is not a valid topic name`);
+        config.topic = value;
+        break;
+      case 'partitions':
+        if (!Number.isInteger(value) || (value as number) < 1)
+          throw new LogsConfigError('logs.partitions: expected a positive integer');
+        config.partitions = value as number;
+        break;
+      case 'retention':
+        config.retentionMs = value === -1 || value === 'forever' ? -1 : duration(value, 'logs.retention');
+        break;
+      case 'retentionBytes':
+        config.retentionBytes = value === -1 ? -1 : bytes(value, 'logs.retentionBytes');
+        break;
+      case 'chunkEntries':
+        if (!Number.isInteger(value) || (value as number) < 1)
+          throw new LogsConfigError('logs.chunkEntries: expected a positive integer');
+        config.chunkEntries = value as number;
+        break;
+      case 'chunkInterval':
+        config.chunkMs = duration(value, 'logs.chunkInterval');
+        break;
+      default:
+        throw new LogsConfigError(
+          `logs: unknown key '${key}' (known: topic, partitions, retention, retentionBytes, chunkEntries, chunkInterval)`,
+        );
+    }
+  }
+  return config;
+}
+
+/** `90s`, `1h30m`, `7d`, or a number of milliseconds. */
+export function duration(value: unknown, where: string): number {
+  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
+  if (typeof value === 'string' && /^(\d+(ms|s|m|h|d|w))+$/.test(value)) {
+    let total = 0;
+    for (const [, n, unit] of value.matchAll(/(\d+)(ms|s|m|h|d|w)/g)) total += Number(n) * UNITS[unit];
+    return total;
+  }
+  throw new LogsConfigError(`${where}: '${String(value)}' is not a duration (e.g. 30s, 12h, 7d)`);
+}
+
+function bytes(value: unknown, where: string): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+  const match = typeof value === 'string' ? /^(\d+)\s*([a-zA-Z]*)$/.exec(value) : null;
+  const unit = BYTE_UNITS[(match?.[2] || 'b').toLowerCase()];
+  if (match && unit) return Number(match[1]) * unit;
+  throw new LogsConfigError(`${where}: '${String(value)}' is not a size (e.g. 500MB, 2GiB)`);
+}
