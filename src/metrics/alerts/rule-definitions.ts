@@ -59,7 +59,7 @@ export const RULES: readonly RuleDefinition[] = [
     annotations: {
       summary: 'Disk of the Sluice data directory is nearly full',
       description:
-        'Only {{ $value | humanizePercentage }} of the file system holding the data directory is free; the broker stops accepting writes when it is full.',
+        'Only {{ $value | humanizePercentage }} of the file system holding the data directory is free: free space or shorten retention before appends fail.',
     },
     expr: (s) => `sluice_disk_free_bytes / sluice_disk_total_bytes < ${s.threshold}`,
   },
