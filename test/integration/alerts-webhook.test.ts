@@ -24,7 +24,7 @@ async function receiver(codes: number[] = []) {
     if (code === 200) {
       assert.equal(req.headers['content-type'], 'application/json');
       received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as WebhookPayload);
-      waiters.splice(0).forEach((w) => w());
+      for (const wake of waiters.splice(0)) wake();
     }
     res.writeHead(code).end();
   });
