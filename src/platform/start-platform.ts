@@ -3,8 +3,14 @@ import { resolve } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { type BrokerOptions, type RunningBroker, startBroker } from '../broker/index.js';
+import {
+  AlertConfigError,
+  parseAlertConfig,
+  registerAlertRoutes,
+  startAlertEvaluator,
+} from '../metrics/index.js';
 import { registerActuatorRoutes } from './actuator-routes.js';
-import type { SluiceConfigFile } from './config-file.js';
+import { ConfigFileError, type SluiceConfigFile } from './config-file.js';
 import { diskSpaceIndicator } from './health/disk-space.js';
 import { HealthRegistry } from './health/health.js';
 import { kafkaIndicator } from './health/kafka-health.js';
@@ -51,7 +57,28 @@ export async function startPlatform(
   health.add(kafkaIndicator(() => broker.bootstrap));
   health.add(diskSpaceIndicator(dataDir));
 
+  let url = '';
+  const brokerProbe = kafkaIndicator(() => broker.bootstrap);
+  let alerts: ReturnType<typeof startAlertEvaluator>;
+  try {
+    alerts = startAlertEvaluator({
+      config: parseAlertConfig(options.config?.alerts),
+      registry,
+      logger: log.child({ component: 'alerts' }),
+      brokerHealth: () =>
+        brokerProbe.check().then(
+          () => 'UP' as const,
+          () => 'DOWN' as const,
+        ),
+      externalUrl: () => url,
+    });
+  } catch (err) {
+    await broker.close();
+    throw err instanceof AlertConfigError ? new ConfigFileError(err.message) : err;
+  }
+
   const app = createHttpApp(log);
+  registerAlertRoutes(app, alerts);
   registerActuatorRoutes(app, {
     health,
     registry,
@@ -65,9 +92,11 @@ export async function startPlatform(
   try {
     http = await listenHttp(app, options.httpHost ?? '127.0.0.1', options.httpPort ?? 8080);
   } catch (err) {
+    await alerts.close();
     await broker.close();
     throw err;
   }
+  url = http.url;
   ready = true;
   log.info({ url: http.url, kafka: broker.bootstrap }, 'platform started');
 
@@ -81,6 +110,7 @@ export async function startPlatform(
       closing ??= (async () => {
         ready = false;
         await app.close();
+        await alerts.close();
         await broker.close();
       })();
       return closing;

@@ -48,6 +48,8 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
     httpPort: httpPortFrom(values) ?? 8080,
     logLevel: broker.logLevel,
     config,
+  }).catch((err: unknown) => {
+    throw err instanceof ConfigFileError ? new CliError(err.message) : err;
   });
   const stopping = signalWatcher();
   const { http } = platform;

@@ -14,7 +14,7 @@ export interface AlertEvaluatorOptions {
   /** The broker's health; a dead broker exports nothing, so its rule needs a probe. */
   brokerHealth?: BrokerHealth;
   /** Base URL of Sluice's HTTP server, for externalURL and generatorURL in notifications. */
-  externalUrl?: string;
+  externalUrl?: string | (() => string);
   /** Clock in ms; tests inject one. */
   now?: () => number;
 }

@@ -8,7 +8,8 @@ export interface NotifierOptions {
   webhooks: WebhookConfig[];
   repeatInterval: number;
   retryBackoff: number;
-  externalUrl: string;
+  /** A function when the URL is known only once the server listens (port 0). */
+  externalUrl: string | (() => string);
   logger: Logger;
   notifications: Counter<'result'>;
 }
@@ -70,7 +71,10 @@ export class WebhookNotifier {
     const payload = buildPayload(chosen, {
       receiver: hook.name,
       groupLabels,
-      externalUrl: this.options.externalUrl,
+      externalUrl:
+        typeof this.options.externalUrl === 'function'
+          ? this.options.externalUrl()
+          : this.options.externalUrl,
       maxAlerts: hook.maxAlerts,
     });
     const delivery = this.deliver(hook, payload).finally(() => this.inflight.delete(delivery));
