@@ -144,7 +144,12 @@ function parseLogfmt(c: Cursor): Stage {
     c.next();
     c.next();
     const flag = c.next();
-    const name = flag.text + (c.is('-') && c.peek(1).text === 'empty' ? (c.next(), c.next(), '-empty') : '');
+    let name = flag.text;
+    if (name === 'keep' && c.is('-') && c.peek(1).text === 'empty') {
+      c.next();
+      c.next();
+      name = 'keep-empty';
+    }
     if (name === 'strict') strict = true;
     else if (name === 'keep-empty') keepEmpty = true;
     else c.failAt(flag, `invalid logfmt flag: --${name}`);
