@@ -1,4 +1,4 @@
-import { streamKey } from './label-matcher.js';
+import { labelsKey } from '../logql/index.js';
 
 /**
  * What the label index knows of a run of consecutive records in one partition of the logs topic:
@@ -43,7 +43,7 @@ export class ChunkBuilder {
     this.to = offset;
     if (timestampNs < this.minTs) this.minTs = timestampNs;
     if (timestampNs > this.maxTs) this.maxTs = timestampNs;
-    const key = streamKey(labels);
+    const key = labelsKey(labels);
     const stream = this.streams.get(key);
     if (stream) {
       stream.entries++;

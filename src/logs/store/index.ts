@@ -1,7 +1,6 @@
 // The log store: lines in a Kafka topic, a label index in the topic beside it.
 export type { ChunkSummary } from './chunk.js';
 export { type IndexStats, LabelIndex, type ReadRange } from './label-index.js';
-export { type LabelMatcher, matches, matchesAll, streamKey } from './label-matcher.js';
 export { LogStore, type LogStoreOptions, type OutgoingRecord } from './log-store.js';
 export {
   DEFAULT_LOGS_CONFIG,

@@ -1,5 +1,5 @@
 import type { ChunkSummary } from './chunk.js';
-import { type LabelMatcher, matchesAll, streamKey } from './label-matcher.js';
+import { labelsKey, type Matcher, selectorMatches } from '../logql/index.js';
 
 /** A range of one partition that may hold entries a query wants. */
 export interface ReadRange {
@@ -56,10 +56,10 @@ export class LabelIndex {
   }
 
   /** The partition ranges whose chunks hold a stream matching every matcher, in offset order. */
-  ranges(matchers: readonly LabelMatcher[], startNs: bigint, endNs: bigint): ReadRange[] {
+  ranges(matchers: readonly Matcher[], startNs: bigint, endNs: bigint): ReadRange[] {
     const ranges: ReadRange[] = [];
     for (const c of this.chunks(startNs, endNs)) {
-      if (c.streams.some((s) => matchesAll(matchers, s.labels)))
+      if (c.streams.some((s) => selectorMatches(matchers, s.labels)))
         ranges.push({ partition: c.partition, from: c.from, to: c.to });
     }
     return ranges.sort((a, b) => a.partition - b.partition || a.from - b.from);
@@ -67,21 +67,21 @@ export class LabelIndex {
 
   /** Distinct streams (label sets) matching any of the selectors (all streams when none). */
   series(
-    selectors: readonly (readonly LabelMatcher[])[],
+    selectors: readonly (readonly Matcher[])[],
     startNs: bigint,
     endNs: bigint,
   ): Record<string, string>[] {
     const found = new Map<string, Record<string, string>>();
     for (const c of this.chunks(startNs, endNs)) {
       for (const s of c.streams) {
-        if (selectors.length === 0 || selectors.some((m) => matchesAll(m, s.labels)))
-          found.set(streamKey(s.labels), s.labels);
+        if (selectors.length === 0 || selectors.some((m) => selectorMatches(m, s.labels)))
+          found.set(labelsKey(s.labels), s.labels);
       }
     }
     return [...found.values()];
   }
 
-  labelNames(startNs: bigint, endNs: bigint, selectors: readonly (readonly LabelMatcher[])[] = []): string[] {
+  labelNames(startNs: bigint, endNs: bigint, selectors: readonly (readonly Matcher[])[] = []): string[] {
     const names = new Set<string>();
     for (const labels of this.series(selectors, startNs, endNs))
       for (const k of Object.keys(labels)) names.add(k);
@@ -92,7 +92,7 @@ export class LabelIndex {
     name: string,
     startNs: bigint,
     endNs: bigint,
-    selectors: readonly (readonly LabelMatcher[])[] = [],
+    selectors: readonly (readonly Matcher[])[] = [],
   ): string[] {
     const values = new Set<string>();
     for (const labels of this.series(selectors, startNs, endNs)) {
@@ -103,15 +103,15 @@ export class LabelIndex {
   }
 
   /** Loki's /index/stats: what a selector would touch, from the index alone. */
-  stats(matchers: readonly LabelMatcher[], startNs: bigint, endNs: bigint): IndexStats {
+  stats(matchers: readonly Matcher[], startNs: bigint, endNs: bigint): IndexStats {
     const streams = new Set<string>();
     const stats: IndexStats = { streams: 0, chunks: 0, entries: 0, bytes: 0 };
     for (const c of this.chunks(startNs, endNs)) {
       let hit = false;
       for (const s of c.streams) {
-        if (!matchesAll(matchers, s.labels)) continue;
+        if (!selectorMatches(matchers, s.labels)) continue;
         hit = true;
-        streams.add(streamKey(s.labels));
+        streams.add(labelsKey(s.labels));
         stats.entries += s.entries;
         stats.bytes += s.bytes;
       }

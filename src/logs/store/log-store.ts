@@ -1,10 +1,10 @@
 import type { Producer } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import { type ConsumedRecord, createAdmin, createProducer, PartitionReader } from '../../client/index.js';
+import { type LogSource, type SelectRequest, selectorMatches } from '../logql/index.js';
 import type { LogEntry } from '../model.js';
 import { parseChunkSummary } from './chunk.js';
 import { LabelIndex, type ReadRange } from './label-index.js';
-import { type LabelMatcher, matchesAll } from './label-matcher.js';
 import { LogIndexer } from './log-indexer.js';
 import type { LogsConfig } from './logs-config.js';
 import { ensureLogTopics, indexTopicOf } from './topic-setup.js';
@@ -35,7 +35,7 @@ const READ_WAIT_MS = 0;
  * in the topic beside it. Everything goes through the Kafka protocol, so Apache Kafka can be the
  * store as well.
  */
-export class LogStore {
+export class LogStore implements LogSource {
   private readonly listeners = new Set<(entry: LogEntry) => void>();
 
   private constructor(
@@ -102,10 +102,10 @@ export class LogStore {
   }
 
   /**
-   * Entries of matching streams with startNs <= ts <= endNs, chunk by chunk in offset order per
+   * Entries of matching streams with startNs <= ts < endNs, chunk by chunk in offset order per
    * partition (not globally sorted: the query engine orders and limits).
    */
-  async *select(matchers: readonly LabelMatcher[], startNs: bigint, endNs: bigint): AsyncGenerator<LogEntry> {
+  async *select({ matchers, startNs, endNs }: SelectRequest): AsyncGenerator<LogEntry> {
     const ranges = this.index.ranges(matchers, startNs, endNs);
     const readers = new Map<number, PartitionReader>();
     try {
@@ -123,8 +123,8 @@ export class LogStore {
         }
         for await (const record of readRange(reader, range)) {
           const entry = this.options.decode(record);
-          if (entry.timestampNs < startNs || entry.timestampNs > endNs) continue;
-          if (matchesAll(matchers, entry.labels)) yield entry;
+          if (entry.timestampNs < startNs || entry.timestampNs >= endNs) continue;
+          if (selectorMatches(matchers, entry.labels)) yield entry;
         }
       }
     } finally {

@@ -1,0 +1,154 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { decodePushRequest, PushError, pushStreamToEntries } from '../ingest/index.js';
+import { LogQLEvalError, LogQLParseError, queryInstant, queryRange } from '../logql/index.js';
+import type { LogStore } from '../store/index.js';
+import {
+  BadRequest,
+  HOUR_NS,
+  many,
+  nowNs,
+  parseDirection,
+  parseLimit,
+  parseStepMs,
+  parseTime,
+  selectorOf,
+} from './loki-params.js';
+
+type Query = Record<string, string | string[] | undefined>;
+
+/**
+ * Grafana Loki's HTTP API over the log store: what Grafana's Loki data source, logcli and
+ * Promtail/Alloy/Fluent Bit use. Errors are HTTP 400 with a plain-text message, as Loki sends.
+ */
+export function registerLokiRoutes(app: FastifyInstance, store: LogStore): void {
+  // Push bodies are protobuf or (possibly compressed) JSON: keep them as bytes for the decoder.
+  app.addContentTypeParser(
+    ['application/x-protobuf', 'application/json'],
+    { parseAs: 'buffer', bodyLimit: 64 * 1024 * 1024 },
+    (_req, body, done) => done(null, body),
+  );
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  app.get('/ready', async (_req, reply) => reply.type('text/plain').send('ready\n'));
+
+  const answer = (handler: (q: Query) => Promise<unknown>) => async (req: { query: unknown; body?: unknown }, reply: FastifyReply) => {
+    try {
+      const params = { ...(req.query as Query), ...formParams(req.body) };
+      return reply.send({ status: 'success', data: await handler(params) });
+    } catch (err) {
+      return sendError(reply, err);
+    }
+  };
+
+  const instant = answer(async (q) => {
+    const timeNs = parseTime(one(q.time), nowNs(), 'time');
+    return queryInstant(
+      { query: required(q.query, 'query'), timeNs, limit: parseLimit(one(q.limit)), direction: parseDirection(one(q.direction)) },
+      store,
+    );
+  });
+  const range = answer(async (q) => {
+    const endNs = parseTime(one(q.end), nowNs(), 'end');
+    const startNs = parseTime(one(q.start), endNs - HOUR_NS, 'start');
+    return queryRange(
+      {
+        query: required(q.query, 'query'),
+        startNs,
+        endNs,
+        stepMs: parseStepMs(one(q.step), startNs, endNs),
+        limit: parseLimit(one(q.limit)),
+        direction: parseDirection(one(q.direction)),
+      },
+      store,
+    );
+  });
+  app.get('/loki/api/v1/query', instant);
+  app.post('/loki/api/v1/query', instant);
+  app.get('/loki/api/v1/query_range', range);
+  app.post('/loki/api/v1/query_range', range);
+
+  const window = (q: Query) => {
+    const endNs = parseTime(one(q.end), nowNs(), 'end');
+    // Loki's label and series endpoints look back 6 hours unless told otherwise.
+    return { startNs: parseTime(one(q.start), endNs - 6n * HOUR_NS, 'start'), endNs };
+  };
+  const selectors = (q: Query) => [...many(q['match[]']), ...many(q.query)].map(selectorOf);
+
+  const labels = answer(async (q) => {
+    const { startNs, endNs } = window(q);
+    return store.index.labelNames(startNs, endNs, selectors(q));
+  });
+  app.get('/loki/api/v1/labels', labels);
+  app.post('/loki/api/v1/labels', labels);
+  app.get<{ Params: { name: string } }>('/loki/api/v1/label/:name/values', async (req, reply) =>
+    answer(async (q) => {
+      const { startNs, endNs } = window(q);
+      return store.index.labelValues(req.params.name, startNs, endNs, selectors(q));
+    })(req, reply),
+  );
+  const series = answer(async (q) => {
+    const { startNs, endNs } = window(q);
+    const matchers = selectors(q);
+    if (matchers.length === 0) throw new BadRequest('at least one match[] argument must be provided');
+    return store.index.series(matchers, startNs, endNs);
+  });
+  app.get('/loki/api/v1/series', series);
+  app.post('/loki/api/v1/series', series);
+
+  app.get('/loki/api/v1/index/stats', async (req, reply) => {
+    try {
+      const q = req.query as Query;
+      const { startNs, endNs } = window(q);
+      return reply.send(store.index.stats(selectorOf(required(q.query, 'query')), startNs, endNs));
+    } catch (err) {
+      return sendError(reply, err);
+    }
+  });
+
+  app.post('/loki/api/v1/push', async (req, reply) => {
+    try {
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.from(String(req.body ?? ''));
+      const request = decodePushRequest(
+        body,
+        req.headers['content-type'] ?? '',
+        String(req.headers['content-encoding'] ?? ''),
+      );
+      await store.push(request.streams.flatMap(pushStreamToEntries));
+      return reply.code(204).send();
+    } catch (err) {
+      return sendError(reply, err);
+    }
+  });
+}
+
+function one(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+function required(value: string | string[] | undefined, name: string): string {
+  const v = one(value);
+  if (v === undefined || v === '') throw new BadRequest(`missing ${name} parameter`);
+  return v;
+}
+
+/** Grafana may POST queries as a form; fastify leaves such bodies as strings here. */
+function formParams(body: unknown): Query {
+  if (typeof body !== 'string' || body === '') return {};
+  const out: Query = {};
+  for (const [k, v] of new URLSearchParams(body)) {
+    const prev = out[k];
+    out[k] = prev === undefined ? v : [...many(prev), v];
+  }
+  return out;
+}
+
+function sendError(reply: FastifyReply, err: unknown) {
+  if (err instanceof BadRequest || err instanceof LogQLParseError || err instanceof LogQLEvalError) {
+    return reply.code(400).type('text/plain').send(err.message);
+  }
+  if (err instanceof PushError) return reply.code(err.status).type('text/plain').send(err.message);
+  throw err;
+}
