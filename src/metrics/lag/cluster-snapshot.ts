@@ -2,7 +2,8 @@
 // brokers and topics (Metadata), the oldest and newest offset of every partition (ListOffsets),
 // the groups (ListGroups), their members (DescribeGroups) and committed offsets (OffsetFetch).
 
-import { type Admin, type Consumer, ListOffsetTimestamps } from '@platformatic/kafka';
+import { type Admin, ListOffsetTimestamps } from '@platformatic/kafka';
+import type { ClusterWire } from './cluster-wire.js';
 
 export interface TopicOffsets {
   /** Topic id from Metadata, needed by Fetch v13+. */
@@ -30,45 +31,20 @@ export interface ClusterSnapshot {
   groups: Map<string, GroupOffsets>;
 }
 
-async function listOffsets(
-  consumer: Consumer,
-  topics: string[],
-  timestamp: bigint,
-): Promise<Map<string, number[]>> {
-  const result = new Map<string, number[]>();
-  if (topics.length === 0) return result;
-  const listed = await consumer.listOffsets({ topics, timestamp });
-  for (const [topic, offsets] of listed) result.set(topic, offsets.map(Number));
-  return result;
-}
-
-async function readTopics(
-  admin: Admin,
-  consumer: Consumer,
-): Promise<Pick<ClusterSnapshot, 'brokers' | 'topics'>> {
+async function readTopics(wire: ClusterWire): Promise<Pick<ClusterSnapshot, 'brokers' | 'topics'>> {
   // kafka_exporter lists every topic the cluster reports, internal ones included.
-  const names = await admin.listTopics({ includeInternals: true });
-  const metadata = await consumer.metadata({ topics: names, forceUpdate: true });
-  const present = names.filter((n) => metadata.topics.has(n));
+  const layout = await wire.layout(null);
+  const names = [...layout.topics.keys()].sort();
   const [oldest, newest] = await Promise.all([
-    listOffsets(consumer, present, ListOffsetTimestamps.EARLIEST),
-    listOffsets(consumer, present, ListOffsetTimestamps.LATEST),
+    wire.listOffsets(layout, names, ListOffsetTimestamps.EARLIEST),
+    wire.listOffsets(layout, names, ListOffsetTimestamps.LATEST),
   ]);
   const topics = new Map<string, TopicOffsets>();
-  for (const name of present) {
-    const described = metadata.topics.get(name)!;
-    const leaders = Array.from(
-      { length: described.partitionsCount },
-      (_, p) => described.partitions[p]?.leader ?? -1,
-    );
-    topics.set(name, {
-      id: described.id,
-      leaders,
-      oldest: oldest.get(name) ?? [],
-      newest: newest.get(name) ?? [],
-    });
+  for (const name of names) {
+    const { id, leaders } = layout.topics.get(name)!;
+    topics.set(name, { id, leaders, oldest: oldest.get(name) ?? [], newest: newest.get(name) ?? [] });
   }
-  return { brokers: metadata.brokers.size, topics };
+  return { brokers: layout.brokers.size, topics };
 }
 
 async function readGroups(admin: Admin): Promise<Map<string, GroupOffsets>> {
@@ -115,8 +91,8 @@ async function readGroups(admin: Admin): Promise<Map<string, GroupOffsets>> {
 }
 
 /** Reads the whole picture; rejects if any part failed (the caller keeps the previous one). */
-export async function takeSnapshot(admin: Admin, consumer: Consumer): Promise<ClusterSnapshot> {
+export async function takeSnapshot(admin: Admin, wire: ClusterWire): Promise<ClusterSnapshot> {
   const takenAt = Date.now();
-  const [topics, groups] = await Promise.all([readTopics(admin, consumer), readGroups(admin)]);
+  const [topics, groups] = await Promise.all([readTopics(wire), readGroups(admin)]);
   return { takenAt, ...topics, groups };
 }

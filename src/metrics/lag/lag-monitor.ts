@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { type GroupStatus, groupStatus } from './burrow-rules.js';
 import { type ClusterSnapshot, takeSnapshot } from './cluster-snapshot.js';
+import { ClusterWire } from './cluster-wire.js';
 import { CommitWindows } from './commit-windows.js';
 import { exporterRows, groupPartitions, oldestUnconsumed } from './exporter-rows.js';
 import { createMonitorAdmin, createMonitorConsumer, describeError, withTimeout } from './kafka-access.js';
@@ -53,6 +54,8 @@ class Monitor implements LagMonitor {
   readonly cluster: string;
   readonly #admin: Admin;
   readonly #consumer: Consumer;
+  readonly #wire: ClusterWire;
+  readonly #readerWire: ClusterWire;
   readonly #log: Logger;
   readonly #options: Required<Omit<LagMonitorOptions, 'registry' | 'logger' | 'bootstrap'>>;
   readonly #windows: CommitWindows;
@@ -83,6 +86,8 @@ class Monitor implements LagMonitor {
     const { timeoutMs, offsetsPollMs } = this.#options;
     this.#admin = createMonitorAdmin(options.bootstrap, timeoutMs);
     this.#consumer = createMonitorConsumer(options.bootstrap, timeoutMs, 'offsets');
+    this.#wire = new ClusterWire(options.bootstrap, 'sluice-lag-monitor-wire', timeoutMs);
+    this.#readerWire = new ClusterWire(options.bootstrap, 'sluice-lag-monitor-offsets-log', timeoutMs);
     this.#windows = new CommitWindows({
       intervals: this.#options.window,
       minDistanceMs: this.#options.minDistanceMs,
@@ -93,7 +98,8 @@ class Monitor implements LagMonitor {
     const readerConsumer = createMonitorConsumer(options.bootstrap, timeoutMs + offsetsPollMs, 'offsets-log');
     this.#reader = new OffsetsLogReader(
       readerConsumer,
-      { apply: (entries, atEnd, startedAt) => this.#applyCommits(readerConsumer, entries, atEnd, startedAt) },
+      this.#readerWire,
+      { apply: (entries, atEnd, startedAt) => this.#applyCommits(entries, atEnd, startedAt) },
       this.#log,
       offsetsPollMs,
     );
@@ -129,7 +135,7 @@ class Monitor implements LagMonitor {
     const started = Date.now();
     try {
       const snapshot = await withTimeout(
-        takeSnapshot(this.#admin, this.#consumer),
+        takeSnapshot(this.#admin, this.#wire),
         this.#options.timeoutMs,
         'reading offsets',
       );
@@ -172,23 +178,21 @@ class Monitor implements LagMonitor {
   }
 
   async #applyCommits(
-    consumer: Consumer,
     entries: OffsetsLogEntry[],
     atEnd: boolean,
     roundStartedAt: number,
   ): Promise<void> {
     // Lag at a commit is measured against the newest log end: ask for it now, for these topics.
     const topics = [...new Set(entries.flatMap((e) => (e.kind === 'commit' ? [e.key.topic] : [])))];
-    const logEnds = new Map<string, bigint[]>();
+    let logEnds = new Map<string, number[]>();
     if (topics.length > 0) {
-      const known = topics.filter((t) => this.#snapshot?.topics.has(t));
-      const listed = await consumer
-        .listOffsets({ topics: known, timestamp: ListOffsetTimestamps.LATEST })
+      logEnds = await this.#readerWire
+        .layout(topics)
+        .then((layout) => this.#readerWire.listOffsets(layout, topics, ListOffsetTimestamps.LATEST))
         .catch((error: unknown) => {
           this.#log.debug({ err: describeError(error) }, 'log end offsets for commits; using the last known');
-          return new Map<string, bigint[]>();
+          return new Map<string, number[]>();
         });
-      for (const [t, offsets] of listed) logEnds.set(t, offsets);
     }
     for (const entry of entries) {
       const { group, topic, partition } = entry.key;
@@ -233,7 +237,12 @@ class Monitor implements LagMonitor {
     await this.#reader.stop();
     await this.#inFlight?.catch(() => {});
     await this.#reader.close();
-    await Promise.all([this.#admin.close().catch(() => {}), this.#consumer.close().catch(() => {})]);
+    await Promise.all([
+      this.#admin.close().catch(() => {}),
+      this.#consumer.close().catch(() => {}),
+      this.#wire.close(),
+      this.#readerWire.close(),
+    ]);
   }
 }
 

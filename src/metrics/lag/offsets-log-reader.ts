@@ -5,6 +5,7 @@
 
 import { type Consumer, ListOffsetTimestamps } from '@platformatic/kafka';
 import type { Logger } from 'pino';
+import type { ClusterLayout, ClusterWire } from './cluster-wire.js';
 import { describeError, kafkaErrorIds } from './kafka-access.js';
 import {
   decodeOffsetsTopicRecord,
@@ -30,6 +31,7 @@ export interface OffsetsLogSink {
 
 export class OffsetsLogReader {
   readonly #consumer: Consumer;
+  readonly #wire: ClusterWire;
   readonly #sink: OffsetsLogSink;
   readonly #log: Logger;
   readonly #maxWaitMs: number;
@@ -39,8 +41,9 @@ export class OffsetsLogReader {
   #loop: Promise<void> | undefined;
   #undecodable = 0;
 
-  constructor(consumer: Consumer, sink: OffsetsLogSink, log: Logger, maxWaitMs: number) {
+  constructor(consumer: Consumer, wire: ClusterWire, sink: OffsetsLogSink, log: Logger, maxWaitMs: number) {
     this.#consumer = consumer;
+    this.#wire = wire;
     this.#sink = sink;
     this.#log = log;
     this.#maxWaitMs = maxWaitMs;
@@ -78,23 +81,23 @@ export class OffsetsLogReader {
 
   async #round(): Promise<void> {
     const startedAt = Date.now();
-    const metadata = await this.#consumer.metadata({ topics: [OFFSETS_TOPIC] }).catch(() => undefined);
-    const topic = metadata?.topics.get(OFFSETS_TOPIC);
+    const layout = await this.#wire.layout([OFFSETS_TOPIC]);
+    this.#layout = layout;
+    const topic = layout.topics.get(OFFSETS_TOPIC);
     if (!topic) {
       // No group has committed yet (Kafka creates the topic on first use).
       await sleep(this.#maxWaitMs);
-      this.#consumer.clearMetadata();
       return;
     }
     const newPartitions: number[] = [];
-    for (let p = 0; p < topic.partitionsCount; p++) if (!this.#positions.has(p)) newPartitions.push(p);
+    for (let p = 0; p < topic.leaders.length; p++) if (!this.#positions.has(p)) newPartitions.push(p);
     if (newPartitions.length > 0) await this.#resetToEarliest(newPartitions);
     const apis = await this.#consumer.listApis();
     const fetchMax = apis.find((api) => api.name === 'Fetch')?.maxVersion ?? 0;
     const topicKey = fetchMax >= FIRST_FETCH_WITH_TOPIC_IDS ? topic.id : OFFSETS_TOPIC;
     const byLeader = new Map<number, number[]>();
     for (const p of this.#positions.keys()) {
-      const leader = topic.partitions[p]?.leader ?? -1;
+      const leader = topic.leaders[p] ?? -1;
       if (leader >= 0) byLeader.set(leader, [...(byLeader.get(leader) ?? []), p]);
     }
     const results = await Promise.allSettled(
@@ -115,13 +118,13 @@ export class OffsetsLogReader {
     await this.#sink.apply(entries, atEnd, startedAt);
   }
 
-  async #listOffsets(partitions: number[], timestamp: bigint): Promise<bigint[]> {
-    const listed = await this.#consumer.listOffsets({
-      topics: [OFFSETS_TOPIC],
-      partitions: { [OFFSETS_TOPIC]: partitions },
-      timestamp,
-    });
-    return listed.get(OFFSETS_TOPIC) ?? [];
+  #layout: ClusterLayout | undefined;
+
+  /** Offsets of the partitions of __consumer_offsets (all are asked; these are the ones wanted). */
+  async #listOffsets(_partitions: number[], timestamp: bigint): Promise<bigint[]> {
+    if (!this.#layout) return [];
+    const listed = await this.#wire.listOffsets(this.#layout, [OFFSETS_TOPIC], timestamp);
+    return (listed.get(OFFSETS_TOPIC) ?? []).map((o) => (o === undefined ? o : BigInt(o))) as bigint[];
   }
 
   async #resetToEarliest(partitions: number[]): Promise<void> {
