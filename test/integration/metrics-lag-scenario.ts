@@ -34,7 +34,11 @@ const series = (name: string, labels: Record<string, string | number>) =>
     .sort()
     .join(',')}}`;
 
-async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+async function until<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined> | T | undefined,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -115,7 +119,10 @@ export async function runLagScenario(bootstrap: string, name: string): Promise<v
     }
     assert.equal(at('kafka_consumergroup_members', { consumergroup: group }), 1);
     assert.deepEqual(
-      [0, 1, 2].map((p) => [at('kafka_consumergroup_current_offset', gp(p)), at('kafka_consumergroup_lag', gp(p))]),
+      [0, 1, 2].map((p) => [
+        at('kafka_consumergroup_current_offset', gp(p)),
+        at('kafka_consumergroup_lag', gp(p)),
+      ]),
       [
         [4, 6],
         [20, 0],
@@ -137,7 +144,10 @@ export async function runLagScenario(bootstrap: string, name: string): Promise<v
     const first = monitor.status(group);
     assert.ok(first, 'the group has a Burrow status');
     const p0 = first.partitions.find((p) => p.topic === topic && p.partition === 0)!;
-    assert.deepEqual([p0.start?.offset, p0.start?.lag, p0.end?.offset, p0.end?.lag, p0.complete], [2, 8, 4, 6, 1]);
+    assert.deepEqual(
+      [p0.start?.offset, p0.start?.lag, p0.end?.offset, p0.end?.lag, p0.complete],
+      [2, 8, 4, 6, 1],
+    );
     assert.equal(p0.status, 'OK');
     assert.equal(first.status, 'OK');
 
@@ -146,7 +156,9 @@ export async function runLagScenario(bootstrap: string, name: string): Promise<v
     await produce(0, 5, 10);
     const stopped = await until('a STOP status', 20_000, () => {
       const s = monitor!.status(group);
-      return s?.partitions.find((p) => p.partition === 0 && p.topic === topic)?.status === 'STOP' ? s : undefined;
+      return s?.partitions.find((p) => p.partition === 0 && p.topic === topic)?.status === 'STOP'
+        ? s
+        : undefined;
     });
     assert.equal(stopped.status, 'ERR');
     assert.equal(stopped.totallag, 11);
@@ -175,7 +187,9 @@ export async function runLagScenario(bootstrap: string, name: string): Promise<v
     assert.equal(missing.json().error, true);
     assert.equal(missing.json().message, 'cluster or consumer not found');
     const list = (await app.inject({ method: 'GET', url: '/api/groups' })).json();
-    assert.ok(list.groups.some((g: { group: string; status: string }) => g.group === group && g.status === 'ERR'));
+    assert.ok(
+      list.groups.some((g: { group: string; status: string }) => g.group === group && g.status === 'ERR'),
+    );
   } finally {
     await app.close();
     await consumer.disconnect().catch(() => {});

@@ -27,7 +27,10 @@ export class ClusterWire {
 
   constructor(bootstrap: string[], clientId: string, timeoutMs: number) {
     this.#bootstrap = bootstrap.map(parseBootstrap);
-    this.#pool = new ConnectionPool(clientId, { connectTimeout: Math.min(timeoutMs, 5_000), requestTimeout: timeoutMs });
+    this.#pool = new ConnectionPool(clientId, {
+      connectTimeout: Math.min(timeoutMs, 5_000),
+      requestTimeout: timeoutMs,
+    });
   }
 
   /** Brokers and topics; every topic, internal ones included, when `topics` is null. */
@@ -40,7 +43,11 @@ export class ClusterWire {
       if (!t.name || t.errorCode !== 0) continue;
       const leaders: number[] = [];
       for (const p of t.partitions) leaders[p.partitionIndex] = p.errorCode === 0 ? p.leaderId : -1;
-      layout.set(t.name, { id: t.topicId, internal: t.isInternal, leaders: Array.from(leaders, (l) => l ?? -1) });
+      layout.set(t.name, {
+        id: t.topicId,
+        internal: t.isInternal,
+        leaders: Array.from(leaders, (l) => l ?? -1),
+      });
     }
     return { brokers, topics: layout };
   }
@@ -49,7 +56,11 @@ export class ClusterWire {
    * The offset at `timestamp` (-2 earliest, -1 latest) of every partition of `topics`, asked of
    * each partition's leader. Partitions without a leader or answering an error are left out.
    */
-  async listOffsets(layout: ClusterLayout, topics: string[], timestamp: bigint): Promise<Map<string, number[]>> {
+  async listOffsets(
+    layout: ClusterLayout,
+    topics: string[],
+    timestamp: bigint,
+  ): Promise<Map<string, number[]>> {
     const byLeader = new Map<number, Map<string, number[]>>();
     for (const name of topics) {
       const topic = layout.topics.get(name);
@@ -69,7 +80,11 @@ export class ClusterWire {
         const connection = await this.#pool.get(broker);
         const request = [...wanted].map(([name, partitions]) => ({
           name,
-          partitions: partitions.map((partitionIndex) => ({ partitionIndex, currentLeaderEpoch: -1, timestamp })),
+          partitions: partitions.map((partitionIndex) => ({
+            partitionIndex,
+            currentLeaderEpoch: -1,
+            timestamp,
+          })),
         }));
         const response = await listOffsetsV9.api.async(connection, -1, 0, request);
         for (const t of response.topics) {

@@ -177,11 +177,7 @@ class Monitor implements LagMonitor {
     };
   }
 
-  async #applyCommits(
-    entries: OffsetsLogEntry[],
-    atEnd: boolean,
-    roundStartedAt: number,
-  ): Promise<void> {
+  async #applyCommits(entries: OffsetsLogEntry[], atEnd: boolean, roundStartedAt: number): Promise<void> {
     // Lag at a commit is measured against the newest log end: ask for it now, for these topics.
     const topics = [...new Set(entries.flatMap((e) => (e.kind === 'commit' ? [e.key.topic] : [])))];
     let logEnds = new Map<string, number[]>();

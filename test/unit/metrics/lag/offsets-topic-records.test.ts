@@ -31,8 +31,14 @@ describe('__consumer_offsets decoder', () => {
       assert.deepEqual(rec.kind === 'commit' && rec.key, expectedKey);
     }
     const groupMetadata = Buffer.concat([i16(2), str('billing')]);
-    assert.deepEqual(decodeOffsetsTopicRecord(groupMetadata, Buffer.from([0, 3, 1, 2])), { kind: 'other', keyVersion: 2 });
-    assert.deepEqual(decodeOffsetsTopicRecord(Buffer.concat([i16(11), str('x')]), null), { kind: 'other', keyVersion: 11 });
+    assert.deepEqual(decodeOffsetsTopicRecord(groupMetadata, Buffer.from([0, 3, 1, 2])), {
+      kind: 'other',
+      keyVersion: 2,
+    });
+    assert.deepEqual(decodeOffsetsTopicRecord(Buffer.concat([i16(11), str('x')]), null), {
+      kind: 'other',
+      keyVersion: 11,
+    });
   });
 
   it('reads every offset commit value version', () => {
@@ -40,7 +46,13 @@ describe('__consumer_offsets decoder', () => {
       [
         'v0: offset, metadata, timestamp',
         Buffer.concat([i16(0), i64(100), str('m0'), i64(1_700_000_000_000)]),
-        { offset: 100, leaderEpoch: -1, metadata: 'm0', commitTimestamp: 1_700_000_000_000, expireTimestamp: -1 },
+        {
+          offset: 100,
+          leaderEpoch: -1,
+          metadata: 'm0',
+          commitTimestamp: 1_700_000_000_000,
+          expireTimestamp: -1,
+        },
       ],
       [
         'v1: + expire timestamp',
@@ -56,12 +68,24 @@ describe('__consumer_offsets decoder', () => {
       [
         'v2: no expire timestamp',
         Buffer.concat([i16(2), i64(102), str(''), i64(1_700_000_000_002)]),
-        { offset: 102, leaderEpoch: -1, metadata: '', commitTimestamp: 1_700_000_000_002, expireTimestamp: -1 },
+        {
+          offset: 102,
+          leaderEpoch: -1,
+          metadata: '',
+          commitTimestamp: 1_700_000_000_002,
+          expireTimestamp: -1,
+        },
       ],
       [
         'v3: + leader epoch',
         Buffer.concat([i16(3), i64(103), i32(5), str('m3'), i64(1_700_000_000_003)]),
-        { offset: 103, leaderEpoch: 5, metadata: 'm3', commitTimestamp: 1_700_000_000_003, expireTimestamp: -1 },
+        {
+          offset: 103,
+          leaderEpoch: 5,
+          metadata: 'm3',
+          commitTimestamp: 1_700_000_000_003,
+          expireTimestamp: -1,
+        },
       ],
       [
         'v4: flexible, compact metadata and a tagged field',
@@ -75,7 +99,13 @@ describe('__consumer_offsets decoder', () => {
           Buffer.from([1, 0, 16]),
           Buffer.alloc(16, 0xab),
         ]),
-        { offset: 2 ** 40, leaderEpoch: -1, metadata: 'm4', commitTimestamp: 1_700_000_000_004, expireTimestamp: -1 },
+        {
+          offset: 2 ** 40,
+          leaderEpoch: -1,
+          metadata: 'm4',
+          commitTimestamp: 1_700_000_000_004,
+          expireTimestamp: -1,
+        },
       ],
     ];
     for (const [name, value, expected] of cases) {
@@ -87,7 +117,10 @@ describe('__consumer_offsets decoder', () => {
 
   it('reads a missing or empty value as a tombstone', () => {
     assert.deepEqual(decodeOffsetsTopicRecord(key(1), null), { kind: 'tombstone', key: expectedKey });
-    assert.deepEqual(decodeOffsetsTopicRecord(key(0), Buffer.alloc(0)), { kind: 'tombstone', key: expectedKey });
+    assert.deepEqual(decodeOffsetsTopicRecord(key(0), Buffer.alloc(0)), {
+      kind: 'tombstone',
+      key: expectedKey,
+    });
   });
 
   it('refuses truncated bytes and unknown value versions with OffsetsRecordError', () => {
@@ -96,7 +129,10 @@ describe('__consumer_offsets decoder', () => {
       () => decodeOffsetsTopicRecord(key(1), Buffer.concat([i16(3), i64(1), i32(0), str('abc')])),
       OffsetsRecordError,
     );
-    assert.throws(() => decodeOffsetsTopicRecord(key(1), Buffer.concat([i16(9), i64(1)])), OffsetsRecordError);
+    assert.throws(
+      () => decodeOffsetsTopicRecord(key(1), Buffer.concat([i16(9), i64(1)])),
+      OffsetsRecordError,
+    );
     assert.throws(() => decodeOffsetsTopicRecord(null, null), OffsetsRecordError);
   });
 
