@@ -1,0 +1,142 @@
+// Decodes the records of Kafka's __consumer_offsets, as Burrow reads them: key versions 0 and 1 are
+// offset commits (group, topic, partition); every other key version is group metadata (version 2)
+// or a newer coordinator record, which lag evaluation does not need. Values of offset commits come
+// in versions 0 to 4 (4 is a flexible version: compact strings and tagged fields). A record with no
+// value is a tombstone: the committed offset was deleted.
+
+export interface OffsetCommitKey {
+  group: string;
+  topic: string;
+  partition: number;
+}
+
+export interface OffsetCommitValue {
+  offset: number;
+  /** -1 where the version has none (before 3). */
+  leaderEpoch: number;
+  metadata: string;
+  commitTimestamp: number;
+  /** Only value version 1 carries one; -1 otherwise. */
+  expireTimestamp: number;
+}
+
+export type OffsetsTopicRecord =
+  | { kind: 'commit'; key: OffsetCommitKey; value: OffsetCommitValue }
+  | { kind: 'tombstone'; key: OffsetCommitKey }
+  | { kind: 'other'; keyVersion: number };
+
+export class OffsetsRecordError extends Error {}
+
+/** A bounds-checked big-endian reader over one record's key or value. */
+class Cursor {
+  private pos = 0;
+  constructor(private readonly buf: Buffer) {}
+
+  private take(n: number): number {
+    if (this.pos + n > this.buf.length) {
+      throw new OffsetsRecordError(`record ends at byte ${this.buf.length}, needed ${this.pos + n}`);
+    }
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
+
+  int16(): number {
+    return this.buf.readInt16BE(this.take(2));
+  }
+
+  int32(): number {
+    return this.buf.readInt32BE(this.take(4));
+  }
+
+  int64(): number {
+    return Number(this.buf.readBigInt64BE(this.take(8)));
+  }
+
+  uvarint(): number {
+    let value = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      const byte = this.buf[this.take(1)];
+      value += (byte & 0x7f) * 2 ** shift;
+      if ((byte & 0x80) === 0) return value;
+    }
+    throw new OffsetsRecordError('unsigned varint longer than 5 bytes');
+  }
+
+  private text(length: number): string {
+    const at = this.take(length);
+    return this.buf.toString('utf8', at, at + length);
+  }
+
+  /** int16 length; -1 (null) reads as "". */
+  string(): string {
+    const length = this.int16();
+    return length < 0 ? '' : this.text(length);
+  }
+
+  /** Unsigned varint of length + 1; 0 (null) reads as "". */
+  compactString(): string {
+    const lengthPlusOne = this.uvarint();
+    return lengthPlusOne === 0 ? '' : this.text(lengthPlusOne - 1);
+  }
+
+  /** Skips a tagged-field section: a count, then (tag, size, bytes) each. */
+  skipTaggedFields(): void {
+    const count = this.uvarint();
+    for (let i = 0; i < count; i++) {
+      this.uvarint();
+      this.take(this.uvarint());
+    }
+  }
+}
+
+export function decodeOffsetCommitKey(bytes: Buffer): OffsetCommitKey | { otherVersion: number } {
+  const r = new Cursor(bytes);
+  const version = r.int16();
+  if (version !== 0 && version !== 1) return { otherVersion: version };
+  return { group: r.string(), topic: r.string(), partition: r.int32() };
+}
+
+export function decodeOffsetCommitValue(bytes: Buffer): OffsetCommitValue {
+  const r = new Cursor(bytes);
+  const version = r.int16();
+  const offset = r.int64();
+  switch (version) {
+    case 0:
+    case 2:
+      return {
+        offset,
+        leaderEpoch: -1,
+        metadata: r.string(),
+        commitTimestamp: r.int64(),
+        expireTimestamp: -1,
+      };
+    case 1: {
+      const metadata = r.string();
+      const commitTimestamp = r.int64();
+      return { offset, leaderEpoch: -1, metadata, commitTimestamp, expireTimestamp: r.int64() };
+    }
+    case 3: {
+      const leaderEpoch = r.int32();
+      return { offset, leaderEpoch, metadata: r.string(), commitTimestamp: r.int64(), expireTimestamp: -1 };
+    }
+    case 4: {
+      const leaderEpoch = r.int32();
+      const metadata = r.compactString();
+      const commitTimestamp = r.int64();
+      r.skipTaggedFields();
+      return { offset, leaderEpoch, metadata, commitTimestamp, expireTimestamp: -1 };
+    }
+    default:
+      throw new OffsetsRecordError(`offset commit value version ${version} is not known`);
+  }
+}
+
+/** One record of __consumer_offsets; throws OffsetsRecordError on bytes that do not fit the layout. */
+export function decodeOffsetsTopicRecord(key: Buffer | null, value: Buffer | null): OffsetsTopicRecord {
+  if (!key || key.length < 2) throw new OffsetsRecordError('record without a versioned key');
+  const decodedKey = decodeOffsetCommitKey(key);
+  if ('otherVersion' in decodedKey) return { kind: 'other', keyVersion: decodedKey.otherVersion };
+  if (!value || value.length === 0) return { kind: 'tombstone', key: decodedKey };
+  return { kind: 'commit', key: decodedKey, value: decodeOffsetCommitValue(value) };
+}
