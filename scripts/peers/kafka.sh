@@ -75,7 +75,7 @@ PROPS
   local cluster_id
   cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
   "${JAVA[@]}" kafka.tools.StorageTool format --ignore-formatted \
-    -t "$cluster_id" -c "$dir/server.properties" >"$dir/format.log" 2>&1 || {
+    --cluster-id="$cluster_id" -c "$dir/server.properties" >"$dir/format.log" 2>&1 || {
     cat "$dir/format.log" >&2
     exit 1
   }

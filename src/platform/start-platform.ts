@@ -7,7 +7,9 @@ import {
   AlertConfigError,
   parseAlertConfig,
   registerAlertRoutes,
+  registerLagRoutes,
   startAlertEvaluator,
+  startLagMonitor,
 } from '../metrics/index.js';
 import { registerActuatorRoutes } from './actuator-routes.js';
 import { ConfigFileError, type SluiceConfigFile } from './config-file.js';
@@ -77,8 +79,15 @@ export async function startPlatform(
     throw err instanceof AlertConfigError ? new ConfigFileError(err.message) : err;
   }
 
+  const lag = await startLagMonitor({
+    bootstrap: [broker.bootstrap],
+    registry,
+    logger: log.child({ component: 'lag' }),
+  });
+
   const app = createHttpApp(log);
   registerAlertRoutes(app, alerts);
+  registerLagRoutes(app, lag);
   registerActuatorRoutes(app, {
     health,
     registry,
@@ -93,6 +102,7 @@ export async function startPlatform(
     http = await listenHttp(app, options.httpHost ?? '127.0.0.1', options.httpPort ?? 8080);
   } catch (err) {
     await alerts.close();
+    await lag.close();
     await broker.close();
     throw err;
   }
@@ -111,6 +121,7 @@ export async function startPlatform(
         ready = false;
         await app.close();
         await alerts.close();
+        await lag.close();
         await broker.close();
       })();
       return closing;
