@@ -61,7 +61,8 @@ export function normalizeLevel(value: unknown): LogLevel {
 /**
  * Guesses a plain-text line's level from a level word at its start, after any leading tokens that
  * hold digits such as a date and time (`ERROR boom`, `[WARN] x`, `2024-05-01 12:00:00 INFO y`).
- * Only upper-case or capitalised words count, so an ordinary sentence ("info about...") does not.
+ * Only upper-case or capitalised words, or a lower-case `word:`, count, so an ordinary sentence
+ * ("info about...") does not.
  */
 export function guessLevel(line: string): LogLevel {
   const tokens = line.slice(0, 160).trimStart().split(/\s+/, 4);
@@ -69,7 +70,9 @@ export function guessLevel(line: string): LogLevel {
     const word = token.replace(/^[[(<]+/, '').replace(/[\])>:|,]+$/, '');
     if (/^[A-Za-z]{3,13}$/.test(word)) {
       const capitalised = word[0].toUpperCase() + word.slice(1).toLowerCase();
-      if (word !== word.toUpperCase() && word !== capitalised) return 'unknown';
+      const shouted = word === word.toUpperCase() || word === capitalised;
+      // Lower case counts only as a `word:` prefix (sshd's `error: ...`, compilers' `warning: ...`).
+      if (!shouted && !token.endsWith(':')) return 'unknown';
       return WORDS[word.toLowerCase()] ?? 'unknown';
     }
     if (!/\d/.test(word)) return 'unknown';
