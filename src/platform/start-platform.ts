@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { type BrokerOptions, type RunningBroker, startBroker } from '../broker/index.js';
+import { type LogMonitor, LogsConfigError, parseLogsConfig, startLogMonitor } from '../logs/index.js';
 import {
   AlertConfigError,
   parseAlertConfig,
@@ -28,6 +29,8 @@ export interface PlatformOptions {
   /** Contents of the config file, if one was given. */
   config?: SluiceConfigFile;
   logLevel?: string;
+  /** Run the log monitor (Loki API, live tail). Default true; `sluice broker --http-port` turns it off. */
+  logs?: boolean;
 }
 
 export interface RunningPlatform {
@@ -84,10 +87,25 @@ export async function startPlatform(
     registry,
     logger: log.child({ component: 'lag' }),
   });
+  let logs: LogMonitor | undefined;
+  if (options.logs !== false) {
+    try {
+      logs = await startLogMonitor({
+        bootstrap: [broker.bootstrap],
+        config: parseLogsConfig(options.config?.logs),
+        logger: log.child({ component: 'logs' }),
+      });
+    } catch (err) {
+      await Promise.all([alerts.close(), lag.close()]);
+      await broker.close();
+      throw err instanceof LogsConfigError ? new ConfigFileError(err.message) : err;
+    }
+  }
 
   const app = createHttpApp(log);
   registerAlertRoutes(app, alerts);
   registerLagRoutes(app, lag);
+  logs?.registerRoutes(app);
   registerActuatorRoutes(app, {
     health,
     registry,
@@ -103,6 +121,7 @@ export async function startPlatform(
   } catch (err) {
     await alerts.close();
     await lag.close();
+    await logs?.close();
     await broker.close();
     throw err;
   }
@@ -122,6 +141,7 @@ export async function startPlatform(
         await app.close();
         await alerts.close();
         await lag.close();
+        await logs?.close();
         await broker.close();
       })();
       return closing;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PartitionReader } from '../../src/cli/partition-reader.js';
+import { PartitionReader } from '../../src/client/index.js';
 import sluicePino from '../../src/logs/pino/index.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker-fixture.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { PartitionReader } from '../../src/cli/partition-reader.js';
+import { PartitionReader } from '../../src/client/index.js';
 import { recordToEntry } from '../../src/logs/ingest/index.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker-fixture.js';
 

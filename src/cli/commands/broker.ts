@@ -45,6 +45,7 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
     httpHost: options.host,
     httpPort,
     logLevel: options.logLevel,
+    logs: false,
   });
   const stopping = signalWatcher();
   const { broker, http } = platform;

@@ -13,7 +13,8 @@ const NS_PER_MS = 1_000_000n;
  */
 export function parseTime(value: string | undefined, fallback: bigint, name: string): bigint {
   if (value === undefined || value === '') return fallback;
-  if (/^-?\d+$/.test(value)) return value.replace('-', '').length <= 10 ? BigInt(value) * 1_000_000_000n : BigInt(value);
+  if (/^-?\d+$/.test(value))
+    return value.replace('-', '').length <= 10 ? BigInt(value) * 1_000_000_000n : BigInt(value);
   if (/^-?\d+\.\d*$/.test(value)) return BigInt(Math.round(Number(value) * 1e6)) * 1000n;
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw new BadRequest(`invalid ${name}: cannot parse "${value}" to a valid timestamp`);
@@ -41,7 +42,8 @@ export function parseStepMs(value: string | undefined, startNs: bigint, endNs: b
 export function parseLimit(value: string | undefined, fallback = 100): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new BadRequest(`invalid limit: "${value}" is not a positive integer`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new BadRequest(`invalid limit: "${value}" is not a positive integer`);
   return n;
 }
 

@@ -34,19 +34,26 @@ export function registerLokiRoutes(app: FastifyInstance, store: LogStore): void 
 
   app.get('/ready', async (_req, reply) => reply.type('text/plain').send('ready\n'));
 
-  const answer = (handler: (q: Query) => Promise<unknown>) => async (req: { query: unknown; body?: unknown }, reply: FastifyReply) => {
-    try {
-      const params = { ...(req.query as Query), ...formParams(req.body) };
-      return reply.send({ status: 'success', data: await handler(params) });
-    } catch (err) {
-      return sendError(reply, err);
-    }
-  };
+  const answer =
+    (handler: (q: Query) => Promise<unknown>) =>
+    async (req: { query: unknown; body?: unknown }, reply: FastifyReply) => {
+      try {
+        const params = { ...(req.query as Query), ...formParams(req.body) };
+        return reply.send({ status: 'success', data: await handler(params) });
+      } catch (err) {
+        return sendError(reply, err);
+      }
+    };
 
   const instant = answer(async (q) => {
     const timeNs = parseTime(one(q.time), nowNs(), 'time');
     return queryInstant(
-      { query: required(q.query, 'query'), timeNs, limit: parseLimit(one(q.limit)), direction: parseDirection(one(q.direction)) },
+      {
+        query: required(q.query, 'query'),
+        timeNs,
+        limit: parseLimit(one(q.limit)),
+        direction: parseDirection(one(q.direction)),
+      },
       store,
     );
   });

@@ -3,13 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import {
   compilePipeline,
-  labelsKey,
   LogQLEvalError,
   LogQLParseError,
+  labelsKey,
   parseQuery,
   queryRange,
-  selectorMatches,
   type StreamsData,
+  selectorMatches,
 } from '../logql/index.js';
 import type { LogEntry } from '../model.js';
 import type { LogStore } from '../store/index.js';
@@ -38,7 +38,8 @@ export function registerTailRoutes(app: FastifyInstance, store: LogStore): void 
     await scope.register(websocket, { options: { maxPayload: 64 * 1024 } });
     const handler = (socket: WebSocket, req: { query: unknown }) => {
       startTail(socket, req.query as Record<string, string | undefined>, store).catch((err: unknown) => {
-        const known = err instanceof BadRequest || err instanceof LogQLParseError || err instanceof LogQLEvalError;
+        const known =
+          err instanceof BadRequest || err instanceof LogQLParseError || err instanceof LogQLEvalError;
         // 1008: policy violation, Loki's close code for a bad tail request; the reason says why.
         socket.close(known ? 1008 : 1011, (err as Error).message.slice(0, 120));
       });
@@ -48,7 +49,11 @@ export function registerTailRoutes(app: FastifyInstance, store: LogStore): void 
   });
 }
 
-async function startTail(socket: WebSocket, query: Record<string, string | undefined>, store: LogStore): Promise<void> {
+async function startTail(
+  socket: WebSocket,
+  query: Record<string, string | undefined>,
+  store: LogStore,
+): Promise<void> {
   const text = query.query;
   if (!text) throw new BadRequest('missing query parameter');
   const expr = parseQuery(text);
@@ -65,7 +70,8 @@ async function startTail(socket: WebSocket, query: Record<string, string | undef
     const out = pipeline(entry);
     if (!out) return;
     if (queue.length >= TAIL_QUEUE_LIMIT) {
-      if (dropped.length < MAX_DROPPED_REPORTED) dropped.push({ labels: out.labels, timestamp: String(entry.timestampNs) });
+      if (dropped.length < MAX_DROPPED_REPORTED)
+        dropped.push({ labels: out.labels, timestamp: String(entry.timestampNs) });
       return;
     }
     queue.push({ labels: out.labels, timestampNs: entry.timestampNs, line: out.line });
@@ -81,11 +87,15 @@ async function startTail(socket: WebSocket, query: Record<string, string | undef
   });
 
   // History first (entries from `start` up to the moment the tail began), oldest first.
-  const history = (await queryRange({ query: expr, startNs, endNs: now, stepMs: 1000, limit, direction: 'backward' }, store)) as StreamsData;
+  const history = (await queryRange(
+    { query: expr, startNs, endNs: now, stepMs: 1000, limit, direction: 'backward' },
+    store,
+  )) as StreamsData;
   const sorted = history.result
     .flatMap((s) => s.values.map(([ts, line]) => ({ labels: s.stream, timestampNs: BigInt(ts), line })))
     .sort((a, b) => (a.timestampNs < b.timestampNs ? -1 : a.timestampNs > b.timestampNs ? 1 : 0));
-  if (sorted.length > 0 && socket.readyState === socket.OPEN) socket.send(JSON.stringify(message(sorted, [])));
+  if (sorted.length > 0 && socket.readyState === socket.OPEN)
+    socket.send(JSON.stringify(message(sorted, [])));
 }
 
 function message(entries: Pending[], dropped: { labels: Record<string, string>; timestamp: string }[]) {

@@ -1,5 +1,5 @@
-import type { ChunkSummary } from './chunk.js';
 import { labelsKey, type Matcher, selectorMatches } from '../logql/index.js';
+import type { ChunkSummary } from './chunk.js';
 
 /** A range of one partition that may hold entries a query wants. */
 export interface ReadRange {
