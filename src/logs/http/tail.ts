@@ -20,6 +20,8 @@ export const TAIL_QUEUE_LIMIT = 1000;
 /** A client with this much unsent data is slow: nothing more is written to it until it drains. */
 export const TAIL_SOCKET_HIGH_WATER = 1024 * 1024;
 const FLUSH_MS = 100;
+/** A queue this long is sent at once (not at the next tick) to a client that keeps up. */
+const FLUSH_BATCH = 200;
 const MAX_DROPPED_REPORTED = 100;
 
 interface Pending {
@@ -75,12 +77,15 @@ async function startTail(
       return;
     }
     queue.push({ labels: out.labels, timestampNs: entry.timestampNs, line: out.line });
+    if (queue.length >= FLUSH_BATCH) flush();
   });
-  const timer = setInterval(() => {
+  // Only a client that drains its socket gets more; the others' entries wait in the queue.
+  const flush = () => {
     if (socket.readyState !== socket.OPEN || socket.bufferedAmount > TAIL_SOCKET_HIGH_WATER) return;
     if (queue.length === 0 && dropped.length === 0) return;
     socket.send(JSON.stringify(message(queue.splice(0), dropped.splice(0))));
-  }, FLUSH_MS);
+  };
+  const timer = setInterval(flush, FLUSH_MS);
   socket.once('close', () => {
     clearInterval(timer);
     unsubscribe();
