@@ -37,7 +37,6 @@ start() {
   cat >"$dir/redis.conf" <<CONF
 bind 127.0.0.1
 port $port
-unixsocket ""
 daemonize no
 dir $dir/data
 logfile $dir/server.log
