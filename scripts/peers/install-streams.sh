@@ -44,7 +44,7 @@ cleanup() { if [[ $own_policy -eq 1 ]]; then "${SUDO[@]}" rm -f "$policy"; fi; }
 trap cleanup EXIT
 
 # epmd daemons running before the install are someone else's; new ones were started by it.
-epmd_before=" $(pgrep -x epmd | tr '\n' ' ') "
+epmd_before=" $(pgrep -x epmd | tr '\n' ' ' || true) "
 echo "Installing ${missing[*]} with apt-get..."
 # An old package list may not know the packages: update once, then install.
 if ! apt-cache show "${missing[@]}" >/dev/null 2>&1; then "${SUDO[@]}" apt-get update -qq; fi
@@ -61,7 +61,7 @@ for unit in nats-server redis-server rabbitmq-server epmd.socket epmd.service; d
 done
 # rabbitmq-server's maintainer scripts run Erlang, which starts epmd -daemon on 0.0.0.0:4369
 # even when the service itself is kept from starting: stop the epmd this install started.
-for pid in $(pgrep -x epmd); do
+for pid in $(pgrep -x epmd || true); do
   if [[ $epmd_before != *" $pid "* ]]; then
     echo "stopping epmd (pid $pid) started by the package install"
     "${SUDO[@]}" kill "$pid" || true

@@ -47,7 +47,7 @@ export async function runStreams(o: StreamsOptions): Promise<StreamsRun> {
   const peers = wanted.filter((s): s is PeerName => s !== 'sluice');
   const skipped: Partial<Record<PeerName, string>> = {};
   log(
-    `streams: making sure ${peers.join(', ') || 'no peer'} are installed (scripts/peers/install-streams.sh)`,
+    `streams: installing what is missing of: ${peers.join(', ') || 'no peer'} (scripts/peers/install-streams.sh)`,
   );
   const why = await ensurePeers(o.repoRoot, peers);
   if (why) for (const p of peers) skipped[p] = why;
