@@ -14,7 +14,16 @@ import { ensurePeers, type PeerName, peerVersions } from './peers.js';
 import { renderStreams, type StreamsRun } from './report.js';
 import { FULL, QUICK, runRound, type Scale, SYSTEMS, type SystemName, type SystemRound } from './round.js';
 
-export { consumeTable, publishTable, renderStreams, type StreamsRun } from './report.js';
+export {
+  consumeTable,
+  DISPLAY,
+  median,
+  publishTable,
+  type Ratio,
+  ratios,
+  renderStreams,
+  type StreamsRun,
+} from './report.js';
 export { FULL, QUICK, type Scale, SYSTEMS, type SystemName } from './round.js';
 
 export interface StreamsOptions {

@@ -287,3 +287,29 @@ export function renderStreams(run: StreamsRun): string {
   out.push('');
   return out.join('\n');
 }
+
+export interface Ratio {
+  system: PeerName;
+  /** Sluice's median divided by the peer's (throughput: > 1 means Sluice is faster). */
+  publishRecordsPerSec?: number;
+  consumeRecordsPerSec?: number;
+  /** Sluice's median ack p50 divided by the peer's (< 1 means Sluice acknowledges sooner). */
+  publishAckP50?: number;
+}
+
+/** The ratios Sluice/peer as numbers, e.g. for a chart. */
+export function ratios(run: StreamsRun): Ratio[] {
+  const r = (phase: Phase, metric: Metric, peer: PeerName) => {
+    const a = median(run, 'sluice', phase, metric);
+    const b = median(run, peer, phase, metric);
+    return a && b && b.value !== 0 ? a.value / b.value : undefined;
+  };
+  return run.systems
+    .filter((s): s is PeerName => s !== 'sluice')
+    .map((system) => ({
+      system,
+      publishRecordsPerSec: r('publish', 'recordsPerSec', system),
+      consumeRecordsPerSec: r('consume', 'recordsPerSec', system),
+      publishAckP50: r('publish', 'ackP50', system),
+    }));
+}
