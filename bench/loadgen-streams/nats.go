@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -35,20 +36,23 @@ func (natsPeer) produce(c common, f produceFlags) (produceResult, error) {
 	}
 	a := newAcks(f.records)
 	done := make(chan struct{})
+	var once sync.Once
+	finish := func() {
+		if a.acked.Load()+a.errs.Load() == int64(f.records) {
+			once.Do(func() { close(done) })
+		}
+	}
+	var base uint64 // the stream's last sequence before this run
 	js, err := jetstream.New(nc,
 		jetstream.WithPublishAsyncMaxPending(window),
 		jetstream.WithPublishAsyncAckHandler(func(_ jetstream.JetStream, _ *nats.Msg, ack *jetstream.PubAck) {
-			// One publisher on a new stream: sequence n is the n-th record sent.
-			a.ok(int(ack.Sequence) - 1)
-			if a.acked.Load()+a.errs.Load() == int64(f.records) {
-				close(done)
-			}
+			// One publisher: the stream numbers its records in the order they were sent.
+			a.ok(int(ack.Sequence - base - 1))
+			finish()
 		}),
 		jetstream.WithPublishAsyncErrHandler(func(_ jetstream.JetStream, _ *nats.Msg, err error) {
 			a.fail(err)
-			if a.acked.Load()+a.errs.Load() == int64(f.records) {
-				close(done)
-			}
+			finish()
 		}),
 	)
 	if err != nil {
@@ -56,15 +60,19 @@ func (natsPeer) produce(c common, f produceFlags) (produceResult, error) {
 	}
 	subject := c.stream + ".records"
 	// File storage, one replica, everything else at the server's defaults.
-	_, err = js.CreateStream(ctx, jetstream.StreamConfig{
+	stream, err := js.CreateStream(ctx, jetstream.StreamConfig{
 		Name:     c.stream,
 		Subjects: []string{subject},
 		Storage:  jetstream.FileStorage,
 		Replicas: 1,
 	})
-	if err != nil && !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+	if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+		stream, err = js.Stream(ctx, c.stream)
+	}
+	if err != nil {
 		return produceResult{}, fmt.Errorf("create stream: %w", err)
 	}
+	base = stream.CachedInfo().State.LastSeq
 	body := payload(f.size)
 	start := time.Now()
 	for i := 0; i < f.records && ctx.Err() == nil; i++ {
@@ -72,9 +80,7 @@ func (natsPeer) produce(c common, f produceFlags) (produceResult, error) {
 		// A long stall wait: a full window waits for acknowledgements instead of failing.
 		if _, err := js.PublishAsync(subject, body, jetstream.WithStallWait(c.timeout)); err != nil {
 			a.fail(err)
-			if a.acked.Load()+a.errs.Load() == int64(f.records) {
-				close(done)
-			}
+			finish()
 		}
 	}
 	select {
