@@ -46,9 +46,10 @@ export const SPECS: Record<PeerName, PeerSpec> = {
     durability:
       "`appendonly yes` with the default `appendfsync everysec` (Redis's default is no AOF, which " +
       'would keep nothing durable between snapshots; we turn the AOF on as the persistence guide ' +
-      'recommends). Redis write(2)s the AOF before it sends the XADD replies, and fsyncs it once a ' +
-      'second in the background: an acknowledged record survives a crash of the process, but up to ' +
-      '~1 s (at worst ~2 s) of them can be lost on power loss.',
+      'recommends). Redis normally write(2)s the AOF before it sends the XADD replies (it may postpone ' +
+      'the write by up to 2 s while a background fsync is slow) and fsyncs it once a second in the ' +
+      'background: an acknowledged record normally survives a crash of the process, but up to ~1 s ' +
+      '(at worst ~2 s) of them can be lost on power loss or an OS crash.',
   },
   rabbitmq: {
     display: 'RabbitMQ',
