@@ -31,7 +31,7 @@ export const SPECS: Record<PeerName, PeerSpec> = {
     pidFile: 'nats.pid',
     durability:
       "file storage, 1 replica. The PubAck comes once the message is written to the stream's block file " +
-      '(in the OS page cache); JetStream fsyncs on an interval, not per message (2 minutes in 2.9, ' +
+      '(write(2) into the page cache: a single-replica stream flushes in place); JetStream fsyncs on an interval, not per message (2 minutes in 2.9, ' +
       "not configurable before 2.10's `sync_interval`). An acknowledged message survives a crash of " +
       'the server process, not a power loss or kernel crash within the interval.',
   },
