@@ -44,6 +44,7 @@ const METRIC = {
   ackP50: path('ackLatency.p50Ms'),
   ackP99: path('ackLatency.p99Ms'),
   serverCpu: (cell: Cell & { ok: true }) => cell.serverCpuSeconds,
+  clientCpu: path('loadgenCpuSeconds'),
 } satisfies Record<string, Pick>;
 type Metric = keyof typeof METRIC;
 
@@ -106,6 +107,7 @@ export function publishTable(run: StreamsRun): string {
     show(m(s, 'ackP50')),
     show(m(s, 'ackP99')),
     show(m(s, 'serverCpu')),
+    show(m(s, 'clientCpu')),
     s === 'sluice' ? '1.00×' : ratio(m('sluice', 'recordsPerSec'), m(s, 'recordsPerSec')),
     s === 'sluice' ? '1.00×' : ratio(m('sluice', 'ackP50'), m(s, 'ackP50')),
   ]);
@@ -117,6 +119,7 @@ export function publishTable(run: StreamsRun): string {
       'ack p50 ms',
       'ack p99 ms',
       'server CPU s',
+      'client CPU s',
       'Sluice/peer records/s (>1: Sluice faster)',
       'Sluice/peer ack p50 (<1: Sluice lower)',
     ],
@@ -132,6 +135,7 @@ export function consumeTable(run: StreamsRun): string {
     show(m(s, 'recordsPerSec')),
     show(m(s, 'mibPerSec')),
     show(m(s, 'serverCpu')),
+    show(m(s, 'clientCpu')),
     s === 'sluice' ? '1.00×' : ratio(m('sluice', 'recordsPerSec'), m(s, 'recordsPerSec')),
   ]);
   return table(
@@ -140,10 +144,25 @@ export function consumeTable(run: StreamsRun): string {
       'records/s',
       'MiB/s',
       'server CPU s',
+      'client CPU s',
       'Sluice/peer records/s (>1: Sluice faster)',
     ],
     rows,
   );
+}
+
+/** Peak RSS of each server process over a round (publish and consume of every record), median. */
+export function serverTable(run: StreamsRun): string {
+  const rows = run.systems.map((s) => {
+    const kib = run.rounds
+      .filter((r) => r.system === s && r.peakRssKiB !== undefined)
+      .map((r) => r.peakRssKiB as number);
+    kib.sort((a, b) => a - b);
+    const mid = kib.length >> 1;
+    const med = kib.length === 0 ? undefined : kib.length % 2 ? kib[mid] : (kib[mid - 1] + kib[mid]) / 2;
+    return [DISPLAY[s], med === undefined ? '–' : num(med / 1024)];
+  });
+  return table(['server process', 'peak RSS MiB over the round'], rows);
 }
 
 function failures(run: StreamsRun): string[] {
@@ -214,6 +233,14 @@ export function renderStreams(run: StreamsRun): string {
   out.push(publishTable(run));
   out.push('');
   out.push(consumeTable(run));
+  out.push('');
+  out.push(serverTable(run));
+  out.push('');
+  out.push(
+    "Client CPU is the load generator's own user + system time over the whole command (it shares the 2 cores " +
+      'with the server). Peak RSS includes what each server keeps in memory: Redis holds every record in RAM by ' +
+      'design.',
+  );
   out.push('');
   out.push('### What an acknowledgement means here');
   out.push('');
