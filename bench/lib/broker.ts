@@ -36,6 +36,8 @@ export interface StartContext {
   sluiceLogLevel?: string;
   /** Sluice only: listen on this port (default: a free one), e.g. to restart on the same address. */
   port?: number;
+  /** Sluice only: more command-line flags for `sluice broker` (e.g. --http-port 0: metrics on). */
+  sluiceArgs?: readonly string[];
   /** Sluice only: the log file's name in workDir (default sluice.log). */
   logName?: string;
 }

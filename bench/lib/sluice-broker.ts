@@ -41,6 +41,7 @@ export async function startSluice(ctx: StartContext): Promise<RunningBroker> {
       '--data-dir',
       join(ctx.workDir, 'data'),
       ...(ctx.sluiceLogLevel ? ['--log-level', ctx.sluiceLogLevel] : []),
+      ...(ctx.sluiceArgs ?? []),
     ],
     { cwd: ctx.repoRoot },
   );
