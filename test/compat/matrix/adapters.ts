@@ -95,7 +95,8 @@ function pythonRows(python: string, suffix: string, unavailable: string | null):
     {
       client: `confluent-kafka${suffix}`,
       version: version(
-        'import confluent_kafka as c; print("%s (librdkafka %s)" % (c.version()[0], c.libversion()[0]))',
+        // version() is a (string, int) pair in 1.x, the bare string in 2.x.
+        'import confluent_kafka as c; v = c.version(); print("%s (librdkafka %s)" % (v[0] if isinstance(v, tuple) else v, c.libversion()[0]))',
       ),
       command: [python, `${MATRIX}/confluent_adapter.py`],
       requires: [python],
