@@ -4,8 +4,13 @@ import type { BrokerCore } from '../broker-core.js';
 import { defineHandler } from '../handler.js';
 
 const NO_OPERATIONS = -2147483648;
-// Read, Write, Create, Delete, Alter, Describe, DescribeConfigs, AlterConfigs (bits 3..10): no ACLs here.
-const ALL_TOPIC_OPERATIONS = 0b111_1111_1000;
+// With no ACLs, what Kafka grants on a resource is every operation that resource type supports
+// (bit n = AclOperation code n). A topic: Read 3, Write 4, Create 5, Delete 6, Alter 7,
+// Describe 8, DescribeConfigs 10, AlterConfigs 11 (not ClusterAction 9).
+const ALL_TOPIC_OPERATIONS = 0b1101_1111_1000;
+// The cluster: Create 5, Alter 7, Describe 8, ClusterAction 9, DescribeConfigs 10,
+// AlterConfigs 11, IdempotentWrite 12.
+const ALL_CLUSTER_OPERATIONS = 0b1_1111_1010_0000;
 
 export const metadata = defineHandler(Metadata, async (ctx, request) => {
   const { broker, version } = ctx;
@@ -29,7 +34,10 @@ export const metadata = defineHandler(Metadata, async (ctx, request) => {
             topicAuthorizedOperations: NO_OPERATIONS,
           },
     ),
-    clusterAuthorizedOperations: NO_OPERATIONS,
+    // Asked for in v8-10 only (v11 moved it to DescribeCluster); the codec drops it elsewhere.
+    clusterAuthorizedOperations: request.includeClusterAuthorizedOperations
+      ? ALL_CLUSTER_OPERATIONS
+      : NO_OPERATIONS,
   };
 });
 

@@ -4,11 +4,12 @@
 //
 // To add a client, append an entry to ADAPTERS (in the marked place for Go and Java). `requires`
 // names executables that must be on PATH: without one, the runner marks the row "skipped (no X)"
-// instead of failing. `prepare` runs once before any broker starts (e.g. `go build`), with
+// instead of failing; `unavailable` says why a row cannot run here for another reason (the Python
+// clients' virtualenv is not installed). `prepare` runs once before any broker starts (e.g. `go build`), with
 // PREPARE_TIMEOUT_MS; when it fails, every cell of the row fails.
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../helpers/repo-root.js';
 
@@ -21,6 +22,8 @@ export interface AdapterEntry {
   readonly command: readonly string[];
   /** Executables that must be on PATH, else the row is skipped ("skipped (no go)"). */
   readonly requires?: readonly string[];
+  /** Why the row cannot run here though its executables exist, else null: skipped with this. */
+  readonly unavailable?: string | null;
   /** Run once from the repo root before the brokers start; a failure fails the row. */
   readonly prepare?: readonly string[];
 }
@@ -28,8 +31,23 @@ export interface AdapterEntry {
 export const PREPARE_TIMEOUT_MS = 300_000;
 
 const ROOT = repoRoot();
-const PYTHON = process.env.SLUICE_PYTHON ?? '/usr/bin/python3';
+const PEERS = process.env.SLUICE_PEERS_DIR ?? join(ROOT, '.peers');
+/** Debian's python3-confluent-kafka and python3-kafka import only under this interpreter. */
+const DEBIAN_PYTHON = process.env.SLUICE_PYTHON ?? '/usr/bin/python3';
+/** The virtualenv of scripts/peers/install-python-clients.sh: the clients' PyPI releases. */
+const VENV = join(PEERS, 'python');
+const VENV_PYTHON = join(VENV, 'bin', 'python');
 const MATRIX = 'test/compat/matrix/adapters';
+
+/** Null when the venv is complete (the installer writes its marker last), else why not. */
+function venvMissing(): string | null {
+  try {
+    if (readdirSync(VENV).some((f) => f.startsWith('.installed-'))) return null;
+  } catch {
+    // no venv at all
+  }
+  return 'no .peers/python: scripts/peers/install-python-clients.sh did not run or failed';
+}
 
 /** The first line a command prints, or `fallback` when it cannot run. */
 function probe(cmd: string, args: string[], fallback: string): string {
@@ -66,6 +84,34 @@ function kcatVersion(): string {
   }
 }
 
+/**
+ * confluent-kafka and kafka-python under one interpreter: the venv's (PyPI releases, the main
+ * rows) or Debian's (the distribution's packages, rows suffixed " (Debian)").
+ */
+function pythonRows(python: string, suffix: string, unavailable: string | null): AdapterEntry[] {
+  const version = (code: string): string =>
+    unavailable ? 'not installed' : probe(python, ['-c', code], 'not installed');
+  return [
+    {
+      client: `confluent-kafka${suffix}`,
+      version: version(
+        // version() is a (string, int) pair in 1.x, the bare string in 2.x.
+        'import confluent_kafka as c; v = c.version(); print("%s (librdkafka %s)" % (v[0] if isinstance(v, tuple) else v, c.libversion()[0]))',
+      ),
+      command: [python, `${MATRIX}/confluent_adapter.py`],
+      requires: [python],
+      unavailable,
+    },
+    {
+      client: `kafka-python${suffix}`,
+      version: version('import kafka; print(kafka.__version__)'),
+      command: [python, `${MATRIX}/kafkapy_adapter.py`],
+      requires: [python],
+      unavailable,
+    },
+  ];
+}
+
 export const ADAPTERS: readonly AdapterEntry[] = [
   {
     client: 'kcat',
@@ -73,25 +119,8 @@ export const ADAPTERS: readonly AdapterEntry[] = [
     command: [process.execPath, 'dist/test/compat/matrix/adapters/kcat.js'],
     requires: ['kcat'],
   },
-  {
-    client: 'confluent-kafka',
-    version: probe(
-      PYTHON,
-      [
-        '-c',
-        'import confluent_kafka as c; print("%s (librdkafka %s)" % (c.version()[0], c.libversion()[0]))',
-      ],
-      'not installed',
-    ),
-    command: [PYTHON, `${MATRIX}/confluent_adapter.py`],
-    requires: [PYTHON],
-  },
-  {
-    client: 'kafka-python',
-    version: probe(PYTHON, ['-c', 'import kafka; print(kafka.__version__)'], 'not installed'),
-    command: [PYTHON, `${MATRIX}/kafkapy_adapter.py`],
-    requires: [PYTHON],
-  },
+  ...pythonRows(VENV_PYTHON, '', venvMissing()),
+  ...pythonRows(DEBIAN_PYTHON, ' (Debian)', null),
   {
     client: 'kafkajs',
     version: npmVersion('kafkajs'),
@@ -111,7 +140,7 @@ export const ADAPTERS: readonly AdapterEntry[] = [
     const pinned = (file: string, re: RegExp) => re.exec(readFileSync(join(ROOT, file), 'utf8'))?.[1] ?? '?';
     const franz = 'test/compat/matrix/go/franz/go.mod';
     const kafka = pinned('scripts/peers/kafka/pom.xml', /<kafka\.version>([^<]+)</);
-    const libs = join(process.env.SLUICE_PEERS_DIR ?? join(ROOT, '.peers'), 'kafka', 'libs', '*');
+    const libs = join(PEERS, 'kafka', 'libs', '*');
     return [
       {
         client: 'franz-go',

@@ -36,6 +36,7 @@ function killGroup(pgid: number): void {
 
 /** Why the adapter cannot run here ("no go"), or null. */
 export function missingRuntime(entry: AdapterEntry): string | null {
+  if (entry.unavailable) return entry.unavailable;
   for (const exe of entry.requires ?? []) {
     if (!onPath(exe)) return `no ${exe.split('/').pop()}`;
   }

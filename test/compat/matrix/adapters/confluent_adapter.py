@@ -1,5 +1,7 @@
-#!/usr/bin/python3
-"""Matrix adapter: confluent-kafka (Python, librdkafka), run with /usr/bin/python3.
+#!/usr/bin/env python3
+"""Matrix adapter: confluent-kafka (Python, librdkafka), run with the interpreter that has the
+release under test: the venv of scripts/peers/install-python-clients.sh (PyPI, librdkafka bundled
+in the wheel) or /usr/bin/python3 (Debian's python3-confluent-kafka).
 Runs every scenario of test/compat/matrix/scenarios.ts; see _matrix.py for the contract."""
 import os
 import sys

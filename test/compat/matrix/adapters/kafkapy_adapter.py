@@ -1,8 +1,9 @@
-#!/usr/bin/python3
-"""Matrix adapter: kafka-python (Debian's python3-kafka), run with /usr/bin/python3.
+#!/usr/bin/env python3
+"""Matrix adapter: kafka-python, run with the interpreter that has the release under test: the
+venv of scripts/peers/install-python-clients.sh (PyPI) or /usr/bin/python3 (Debian's python3-kafka).
 Runs every scenario of test/compat/matrix/scenarios.ts; see _matrix.py for the contract.
-kafka-python 2.0.2 has no idempotent producer, and cannot send a null key with a null value
-in one message (KafkaProducer.send asserts one of them is set)."""
+kafka-python before 2.1 (Debian's 2.0.2) has no idempotent producer; no release sends a null key
+with a null value in one message (KafkaProducer.send wants one of them set)."""
 import os
 import sys
 import threading
@@ -12,11 +13,14 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _matrix as m  # noqa: E402
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition  # noqa: E402
+from kafka import __version__ as kafka_version  # noqa: E402
 from kafka.admin import ConfigResource, ConfigResourceType, NewTopic  # noqa: E402
 from kafka.structs import OffsetAndMetadata  # noqa: E402
 
 BOOTSTRAP, PREFIX = m.parse_args()
 CLIENT_ID = "sluice-matrix-kafkapy"
+# The idempotent producer came with kafka-python 2.1 (on by default from 3.0); asked for by name.
+IDEMPOTENT = "enable_idempotence" in KafkaProducer.DEFAULT_CONFIG
 
 
 def T(sid):
@@ -62,6 +66,8 @@ def produce(d, topic, messages, **conf):
     kwargs = {"bootstrap_servers": BOOTSTRAP, "client_id": CLIENT_ID, "acks": "all", "linger_ms": 5,
               "request_timeout_ms": 20000, "retries": 5, "retry_backoff_ms": 200,
               "max_in_flight_requests_per_connection": 1}  # retries keep per-key order
+    if IDEMPOTENT:
+        kwargs["enable_idempotence"] = True
     kwargs.update(conf)
     p = KafkaProducer(**kwargs)
     try:
@@ -120,8 +126,9 @@ def produce_keyed(d):
     topic = T("produce-keyed-acks-all")
     create_topic(d, topic)
     got = produce(d, topic, [{"key": b"k%d" % (i % 10), "value": b"%d" % i} for i in range(300)])
-    return "%d acknowledged (acks=all; kafka-python has no idempotent producer) on %d partition(s)" % (
-        len(got), len({x.partition for x in got}))
+    how = "idempotent, acks=all" if IDEMPOTENT else "acks=all; kafka-python %s has no idempotent producer" % (
+        kafka_version,)
+    return "%d acknowledged (%s) on %d partition(s)" % (len(got), how, len({x.partition for x in got}))
 
 
 def consume_beginning(d):
@@ -248,7 +255,9 @@ def commit_resume(d):
                 first.extend(r.offset for r in recs)
         if first != list(range(10)):
             raise RuntimeError("the first member read offsets %s" % first)
-        c.commit({TopicPartition(topic, 0): OffsetAndMetadata(10, None)})
+        # 2.0.2's OffsetAndMetadata is (offset, metadata); later ones add leader_epoch (-1: unknown).
+        extra = (-1,) if "leader_epoch" in OffsetAndMetadata._fields else ()
+        c.commit({TopicPartition(topic, 0): OffsetAndMetadata(10, None, *extra)})
     finally:
         c.close()
     got = consume(d, topic, 10, settle=1.5, group=group)
@@ -277,14 +286,21 @@ def offsets_by_time(d):
 def describe_configs(d):
     topic = T("describe-configs")
     create_topic(d, topic, 3, {"retention.ms": "123456"})
-    responses = admin().describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+    described = admin().describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
     values = {}
-    for resp in responses:
-        for res in resp.resources:  # (error_code, error_message, type, name, config_entries)
-            if res[0] != 0:
-                raise RuntimeError("error %d: %s" % (res[0], res[1]))
-            for entry in res[4]:
-                values[entry[0]] = entry[1]
+    if isinstance(described, dict):
+        # 3.x: {resource type: {resource name: {config name: {"value": ..., ...}}}}
+        for by_name in described.values():
+            for name, entry in by_name.get(topic, {}).items():
+                values[name] = entry.get("value") if isinstance(entry, dict) else entry
+    else:
+        # 2.x: the DescribeConfigs responses themselves
+        for resp in described:
+            for res in resp.resources:  # (error_code, error_message, type, name, config_entries)
+                if res[0] != 0:
+                    raise RuntimeError("error %d: %s" % (res[0], res[1]))
+                for entry in res[4]:
+                    values[entry[0]] = entry[1]
     if values.get("retention.ms") != "123456":
         raise RuntimeError("retention.ms = %s" % values.get("retention.ms"))
     return "retention.ms=123456"

@@ -8,7 +8,12 @@
 # {"scenario":"<id>","ok":true|false|null,"detail":"..."}. Topics are P-<scenario>, groups
 # P-g-<scenario>. Every tool run is a JVM start (~1.5 s), so the scenarios share them: four
 # kafka-topics --create and one --describe (regex) serve create-topic, one console-consumer run
-# serves consume-from-beginning and per-key-order. 17 tool runs in all. Tool output is kept in
+# serves consume-from-beginning and per-key-order. 18 tool runs in all. Where each tool and
+# sub-command is checked: kafka-topics --create/--describe in create-topic, --delete/--list in
+# delete-topic; kafka-console-producer in produce-keyed-acks-all and commit-and-resume;
+# kafka-console-consumer in consume-from-beginning, per-key-order and commit-and-resume;
+# kafka-consumer-groups --describe/--reset-offsets in commit-and-resume; kafka-configs
+# --describe in describe-configs. Tool output is kept in
 # a temporary directory, removed at exit unless KEEP_CLI_LOGS=1 (then its path goes to stderr).
 # Exits 0 once it ran.
 set -uo pipefail
@@ -119,7 +124,7 @@ else
   leaders="$(grep -E "^\s+Topic: $T_CREATE\s+Partition:" "$work/describe.out" | sed -n 's/.*Leader: *\([-0-9]*\).*/\1/p' | tr '\n' ' ')"
   nparts="$(wc -w <<<"$leaders")"
   if [[ "$count" == 3 && "$nparts" == 3 && ! "$leaders" =~ -1 ]]; then
-    emit create-topic true "kafka-topics --describe: PartitionCount 3, leaders ${leaders% }"
+    emit create-topic true "kafka-topics --create, then --describe: PartitionCount 3, leaders ${leaders% }"
   else
     emit create-topic false "kafka-topics --describe: PartitionCount '${count}', partition lines $nparts, leaders '${leaders% }'"
   fi
@@ -138,7 +143,7 @@ else
   elif grep -q -E 'ERROR|Exception' "$work/produce.err"; then
     emit produce-keyed-acks-all false "console-producer exited 0 but logged: $(grep -m1 -E 'ERROR|Exception' "$work/produce.err" | cut -c1-300)"
   else
-    emit produce-keyed-acks-all true "console-producer (parse.key=true, acks=all, idempotent) sent 300 lines, exit 0, no errors logged"
+    emit produce-keyed-acks-all true "kafka-console-producer (parse.key=true, acks=all, idempotent) sent 300 lines, exit 0, no errors logged"
   fi
 fi
 
@@ -173,7 +178,7 @@ else
     }' "$work/consume.out")"
   read -r missing np bad <<<"$check"
   if ((missing == 0)); then
-    emit consume-from-beginning true "console-consumer --from-beginning --max-messages 300: read 300 (values 0..299, from $np partitions)"
+    emit consume-from-beginning true "kafka-console-consumer --from-beginning --max-messages 300: read 300 (values 0..299, from $np partitions)"
   else
     emit consume-from-beginning false "read 300 lines but $missing of the values 0..299 are missing"
   fi
@@ -246,7 +251,7 @@ else
         if ((c2 != 0)) || [[ "$o2" != "0:10..19" ]]; then
           cr_ok=false cr_detail="first member read 0:0..9, describe shows 10 committed; the new member read $o2, want 0:10..19 ($(why member2 $c2))"
         else
-          cr_detail="first console-consumer read 0:0..9; consumer-groups --describe: committed $per (partition 0 lag 10); a new member read exactly 0:10..19"
+          cr_detail="first kafka-console-consumer --group read 0:0..9; kafka-consumer-groups --describe: committed $per (partition 0 lag 10); a new member read exactly 0:10..19"
           tool reset consumer-groups --bootstrap-server "$B" --reset-offsets --to-earliest --execute --group "$G_COMMIT" --topic "$T_COMMIT"
           cx=$?
           # GROUP TOPIC PARTITION NEW-OFFSET
@@ -254,7 +259,16 @@ else
           if ((cx != 0)) || ((rrows != 3)) || ((rnonzero != 0)); then
             cr_ok=false cr_detail="$cr_detail; reset-offsets --to-earliest --execute: $rrows partitions listed, $rnonzero not at 0 ($(why reset $cx))"
           else
-            cr_detail="$cr_detail; reset-offsets --to-earliest --execute: 3 partitions to 0"
+            # What the tool printed is its plan; a second --describe reads what the group committed.
+            tool groups2 consumer-groups --bootstrap-server "$B" --describe --group "$G_COMMIT"
+            cg2=$?
+            after="$(awk -v t="$T_COMMIT" '$2 == t { printf "%sp%s=%s", sep, $3, $4; sep = " " }' "$work/groups2.out")"
+            p0after="$(awk -v t="$T_COMMIT" '$2 == t && $3 == 0 { print $4 "/" $5 "/" $6 }' "$work/groups2.out")"
+            if ((cg2 != 0)) || [[ "$after" != "p0=0 p1=0 p2=0" || "$p0after" != "0/20/20" ]]; then
+              cr_ok=false cr_detail="$cr_detail; reset-offsets --to-earliest --execute listed 3 partitions at 0, but consumer-groups --describe then shows '$after' (partition 0 current/end/lag '$p0after', want 0/20/20) ($(why groups2 $cg2))"
+            else
+              cr_detail="$cr_detail; kafka-consumer-groups --reset-offsets --to-earliest --execute: 3 partitions to 0, and --describe then shows $after (partition 0 lag 20)"
+            fi
           fi
         fi
       fi
@@ -293,7 +307,16 @@ else
   elif grep -q -x -F "$T_CREATE" "$work/list.out"; then
     emit delete-topic false "kafka-topics --delete exited 0 but --list still shows $T_CREATE"
   else
-    emit delete-topic true "kafka-topics --delete, then --list: gone ($(grep -c -F "$P-" "$work/list.out") topics of this run left)"
+    # --list must still show the topics this run made and did not delete (it lists, not only omits).
+    kept=() lost=()
+    for t in "$T_KEYED" "$T_COMMIT" "$T_CONFIGS"; do
+      if grep -q -x -F "$t" "$work/list.out"; then kept+=("$t"); else lost+=("$t"); fi
+    done
+    if ((${#lost[@]})); then
+      emit delete-topic false "kafka-topics --delete removed $T_CREATE, but --list lacks ${lost[*]} of this run ($(wc -l <"$work/list.out") topics listed)"
+    else
+      emit delete-topic true "kafka-topics --delete, then --list: $T_CREATE gone, the ${#kept[@]} other topics of this run listed"
+    fi
   fi
 fi
 
