@@ -19,7 +19,10 @@ export async function startTestPlatform(options: PlatformOptions = {}): Promise<
   const platform = await startPlatform(
     { httpPort: 0, ...options, broker: { port: 0, ...options.broker, dataDir } },
     logger,
-  );
+  ).catch((err: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  });
   return {
     ...platform,
     close: () => platform.close(),

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { TAIL_QUEUE_LIMIT } from '../../src/logs/http/index.js';
+import { protobufPushBody } from '../helpers/loki-push-proto.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform-fixture.js';
 import { eventually } from '../helpers/prometheus.js';
 
@@ -156,6 +157,46 @@ describe('Loki HTTP API', () => {
     ).data.result;
     assert.equal(result.length, 1);
     assert.equal(result[0].stream.amount, '42');
+  });
+
+  it('takes snappy-protobuf pushes as Promtail and Alloy send them, with structured metadata', async () => {
+    const seconds = Math.floor(Date.now() / 1000);
+    const body = protobufPushBody({
+      streams: [
+        {
+          labels: '{job="promtail", service="shipper", level="warn"}',
+          entries: [
+            {
+              timestamp: { seconds, nanos: 123456789 },
+              line: 'disk almost full',
+              structuredMetadata: [{ name: 'trace_id', value: 'abc' }],
+            },
+          ],
+        },
+      ],
+    });
+    const res = await fetch(`${platform.http.url}/loki/api/v1/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body,
+    });
+    assert.equal(res.status, 204);
+    const ts = String(BigInt(seconds) * 1_000_000_000n + 123456789n);
+    const found = await eventually('the protobuf-pushed line', 15_000, async () => {
+      const { body: answer } = await get('/loki/api/v1/query_range', {
+        query: '{service="shipper"}',
+        start: String(BigInt(seconds - 60) * 1_000_000_000n),
+        end: String(BigInt(seconds + 60) * 1_000_000_000n),
+      });
+      const result = (
+        answer as { data: { result: { stream: Record<string, string>; values: [string, string][] }[] } }
+      ).data.result;
+      return result.length > 0 ? result : undefined;
+    });
+    assert.deepEqual(found[0].values, [[ts, 'disk almost full']]);
+    assert.equal(found[0].stream.job, 'promtail');
+    assert.equal(found[0].stream.level, 'warn');
+    assert.equal(found[0].stream.trace_id, 'abc', 'structured metadata shows as a label, as in Loki');
   });
 
   it('answers a bad query with 400 and a message that points at the error, as Loki does', async () => {

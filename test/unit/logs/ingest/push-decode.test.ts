@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
-import protobuf from 'protobufjs';
-import * as snappy from 'snappyjs';
 import {
   decodePushRequest,
   entryToRecord,
@@ -10,31 +8,9 @@ import {
   pushStreamToEntries,
   recordToEntry,
 } from '../../../../src/logs/ingest/index.js';
+import { snappyCompress as compress, protobufPushBody } from '../../../helpers/loki-push-proto.js';
 
-// Written from Loki's pkg/push/push.proto (field numbers), independently of the decoder's copy.
-const LOKI_PROTO = `
-syntax = "proto3";
-package logproto;
-import "google/protobuf/timestamp.proto";
-message PushRequest { repeated StreamAdapter streams = 1; }
-message StreamAdapter { string labels = 1; repeated EntryAdapter entries = 2; uint64 hash = 3; }
-message LabelPairAdapter { string name = 1; string value = 2; }
-message EntryAdapter {
-  google.protobuf.Timestamp timestamp = 1;
-  string line = 2;
-  repeated LabelPairAdapter structuredMetadata = 3;
-}
-`;
-const root = new protobuf.Root();
-root.addJSON(protobuf.common.get('google/protobuf/timestamp.proto')!.nested!);
-protobuf.parse(LOKI_PROTO, root, { keepCase: true });
-const PushRequest = root.lookupType('logproto.PushRequest');
-const compress = (snappy as unknown as { compress(b: Uint8Array): Uint8Array }).compress;
-
-function protobufBody(message: object): Buffer {
-  const bytes = PushRequest.encode(PushRequest.fromObject(message)).finish();
-  return Buffer.from(compress(bytes));
-}
+const protobufBody = protobufPushBody;
 
 const JSON_BODY = {
   streams: [
