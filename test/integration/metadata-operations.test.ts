@@ -3,7 +3,7 @@
 // "not asked" value, as an unknown operation).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CreateTopics, Metadata } from '../../src/protocol/index.js';
+import { CreateTopics, DescribeCluster, Metadata } from '../../src/protocol/index.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker-fixture.js';
 import { WireClient } from '../helpers/wire-client.js';
 
@@ -53,5 +53,18 @@ describe('Metadata authorized operations', () => {
     });
     assert.equal(res.topics[0].topicAuthorizedOperations, NOT_ASKED);
     assert.equal(res.clusterAuthorizedOperations, NOT_ASKED);
+  });
+
+  it('DescribeCluster answers the same cluster operations when asked, and "not asked" otherwise', async () => {
+    const asked = await client.request(DescribeCluster, 1, {
+      includeClusterAuthorizedOperations: true,
+      endpointType: 1,
+    });
+    assert.deepEqual(bits(asked.clusterAuthorizedOperations), [5, 7, 8, 9, 10, 11, 12]);
+    const notAsked = await client.request(DescribeCluster, 1, {
+      includeClusterAuthorizedOperations: false,
+      endpointType: 1,
+    });
+    assert.equal(notAsked.clusterAuthorizedOperations, NOT_ASKED);
   });
 });

@@ -1,5 +1,6 @@
 import { DescribeCluster, ErrorCode } from '../../protocol/index.js';
 import { defineHandler } from '../handler.js';
+import { ALL_CLUSTER_OPERATIONS, NO_OPERATIONS } from './authorized-operations.js';
 
 const BROKERS_ENDPOINT = 1;
 
@@ -23,6 +24,8 @@ export const describeCluster = defineHandler(DescribeCluster, (ctx, request) => 
     brokers: [
       { brokerId: broker.nodeId, host: broker.advertised.host, port: broker.advertised.port, rack: null },
     ],
-    clusterAuthorizedOperations: -2147483648,
+    clusterAuthorizedOperations: request.includeClusterAuthorizedOperations
+      ? ALL_CLUSTER_OPERATIONS
+      : NO_OPERATIONS,
   };
 });

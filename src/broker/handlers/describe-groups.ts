@@ -1,9 +1,6 @@
 import { DescribeGroups, ErrorCode } from '../../protocol/index.js';
 import { defineHandler } from '../handler.js';
-
-const NO_OPERATIONS = -2147483648;
-// Read, Delete, Describe (bits 3, 6, 8): what a group supports without ACLs.
-const GROUP_OPERATIONS = (1 << 3) | (1 << 6) | (1 << 8);
+import { ALL_GROUP_OPERATIONS as GROUP_OPERATIONS, NO_OPERATIONS } from './authorized-operations.js';
 
 /** Unknown groups are described as Dead with no error, as Kafka does. */
 export const describeGroups = defineHandler(DescribeGroups, (ctx, request) => {

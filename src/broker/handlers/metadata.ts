@@ -2,15 +2,7 @@ import { ErrorCode, Metadata, type RequestOf } from '../../protocol/index.js';
 import type { TopicInfo } from '../../storage/index.js';
 import type { BrokerCore } from '../broker-core.js';
 import { defineHandler } from '../handler.js';
-
-const NO_OPERATIONS = -2147483648;
-// With no ACLs, what Kafka grants on a resource is every operation that resource type supports
-// (bit n = AclOperation code n). A topic: Read 3, Write 4, Create 5, Delete 6, Alter 7,
-// Describe 8, DescribeConfigs 10, AlterConfigs 11 (not ClusterAction 9).
-const ALL_TOPIC_OPERATIONS = 0b1101_1111_1000;
-// The cluster: Create 5, Alter 7, Describe 8, ClusterAction 9, DescribeConfigs 10,
-// AlterConfigs 11, IdempotentWrite 12.
-const ALL_CLUSTER_OPERATIONS = 0b1_1111_1010_0000;
+import { ALL_CLUSTER_OPERATIONS, ALL_TOPIC_OPERATIONS, NO_OPERATIONS } from './authorized-operations.js';
 
 export const metadata = defineHandler(Metadata, async (ctx, request) => {
   const { broker, version } = ctx;
