@@ -1,3 +1,4 @@
+import { parseBytes, parseDurationMs } from '../logql/index.js';
 import { DEFAULT_LOGS_TOPIC } from '../model.js';
 
 /** The `logs:` section of Sluice's config file. */
@@ -23,24 +24,6 @@ export const DEFAULT_LOGS_CONFIG: LogsConfig = {
   retentionBytes: -1,
   chunkEntries: 5000,
   chunkMs: 5000,
-};
-
-const UNITS: Record<string, number> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-};
-const BYTE_UNITS: Record<string, number> = {
-  b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  kib: 1024,
-  mib: 1024 ** 2,
-  gib: 1024 ** 3,
 };
 
 export class LogsConfigError extends Error {
@@ -87,21 +70,18 @@ export function parseLogsConfig(raw: unknown): LogsConfig {
   return config;
 }
 
-/** `90s`, `1h30m`, `7d`, or a number of milliseconds. */
+/** `90s`, `1h30m`, `7d` (LogQL's duration syntax), or a number of milliseconds. */
 export function duration(value: unknown, where: string): number {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
-  if (typeof value === 'string' && /^(\d+(ms|s|m|h|d|w))+$/.test(value)) {
-    let total = 0;
-    for (const [, n, unit] of value.matchAll(/(\d+)(ms|s|m|h|d|w)/g)) total += Number(n) * UNITS[unit];
-    return total;
-  }
+  const ms = typeof value === 'string' ? parseDurationMs(value) : undefined;
+  if (ms !== undefined && ms >= 0) return Math.round(ms);
   throw new LogsConfigError(`${where}: '${String(value)}' is not a duration (e.g. 30s, 12h, 7d)`);
 }
 
 function bytes(value: unknown, where: string): number {
   if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-  const match = typeof value === 'string' ? /^(\d+)\s*([a-zA-Z]*)$/.exec(value) : null;
-  const unit = BYTE_UNITS[(match?.[2] || 'b').toLowerCase()];
-  if (match && unit) return Number(match[1]) * unit;
+  const size =
+    typeof value === 'string' ? (/^\d+$/.test(value) ? Number(value) : parseBytes(value)) : undefined;
+  if (size !== undefined && size > 0) return Math.round(size);
   throw new LogsConfigError(`${where}: '${String(value)}' is not a size (e.g. 500MB, 2GiB)`);
 }

@@ -2,19 +2,17 @@
 // the Kafka protocol, so the monitor works the same against Apache Kafka.
 
 import { Admin, type BaseOptions, Consumer } from '@platformatic/kafka';
+import { baseOptions as clientOptions, leafErrors } from '../../client/index.js';
 
 const CLIENT_ID = 'sluice-lag-monitor';
 
 function baseOptions(bootstrap: string[], role: string, timeoutMs: number): BaseOptions {
   return {
-    clientId: `${CLIENT_ID}-${role}`,
-    bootstrapBrokers: bootstrap,
+    ...clientOptions(bootstrap, `${CLIENT_ID}-${role}`),
     // A monitor retries on its next round: a request should fail within one round, not hang.
     retries: 1,
-    retryDelay: 200,
     timeout: timeoutMs,
     connectTimeout: Math.min(timeoutMs, 5_000),
-    autocreateTopics: false,
   };
 }
 
@@ -33,25 +31,14 @@ export function createMonitorConsumer(bootstrap: string[], timeoutMs: number, ro
   });
 }
 
-interface LeafError extends Error {
-  apiId?: string;
-}
-
-function leaves(error: unknown): LeafError[] {
-  if (!(error instanceof Error)) return [];
-  const nested = (error as { errors?: unknown }).errors;
-  if (Array.isArray(nested) && nested.length > 0) return nested.flatMap(leaves);
-  return [error as LeafError];
-}
-
 /** Kafka error names (OFFSET_OUT_OF_RANGE, ...) inside one of the library's error trees. */
 export function kafkaErrorIds(error: unknown): string[] {
-  return leaves(error).flatMap((e) => (typeof e.apiId === 'string' ? [e.apiId] : []));
+  return leafErrors(error).flatMap((e) => (typeof e.apiId === 'string' ? [e.apiId] : []));
 }
 
 /** One line for a log: the leaf messages of an error tree. */
 export function describeError(error: unknown): string {
-  const found = leaves(error).map((e) => e.message);
+  const found = leafErrors(error).map((e) => e.message);
   return found.length > 0 ? [...new Set(found)].join('; ') : String(error);
 }
 
