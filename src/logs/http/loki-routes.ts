@@ -20,7 +20,12 @@ type Query = Record<string, string | string[] | undefined>;
  * Grafana Loki's HTTP API over the log store: what Grafana's Loki data source, logcli and
  * Promtail/Alloy/Fluent Bit use. Errors are HTTP 400 with a plain-text message, as Loki sends.
  */
-export function registerLokiRoutes(app: FastifyInstance, store: LogStore): void {
+export function registerLokiRoutes(platform: FastifyInstance, store: LogStore): void {
+  // In a plugin scope of its own, so these body parsers apply to Loki's routes only.
+  platform.register(async (app) => lokiRoutes(app, store));
+}
+
+function lokiRoutes(app: FastifyInstance, store: LogStore): void {
   // Push bodies are protobuf or (possibly compressed) JSON: keep them as bytes for the decoder.
   app.addContentTypeParser(
     ['application/x-protobuf', 'application/json'],
