@@ -14,6 +14,8 @@ export interface PushSettings {
 /** A batch is sent when it has this many lines, or this long after its first line was read. */
 export const BATCH_LINES = 500;
 export const BATCH_MS = 200;
+/** And at most about this many bytes of lines, so one push stays well inside a broker's 1 MiB batch. */
+export const BATCH_BYTES = 256 * 1024;
 /** Lines read but not yet sent before stdin is paused (the server is slower than the input). */
 const MAX_PENDING = 10 * BATCH_LINES;
 
@@ -25,6 +27,18 @@ function clock(): () => bigint {
     last = now > last ? now : last + 1n;
     return last;
   };
+}
+
+/** How many of the first pending lines go in the next request (at least one). */
+function batchLength(pending: readonly [string, string][]): number {
+  let bytes = 0;
+  let count = 0;
+  while (count < pending.length && count < BATCH_LINES) {
+    bytes += Buffer.byteLength(pending[count]?.[1] ?? '');
+    if (bytes > BATCH_BYTES && count > 0) break;
+    count += 1;
+  }
+  return count;
 }
 
 /** Resolves to 0 once every line is pushed; the count goes to stderr. Throws the server's error. */
@@ -47,7 +61,7 @@ export async function runPush(settings: PushSettings, context: CommandContext): 
     clearTimeout(timer);
     timer = undefined;
     if (inFlight || pending.length === 0 || failure !== undefined) return;
-    const values = pending.splice(0, BATCH_LINES);
+    const values = pending.splice(0, batchLength(pending));
     inFlight = postJson(url, { streams: [{ stream: settings.labels, values }] })
       .then(
         () => {
