@@ -201,7 +201,10 @@ describe('sluice logs', () => {
     );
   });
 
-  it('exits 2 on bad command lines, before contacting anything', async () => {
+  it('exits 2 on bad command lines, before contacting anything; --help exits 0', async () => {
+    const help = await logs(['--help']);
+    assert.equal(help.code, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: sluice logs <query\|tail\|push>/);
     const cases: [string[], RegExp][] = [
       [[], /missing subcommand/],
       [['query'], /missing LOGQL/],
