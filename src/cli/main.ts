@@ -44,6 +44,11 @@ const COMMANDS: readonly CommandEntry[] = [
     summary: 'print messages of a topic',
     load: async () => (await import('./commands/consume.js')).consumeCommand,
   },
+  {
+    name: 'logs',
+    summary: 'query, tail and push logs (Loki API)',
+    load: async () => (await import('./commands/logs.js')).logsCommand,
+  },
 ];
 
 function version(): string {
