@@ -1,8 +1,10 @@
 // The CLI's two kinds of expected failure, and how any error is shown to a user.
 
-import { ClientError, type KafkaLeafError, leafErrors, UNKNOWN_TOPIC } from '../client/index.js';
+import { ClientError, type KafkaLeafError, leafErrors, UNKNOWN_TOPIC } from '../client/kafka-errors.js';
 
-export { kafkaErrorId, leafErrors, unknownTopicOf } from '../client/index.js';
+// The error helpers' own file, not the client room's door: that door loads the Kafka client
+// library, which every command would then pay for at start-up (see main.ts).
+export { kafkaErrorId, leafErrors, unknownTopicOf } from '../client/kafka-errors.js';
 
 /** A bad command line: shown with the command's usage, exit status 2. */
 export class UsageError extends Error {

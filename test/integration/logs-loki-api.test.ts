@@ -199,6 +199,19 @@ describe('Loki HTTP API', () => {
     assert.equal(found[0].stream.trace_id, 'abc', 'structured metadata shows as a label, as in Loki');
   });
 
+  it('takes a push larger than a record batch may be (3 MB in one request)', async () => {
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const values = Array.from({ length: 1500 }, (_, i) => [
+      String(now + BigInt(i)),
+      `${i} ${'y'.repeat(2000)}`,
+    ]);
+    assert.equal((await push([{ stream: { service: 'big', level: 'info' }, values }])).status, 204);
+    await eventually('all 1500 big lines indexed', 15_000, async () => {
+      const { body } = await get('/loki/api/v1/index/stats', { query: '{service="big"}' });
+      return (body as { entries: number }).entries === 1500 ? true : undefined;
+    });
+  });
+
   it('answers a bad query with 400 and a message that points at the error, as Loki does', async () => {
     const { status, body } = await get('/loki/api/v1/query_range', { query: '{service="orders"' });
     assert.equal(status, 400);

@@ -2,7 +2,6 @@
 // with --http-port, also the HTTP server with metrics and health.
 
 import { startBroker } from '../../broker/index.js';
-import { startPlatform } from '../../platform/index.js';
 import { type Command, type CommandContext, HELP_OPTION, parseCommandLine, positionalArgs } from '../args.js';
 import { BROKER_FLAG_SPECS, BROKER_FLAGS_HELP, brokerOptionsFrom, httpPortFrom } from '../broker-flags.js';
 import { closeOnSignal, signalWatcher } from '../run-until-signal.js';
@@ -40,6 +39,8 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
     );
     return closeOnSignal(stopping, 'sluice broker', context, () => broker.close());
   }
+  // Loaded only here: the platform brings the HTTP server and client libraries `sluice broker` alone does not need.
+  const { startPlatform } = await import('../../platform/index.js');
   const platform = await startPlatform({
     broker: options,
     httpHost: options.host,

@@ -28,6 +28,8 @@ export interface LogStoreOptions {
 }
 
 const CLIENT_ID = 'sluice-logs';
+/** Well under the 1 MiB max.message.bytes default, so a batch of a push is never refused as too large. */
+const PUSH_BATCH_BYTES = 512 * 1024;
 const READ_WAIT_MS = 0;
 
 /**
@@ -84,11 +86,23 @@ export class LogStore implements LogSource {
 
   /** Appends entries to the logs topic (acknowledged by the broker before this resolves). */
   async push(entries: readonly LogEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    await this.producer.send({
-      acks: -1,
-      messages: entries.map((e) => ({ topic: this.options.config.topic, ...this.options.encode(e) })),
-    });
+    const { topic } = this.options.config;
+    let batch: (OutgoingRecord & { topic: string })[] = [];
+    let bytes = 0;
+    const send = async () => {
+      if (batch.length > 0) await this.producer.send({ acks: -1, messages: batch });
+      batch = [];
+      bytes = 0;
+    };
+    // A push may be larger than a topic's max.message.bytes (1 MiB by default): send it in parts.
+    for (const entry of entries) {
+      const record = this.options.encode(entry);
+      const size = record.value.length + (record.key?.length ?? 0) + 64 + headerBytes(record.headers);
+      if (bytes + size > PUSH_BATCH_BYTES) await send();
+      batch.push({ topic, ...record });
+      bytes += size;
+    }
+    await send();
   }
 
   /** Live entries as they are indexed; returns the unsubscribe function. */
@@ -137,6 +151,12 @@ export class LogStore implements LogSource {
     this.listeners.clear();
     await this.producer.close().catch(() => {});
   }
+}
+
+function headerBytes(headers: Map<Buffer, Buffer>): number {
+  let n = 0;
+  for (const [k, v] of headers) n += k.length + v.length + 8;
+  return n;
 }
 
 /** The records of one range; stops at its end, or early where retention already removed it. */
