@@ -55,14 +55,25 @@ export class LabelIndex {
     for (const c of this.openChunks()) if (overlaps(c, startNs, endNs)) yield c;
   }
 
-  /** The partition ranges whose chunks hold a stream matching every matcher, in offset order. */
+  /**
+   * The partition ranges whose chunks hold a stream matching every matcher, in offset order.
+   * Adjacent chunks become one range: a reader then streams through them, instead of seeking back
+   * to each chunk's start and fetching again the records it had already read past the last one's end.
+   */
   ranges(matchers: readonly Matcher[], startNs: bigint, endNs: bigint): ReadRange[] {
     const ranges: ReadRange[] = [];
     for (const c of this.chunks(startNs, endNs)) {
       if (c.streams.some((s) => selectorMatches(matchers, s.labels)))
         ranges.push({ partition: c.partition, from: c.from, to: c.to });
     }
-    return ranges.sort((a, b) => a.partition - b.partition || a.from - b.from);
+    ranges.sort((a, b) => a.partition - b.partition || a.from - b.from);
+    const merged: ReadRange[] = [];
+    for (const r of ranges) {
+      const last = merged.at(-1);
+      if (last && last.partition === r.partition && r.from <= last.to + 1) last.to = Math.max(last.to, r.to);
+      else merged.push({ ...r });
+    }
+    return merged;
   }
 
   /** Distinct streams (label sets) matching any of the selectors (all streams when none). */
