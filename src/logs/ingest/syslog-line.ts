@@ -13,8 +13,11 @@ const PRI = /^<(\d{1,3})>/;
 const RFC3339_HEAD = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})) (\S+) ?(.*)$/s;
 const BSD_HEAD = /^([A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2}) (\S+) ?(.*)$/s;
 const RFC5424 = /^1 (\S+) (\S+) (\S+) (\S+) (\S+) (-|(?:\[(?:[^\]\\]|\\.)*\])+) ?(.*)$/s;
-/** `program[pid]:` or `program:`; rsyslog keeps tags to 32 characters by default. */
-const TAG = /^([^\s[\]:]{1,48})(?:\[[^\]\s]*\])?: ?(.*)$/s;
+/**
+ * `program[pid]:` or `program:`; rsyslog keeps tags to 32 characters by default. A message that
+ * came in as RFC 5424 has the tag `app[procid]` with no colon, which FileFormat writes as is.
+ */
+const TAG = /^([^\s[\]:]{1,48})(?:\[[^\]\s]*\]:?|:) ?(.*)$/s;
 
 function result(
   timestampNs: bigint | undefined,

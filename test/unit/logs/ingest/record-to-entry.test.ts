@@ -72,6 +72,11 @@ test("rsyslog omkafka's default template (RSYSLOG_FileFormat): time with offset,
   assert.equal(entry.timestampNs, 1_714_564_800_250_001_000n);
   assert.deepEqual(entry.labels, { host: 'web-1', service: 'sshd', level: 'error' });
   assert.equal(entry.line, line, 'the trailing newline is dropped, nothing else');
+  // A message rsyslog received as RFC 5424 keeps the tag app[procid] without a colon.
+  const from5424 = recordToEntry(
+    record('2024-05-01T14:00:00Z web-1 checkout[4242] ERROR payment declined\n'),
+  );
+  assert.deepEqual(from5424.labels, { host: 'web-1', service: 'checkout', level: 'error' });
 });
 
 test('syslog variants: traditional BSD time, <PRI> forward format, RFC 5424', () => {
