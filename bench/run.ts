@@ -1,20 +1,23 @@
 // `npm run bench`: Sluice and Apache Kafka, one at a time, under the same load generator;
 // writes docs/benchmarks.md. Never part of the test command.
 //
-//   node dist/bench/run.js [--quick] [--only sluice|kafka] [--only-groups] [--recovery | --only-recovery]
-//                          [--rounds N] [--out FILE]
+//   node dist/bench/run.js [--vs kafka] [--quick] [--only sluice|kafka] [--only-groups]
+//                          [--recovery | --only-recovery] [--rounds N] [--out FILE]
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Results } from './lib/aggregate.js';
 import { type BrokerName, kafkaOverrides, type Variant } from './lib/broker.js';
+import { chartPanels, chartSvg, writeChart } from './lib/chart.js';
 import { renderDoc } from './lib/doc.js';
+import { buildRdkafka, type Generators } from './lib/generators.js';
 import { ensureKafka, javaVersion, KAFKA_HEAP_OPTS, kafkaCommand, kafkaVersion } from './lib/kafka-peer.js';
 import { buildLoadgen } from './lib/loadgen.js';
 import { gitState, machineInfo } from './lib/machine.js';
+import { parseVs, peersUsage } from './lib/peers.js';
 import { cleanupNow, installSignalHandlers, onCleanup } from './lib/processes.js';
 import { RECOVERY_RECORDS, type RecoveryResult, renderRecoveryDoc, runRecovery } from './lib/recovery.js';
 import { sluiceVersion } from './lib/sluice-broker.js';
@@ -24,6 +27,9 @@ import { FULL, groupsOnly, QUICK, workloads } from './lib/workloads.js';
 
 const USAGE = `Usage: node dist/bench/run.js [options]
 
+  --vs PEERS       side by side with these peers (comma-separated), each over the whole matrix:
+${peersUsage()}
+                   Without --vs: Sluice and Kafka with franz-go only, no chart.
   --quick          small counts and one round: a smoke run
   --only BROKER    sluice or kafka: measure only that broker
   --only-groups    only the consumer-group cases (after the warm-up); the report then goes
@@ -43,6 +49,7 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
+      vs: { type: 'string' },
       quick: { type: 'boolean' },
       only: { type: 'string' },
       'only-groups': { type: 'boolean' },
@@ -61,6 +68,16 @@ async function main(): Promise<number> {
   const only = values.only as BrokerName | undefined;
   if (only !== undefined && only !== 'sluice' && only !== 'kafka') {
     console.error(`--only must be sluice or kafka\n\n${USAGE}`);
+    return 2;
+  }
+  const vs = parseVs(values.vs);
+  if ('error' in vs) {
+    console.error(`${vs.error}\n\n${USAGE}`);
+    return 2;
+  }
+  const sideBySide = vs.peers.includes('kafka');
+  if (sideBySide && only === 'sluice') {
+    console.error('--vs kafka and --only sluice exclude each other');
     return 2;
   }
   const scale = { ...(values.quick ? QUICK : FULL) };
@@ -93,6 +110,15 @@ async function main(): Promise<number> {
 
   console.log('bench: building the load generator (go build)');
   const gen = await buildLoadgen(repoRoot);
+  const generators: Generators = { repoRoot, franz: gen };
+  if (sideBySide) {
+    console.log('bench: building the librdkafka load generator (go build, cgo)');
+    const rdkafka = await buildRdkafka(repoRoot);
+    if ('error' in rdkafka) {
+      generators.rdkafkaError = rdkafka.error;
+      console.log(`bench: no librdkafka generator: ${rdkafka.error}`);
+    } else generators.rdkafka = rdkafka;
+  }
   let noPeer: string | undefined;
   if (only === 'sluice') noPeer = 'run with --only sluice';
   else {
@@ -106,7 +132,8 @@ async function main(): Promise<number> {
 
   const tmpRoot = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
   onCleanup(() => rmSync(tmpRoot, { recursive: true, force: true }));
-  const list = onlyRecovery ? [] : onlyGroups ? groupsOnly(workloads(scale)) : workloads(scale);
+  const all = workloads(scale, { sideBySide });
+  const list = onlyRecovery ? [] : onlyGroups ? groupsOnly(all) : all;
   // Kafka runs once more per round, with group.initial.rebalance.delay.ms=0, for the group cases only.
   const groupList = groupsOnly(list);
   const targets: Array<{ broker: BrokerName; variant?: Variant; list: typeof list }> = brokers.map(
@@ -118,7 +145,7 @@ async function main(): Promise<number> {
   if (brokers.includes('kafka') && groupList.some((w) => w.groups) && !onlyRecovery) {
     targets.push({ broker: 'kafka', variant: 'delay0', list: groupList });
   }
-  const env = { repoRoot, tmpRoot, gen, sluiceLogLevel: values['sluice-log-level'] };
+  const env = { repoRoot, tmpRoot, gen, generators, sluiceLogLevel: values['sluice-log-level'] };
   const suites: SuiteResult[] = [];
   for (let round = 1; round <= scale.rounds; round++) {
     const order = round % 2 === 1 ? targets : [...targets].reverse();
@@ -143,7 +170,19 @@ async function main(): Promise<number> {
     java: await javaVersion(),
     go: gen.goVersion,
     franzGo: gen.franzGoVersion,
+    rdkafka: generators.rdkafka?.version,
   };
+  // The chart of the ratios, beside the report (docs/benchmarks.png), when there are ratios.
+  const t = new Tables(results, list);
+  let chart: { file: string } | { note: string } | undefined;
+  if (!onlyGroups && !onlyRecovery && results.has('kafka')) {
+    const png = out.replace(/\.md$/, '') + '.png';
+    const rounds = `median of ${scale.rounds} round${scale.rounds === 1 ? '' : 's'}`;
+    const subtitle = `${began.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${scale.name} scale, ${rounds}, ${machine.nproc} CPUs (shared, noisy); Apache Kafka ${kafkaVersion(repoRoot)} at its defaults`;
+    const problem = await writeChart(chartSvg(chartPanels(t, results, recoveryRuns), subtitle), png, tmpRoot);
+    if (problem) console.log(`bench: ${problem}; the report is written without it`);
+    chart = problem ? { note: problem } : { file: basename(png) };
+  }
   const doc = renderDoc({
     date: began,
     minutes: (ended.getTime() - began.getTime()) / 60_000,
@@ -161,9 +200,11 @@ async function main(): Promise<number> {
     list,
     results,
     recovery: recovery ? recoveryRuns : undefined,
+    sideBySide,
+    rdkafkaError: generators.rdkafkaError,
+    chart,
   });
   mkdirSync(resultsDir, { recursive: true });
-  const t = new Tables(results, list);
   writeFileSync(
     out,
     onlyRecovery
@@ -194,7 +235,11 @@ async function main(): Promise<number> {
     );
   }
   if (!onlyRecovery) console.log(`\n${t.groupThroughput()}\n\n${t.rebalance()}\n\n${t.rebalanceRuns()}\n`);
-  console.log(`bench: wrote ${relative(process.cwd(), out) || out} and ${relative(process.cwd(), raw)}`);
+  if (sideBySide) console.log(`\n${t.summaryThroughput()}\n\n${t.summaryLatency()}\n`);
+  const png = chart && 'file' in chart ? `, ${relative(process.cwd(), join(out, '..', chart.file))}` : '';
+  console.log(
+    `bench: wrote ${relative(process.cwd(), out) || out}${png} and ${relative(process.cwd(), raw)}`,
+  );
   const failed =
     suites.some((s) => s.startError || Object.values(s.cells).some((c) => !c.ok)) ||
     recoveryRuns.some((r) => r.error !== undefined);
