@@ -23,7 +23,7 @@ import { RECOVERY_RECORDS, type RecoveryResult, renderRecoveryDoc, runRecovery }
 import { sluiceVersion } from './lib/sluice-broker.js';
 import { runSuite, type SuiteResult } from './lib/suite.js';
 import { Tables } from './lib/tables.js';
-import { FULL, groupsOnly, QUICK, workloads } from './lib/workloads.js';
+import { FULL, groupsOnly, QUICK, SIDE_BY_SIDE_ROUNDS, workloads } from './lib/workloads.js';
 
 const USAGE = `Usage: node dist/bench/run.js [options]
 
@@ -38,7 +38,7 @@ ${peersUsage()}
                    (off by default: adds ~1–2 min per round on 2 cores); a row under "Broker process"
   --only-recovery  only that: no other workload; the report goes to bench/results/<time>-recovery.md
                    unless --out says otherwise
-  --rounds N       rounds per broker (default: 3, or 1 with --quick)
+  --rounds N       rounds per broker (default: 3; 2 with --vs; 1 with --quick)
   --out FILE       where to write the report (default: docs/benchmarks.md)
   --sluice-log-level LEVEL   pass --log-level LEVEL to the Sluice broker (e.g. debug, to see
                    its group coordinator; its log is in the report only when a case fails)
@@ -81,6 +81,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const scale = { ...(values.quick ? QUICK : FULL) };
+  if (sideBySide && !values.quick) scale.rounds = SIDE_BY_SIDE_ROUNDS;
   if (values.rounds !== undefined) {
     scale.rounds = Number(values.rounds);
     if (!Number.isInteger(scale.rounds) || scale.rounds < 1) {

@@ -133,9 +133,12 @@ export function chartSvg(panels: readonly Panel[], subtitle: string): string {
         const a = Math.min(x(1), x(v));
         const w = Math.max(1, Math.abs(x(v) - x(1)));
         parts.push(`<rect x="${a}" y="${by}" width="${w}" height="${BAR_H}" fill="${COLOURS[i]}"/>`);
-        const tx = v >= 1 ? x(v) + 4 : x(v) - 4;
+        // The value beside the bar's end; a bar cut off at the left edge gets it right of 1.
+        const clipped = v < 1 && x(v) - 30 < PLOT_LEFT;
+        const right = v >= 1 || clipped;
+        const tx = v >= 1 ? x(v) + 4 : clipped ? x(1) + 4 : x(v) - 4;
         parts.push(
-          `<text x="${tx}" y="${by + BAR_H}" class="v" text-anchor="${v >= 1 ? 'start' : 'end'}">${v.toFixed(2)}</text>`,
+          `<text x="${tx}" y="${by + BAR_H}" class="v" text-anchor="${right ? 'start' : 'end'}">${v < 0.01 ? v.toFixed(3) : v.toFixed(2)}</text>`,
         );
       });
       y += h;

@@ -13,6 +13,7 @@ import {
   GROUP_MEMBERS,
   GROUP_PARTITIONS,
   LINGER_MS,
+  RDKAFKA_E2E_SIZE,
   REBALANCE_PARTITIONS,
   REBALANCE_RECORDS_PER_PARTITION,
   type Scale,
@@ -241,7 +242,7 @@ function sideBySideSection(t: Tables, d: DocInput): string {
 |---|---|---|---|
 | franz-go (\`bench/loadgen\`) | ${n(s.records100)} × 100 B or ${n(s.records1k)} × 1 KiB per run | the same counts | yes; also the 1 KiB, 6-partition rows at other rates and under writeback |
 | Kafka perf tools (Java client) | ${side} | ${side} | no: the perf tools have no fixed-rate produce → consume measurement (\`kafka-producer-perf-test --throughput\` times acknowledgements only) |
-| librdkafka (\`bench/loadgen-rdkafka\`) | ${side} | ${side} | yes |${rdkafka}
+| librdkafka (\`bench/loadgen-rdkafka\`) | ${side} | ${side} | the four ${RDKAFKA_E2E_SIZE / 1024} KiB cells (to keep a full run near half an hour) |${rdkafka}
 
 Throughput, records/s, Sluice/Kafka:
 

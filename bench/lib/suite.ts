@@ -16,7 +16,7 @@ import { startKafka } from './kafka-peer.js';
 import { type Loadgen, loadgen } from './loadgen.js';
 import { peakRssKiB, procStat, run, sleep } from './processes.js';
 import { startSluice } from './sluice-broker.js';
-import { timeoutMs, topics, type Workload } from './workloads.js';
+import { fullLabel, timeoutMs, topics, type Workload } from './workloads.js';
 
 export type Cell =
   | { ok: true; result: Record<string, unknown>; brokerCpuSeconds?: number; note?: string }
@@ -85,13 +85,13 @@ export async function runSuite(
       if (exit !== undefined || topicError !== undefined) {
         const error = exit !== undefined ? `broker ${exit}` : (topicError as string);
         suite.cells[w.id] = { ok: false, error, log: b.logTail(30) };
-        say(`${w.label}: skipped (${error})`);
+        say(`${fullLabel(w)}: skipped (${error})`);
         continue;
       }
       if (w.syncBefore !== false) await run('sync', [], { timeoutMs: 300_000 });
       const cell = await runWorkload(b, w, generators);
       suite.cells[w.id] = cell;
-      say(`${w.label}: ${describe(cell)}`);
+      say(`${fullLabel(w)}: ${describe(cell)}`);
       await sleep(PAUSE_BETWEEN_MS);
     }
     suite.peakRssKiB = peakRssKiB(b.pid);

@@ -6,6 +6,7 @@ import type { RecoveryResult } from './recovery.js';
 import type { SuiteResult } from './suite.js';
 import {
   cellLabel,
+  fullLabel,
   GENERATOR_NAMES,
   GENERATORS,
   type Generator,
@@ -401,10 +402,10 @@ export class Tables {
         const cell = suite.cells[w.id];
         if (!cell) continue;
         if (!cell.ok) {
-          out.push(`- **${who}, ${w.label}: failed.** ${cell.error.split('\n')[0]}`);
+          out.push(`- **${who}, ${fullLabel(w)}: failed.** ${cell.error.split('\n')[0]}`);
           if (cell.log) out.push(`  Broker log (last lines):\n\n${fence(cell.log)}`);
         } else if (cell.note) {
-          out.push(`- ${who}, ${w.label}: ${cell.note}`);
+          out.push(`- ${who}, ${fullLabel(w)}: ${cell.note}`);
         }
       }
       if (suite.stopNote) out.push(`- ${who}: on stop, ${suite.stopNote}`);
