@@ -138,7 +138,7 @@ export function chartSvg(panels: readonly Panel[], subtitle: string): string {
         const right = v >= 1 || clipped;
         const tx = v >= 1 ? x(v) + 4 : clipped ? x(1) + 4 : x(v) - 4;
         parts.push(
-          `<text x="${tx}" y="${by + BAR_H}" class="v" text-anchor="${right ? 'start' : 'end'}">${v < 0.01 ? v.toFixed(3) : v.toFixed(2)}</text>`,
+          `<text x="${tx}" y="${by + BAR_H}" class="v" text-anchor="${right ? 'start' : 'end'}">${clipped ? '◂ ' : ''}${v < 0.01 ? v.toFixed(3) : v.toFixed(2)}</text>`,
         );
       });
       y += h;
