@@ -92,7 +92,7 @@ ${chart}${d.sideBySide ? sideBySideSection(t, d) : ''}
 ## Machine
 
 - ${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB memory, Linux ${m.kernel}, ${m.os}
-- load average (1, 5, 15 min): ${m.loadAverageAtStart.join(', ')} at the start, ${d.loadAverageAtEnd.join(', ')} at the end
+- load average (1, 5, 15 min): ${m.loadAverageAtStart.join(', ')} at the start, ${d.loadAverageAtEnd.length > 0 ? d.loadAverageAtEnd.join(', ') : 'not recorded (a run saved before the harness kept it)'} at the end
 - loopback only; broker data in a fresh directory under the system temp dir (same disk for both brokers)
 
 ## Versions
