@@ -1,29 +1,35 @@
 // `npm run bench`: Sluice and Apache Kafka, one at a time, under the same load generator;
 // writes docs/benchmarks.md. Never part of the test command.
 //
-//   node dist/bench/run.js [--quick] [--only sluice|kafka] [--only-groups] [--recovery | --only-recovery]
-//                          [--rounds N] [--out FILE]
+//   node dist/bench/run.js [--vs kafka] [--quick] [--only sluice|kafka] [--only-groups]
+//                          [--recovery | --only-recovery] [--rounds N] [--out FILE]
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Results } from './lib/aggregate.js';
 import { type BrokerName, kafkaOverrides, type Variant } from './lib/broker.js';
+import { chartPanels, chartSvg, writeChart } from './lib/chart.js';
 import { renderDoc } from './lib/doc.js';
+import { buildRdkafka, type Generators } from './lib/generators.js';
 import { ensureKafka, javaVersion, KAFKA_HEAP_OPTS, kafkaCommand, kafkaVersion } from './lib/kafka-peer.js';
 import { buildLoadgen } from './lib/loadgen.js';
-import { gitState, machineInfo } from './lib/machine.js';
+import { gitState, type Machine, machineInfo } from './lib/machine.js';
+import { parseVs, peersUsage } from './lib/peers.js';
 import { cleanupNow, installSignalHandlers, onCleanup } from './lib/processes.js';
 import { RECOVERY_RECORDS, type RecoveryResult, renderRecoveryDoc, runRecovery } from './lib/recovery.js';
 import { sluiceVersion } from './lib/sluice-broker.js';
 import { runSuite, type SuiteResult } from './lib/suite.js';
 import { Tables } from './lib/tables.js';
-import { FULL, groupsOnly, QUICK, workloads } from './lib/workloads.js';
+import { FULL, groupsOnly, QUICK, type Scale, SIDE_BY_SIDE_ROUNDS, workloads } from './lib/workloads.js';
 
 const USAGE = `Usage: node dist/bench/run.js [options]
 
+  --vs PEERS       side by side with these peers (comma-separated), each over the whole matrix:
+${peersUsage()}
+                   Without --vs: Sluice and Kafka with franz-go only, no chart.
   --quick          small counts and one round: a smoke run
   --only BROKER    sluice or kafka: measure only that broker
   --only-groups    only the consumer-group cases (after the warm-up); the report then goes
@@ -32,17 +38,35 @@ const USAGE = `Usage: node dist/bench/run.js [options]
                    (off by default: adds ~1–2 min per round on 2 cores); a row under "Broker process"
   --only-recovery  only that: no other workload; the report goes to bench/results/<time>-recovery.md
                    unless --out says otherwise
-  --rounds N       rounds per broker (default: 3, or 1 with --quick)
+  --rounds N       rounds per broker (default: 3; 2 with --vs; 1 with --quick)
   --out FILE       where to write the report (default: docs/benchmarks.md)
   --sluice-log-level LEVEL   pass --log-level LEVEL to the Sluice broker (e.g. debug, to see
                    its group coordinator; its log is in the report only when a case fails)
+  --render FILE    measure nothing: write the report (and chart) again from a saved run,
+                   bench/results/<time>.jsonl, with that run's options (--out still applies)
   -h, --help       show this help`;
 
-async function main(): Promise<number> {
-  const argv = process.argv.slice(2);
-  const { values } = parseArgs({
-    args: argv,
+/** What a run saves to bench/results/<time>.jsonl, and what --render reads back. */
+interface Saved {
+  began: string;
+  ended: string;
+  argv: string[];
+  scale: Scale;
+  machine: Machine;
+  versions: Parameters<typeof renderDoc>[0]['versions'];
+  noPeer?: string;
+  suites: SuiteResult[];
+  recovery: RecoveryResult[];
+  loadAverageAtEnd?: number[];
+  rdkafkaError?: string;
+}
+
+function parseOptions(args: string[]) {
+  return parseArgs({
+    args,
     options: {
+      render: { type: 'string' },
+      vs: { type: 'string' },
       quick: { type: 'boolean' },
       only: { type: 'string' },
       'only-groups': { type: 'boolean' },
@@ -54,6 +78,20 @@ async function main(): Promise<number> {
       help: { type: 'boolean', short: 'h' },
     },
   });
+}
+
+async function main(): Promise<number> {
+  let argv = process.argv.slice(2);
+  let { values } = parseOptions(argv);
+  let saved: Saved | undefined;
+  const renderFile = values.render;
+  if (renderFile !== undefined) {
+    saved = JSON.parse(readFileSync(renderFile, 'utf8').split('\n')[0]) as Saved;
+    const out = values.out;
+    argv = saved.argv;
+    values = parseOptions(argv).values;
+    values.out = out ?? values.out;
+  }
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -63,7 +101,18 @@ async function main(): Promise<number> {
     console.error(`--only must be sluice or kafka\n\n${USAGE}`);
     return 2;
   }
+  const vs = parseVs(values.vs);
+  if ('error' in vs) {
+    console.error(`${vs.error}\n\n${USAGE}`);
+    return 2;
+  }
+  const sideBySide = vs.peers.includes('kafka');
+  if (sideBySide && only === 'sluice') {
+    console.error('--vs kafka and --only sluice exclude each other');
+    return 2;
+  }
   const scale = { ...(values.quick ? QUICK : FULL) };
+  if (sideBySide && !values.quick) scale.rounds = SIDE_BY_SIDE_ROUNDS;
   if (values.rounds !== undefined) {
     scale.rounds = Number(values.rounds);
     if (!Number.isInteger(scale.rounds) || scale.rounds < 1) {
@@ -79,7 +128,7 @@ async function main(): Promise<number> {
     console.error('--only-groups and --only-recovery exclude each other');
     return 2;
   }
-  const began = new Date();
+  const began = saved ? new Date(saved.began) : new Date();
   const stamp = began.toISOString().replace(/[:.]/g, '-');
   const resultsDir = join(repoRoot, 'bench', 'results');
   // A partial run must not overwrite the report of a full one.
@@ -89,68 +138,113 @@ async function main(): Promise<number> {
       ? join(resultsDir, `${stamp}-${onlyGroups ? 'groups' : 'recovery'}.md`)
       : join(repoRoot, 'docs', 'benchmarks.md'));
   installSignalHandlers();
-  const machine = machineInfo();
-
-  console.log('bench: building the load generator (go build)');
-  const gen = await buildLoadgen(repoRoot);
-  let noPeer: string | undefined;
-  if (only === 'sluice') noPeer = 'run with --only sluice';
-  else {
-    console.log('bench: making sure Apache Kafka is installed (scripts/peers/install-kafka.sh)');
-    noPeer = await ensureKafka(repoRoot);
-    if (noPeer) console.log(`bench: no peer: ${noPeer}`);
-  }
-  const brokers: BrokerName[] = [];
-  if (only !== 'kafka') brokers.push('sluice');
-  if (noPeer === undefined) brokers.push('kafka');
-
   const tmpRoot = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
   onCleanup(() => rmSync(tmpRoot, { recursive: true, force: true }));
-  const list = onlyRecovery ? [] : onlyGroups ? groupsOnly(workloads(scale)) : workloads(scale);
-  // Kafka runs once more per round, with group.initial.rebalance.delay.ms=0, for the group cases only.
-  const groupList = groupsOnly(list);
-  const targets: Array<{ broker: BrokerName; variant?: Variant; list: typeof list }> = brokers.map(
-    (broker) => ({
-      broker,
-      list,
-    }),
-  );
-  if (brokers.includes('kafka') && groupList.some((w) => w.groups) && !onlyRecovery) {
-    targets.push({ broker: 'kafka', variant: 'delay0', list: groupList });
-  }
-  const env = { repoRoot, tmpRoot, gen, sluiceLogLevel: values['sluice-log-level'] };
-  const suites: SuiteResult[] = [];
-  for (let round = 1; round <= scale.rounds; round++) {
-    const order = round % 2 === 1 ? targets : [...targets].reverse();
-    if (!onlyRecovery) {
-      for (const t of order) suites.push(await runSuite(t.broker, round, t.list, env, t.variant));
+  const all = workloads(scale, { sideBySide });
+  const list = onlyRecovery ? [] : onlyGroups ? groupsOnly(all) : all;
+  const run = saved ?? (await measure());
+
+  async function measure(): Promise<Saved> {
+    const machine = machineInfo();
+    console.log('bench: building the load generator (go build)');
+    const gen = await buildLoadgen(repoRoot);
+    const generators: Generators = { repoRoot, franz: gen };
+    if (sideBySide) {
+      console.log('bench: building the librdkafka load generator (go build, cgo)');
+      const rdkafka = await buildRdkafka(repoRoot);
+      if ('error' in rdkafka) {
+        generators.rdkafkaError = rdkafka.error;
+        console.log(`bench: no librdkafka generator: ${rdkafka.error}`);
+      } else generators.rdkafka = rdkafka;
     }
-  }
-  // After the other workloads, so that their figures do not depend on --recovery.
-  const recoveryRuns: RecoveryResult[] = [];
-  const recoveryRecords = values.quick ? RECOVERY_RECORDS / 16 : RECOVERY_RECORDS;
-  for (let round = 1; recovery && round <= scale.rounds; round++) {
-    const order = round % 2 === 1 ? brokers : [...brokers].reverse();
-    for (const broker of order) recoveryRuns.push(await runRecovery(broker, env, recoveryRecords));
+    let noPeer: string | undefined;
+    if (only === 'sluice') noPeer = 'run with --only sluice';
+    else {
+      console.log('bench: making sure Apache Kafka is installed (scripts/peers/install-kafka.sh)');
+      noPeer = await ensureKafka(repoRoot);
+      if (noPeer) console.log(`bench: no peer: ${noPeer}`);
+    }
+    const brokers: BrokerName[] = [];
+    if (only !== 'kafka') brokers.push('sluice');
+    if (noPeer === undefined) brokers.push('kafka');
+
+    // Kafka runs once more per round, with group.initial.rebalance.delay.ms=0, for the group cases only.
+    const groupList = groupsOnly(list);
+    const targets: Array<{ broker: BrokerName; variant?: Variant; list: typeof list }> = brokers.map(
+      (broker) => ({
+        broker,
+        list,
+      }),
+    );
+    if (brokers.includes('kafka') && groupList.some((w) => w.groups) && !onlyRecovery) {
+      targets.push({ broker: 'kafka', variant: 'delay0', list: groupList });
+    }
+    const env = { repoRoot, tmpRoot, gen, generators, sluiceLogLevel: values['sluice-log-level'] };
+    const suites: SuiteResult[] = [];
+    for (let round = 1; round <= scale.rounds; round++) {
+      const order = round % 2 === 1 ? targets : [...targets].reverse();
+      if (!onlyRecovery) {
+        for (const t of order) suites.push(await runSuite(t.broker, round, t.list, env, t.variant));
+      }
+    }
+    // After the other workloads, so that their figures do not depend on --recovery.
+    const recoveryRuns: RecoveryResult[] = [];
+    const recoveryRecords = values.quick ? RECOVERY_RECORDS / 16 : RECOVERY_RECORDS;
+    for (let round = 1; recovery && round <= scale.rounds; round++) {
+      const order = round % 2 === 1 ? brokers : [...brokers].reverse();
+      for (const broker of order) recoveryRuns.push(await runRecovery(broker, env, recoveryRecords));
+    }
+
+    const ended = new Date();
+    const versions = {
+      sluice: sluiceVersion(repoRoot),
+      git: await gitState(repoRoot),
+      kafka: kafkaVersion(repoRoot),
+      java: await javaVersion(),
+      go: gen.goVersion,
+      franzGo: gen.franzGoVersion,
+      rdkafka: generators.rdkafka?.version,
+    };
+    const measured: Saved = {
+      began: began.toISOString(),
+      ended: ended.toISOString(),
+      argv,
+      scale,
+      machine,
+      versions,
+      noPeer,
+      suites,
+      recovery: recoveryRuns,
+      loadAverageAtEnd: loadavg().map((v) => Math.round(v * 100) / 100),
+      rdkafkaError: generators.rdkafkaError,
+    };
+    // One JSON object on one line (.jsonl): Biome checks bench/**, and leaves .jsonl alone.
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(join(resultsDir, `${stamp}.jsonl`), `${JSON.stringify(measured)}\n`);
+    return measured;
   }
 
+  const { machine, versions, noPeer, suites, recovery: recoveryRuns } = run;
+  const ended = new Date(run.ended);
   const results = new Results(suites);
-  const ended = new Date();
-  const versions = {
-    sluice: sluiceVersion(repoRoot),
-    git: await gitState(repoRoot),
-    kafka: kafkaVersion(repoRoot),
-    java: await javaVersion(),
-    go: gen.goVersion,
-    franzGo: gen.franzGoVersion,
-  };
+  // The chart of the ratios, beside the report (docs/benchmarks.png), when there are ratios.
+  const t = new Tables(results, list);
+  let chart: { file: string } | { note: string } | undefined;
+  if (!onlyGroups && !onlyRecovery && results.has('kafka')) {
+    const png = out.replace(/\.md$/, '') + '.png';
+    const rounds = `median of ${scale.rounds} round${scale.rounds === 1 ? '' : 's'}`;
+    const subtitle = `${began.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${scale.name} scale, ${rounds}, ${machine.nproc} CPUs (shared, noisy); Apache Kafka ${versions.kafka} at its defaults`;
+    const problem = await writeChart(chartSvg(chartPanels(t, results, recoveryRuns), subtitle), png, tmpRoot);
+    if (problem) console.log(`bench: ${problem}; the report is written without it`);
+    chart = problem ? { note: problem } : { file: basename(png) };
+  }
   const doc = renderDoc({
     date: began,
     minutes: (ended.getTime() - began.getTime()) / 60_000,
     argv,
     scale,
     machine,
-    loadAverageAtEnd: loadavg().map((v) => Math.round(v * 100) / 100),
+    loadAverageAtEnd: run.loadAverageAtEnd ?? [],
     versions,
     noPeer,
     kafkaCommand: kafkaCommand(kafkaOverrides(undefined)),
@@ -161,9 +255,10 @@ async function main(): Promise<number> {
     list,
     results,
     recovery: recovery ? recoveryRuns : undefined,
+    sideBySide,
+    rdkafkaError: run.rdkafkaError,
+    chart,
   });
-  mkdirSync(resultsDir, { recursive: true });
-  const t = new Tables(results, list);
   writeFileSync(
     out,
     onlyRecovery
@@ -180,12 +275,7 @@ async function main(): Promise<number> {
         })
       : doc,
   );
-  // One JSON object on one line (.jsonl): Biome checks bench/**, and leaves .jsonl alone.
-  const raw = join(resultsDir, `${stamp}.jsonl`);
-  writeFileSync(
-    raw,
-    `${JSON.stringify({ began, ended, argv, scale, machine, versions, noPeer, suites, recovery: recoveryRuns })}\n`,
-  );
+  const raw = renderFile ?? join(resultsDir, `${stamp}.jsonl`);
 
   if (onlyRecovery) console.log(`\n${t.broker(recoveryRuns, true)}\n`);
   else if (!onlyGroups) {
@@ -194,7 +284,11 @@ async function main(): Promise<number> {
     );
   }
   if (!onlyRecovery) console.log(`\n${t.groupThroughput()}\n\n${t.rebalance()}\n\n${t.rebalanceRuns()}\n`);
-  console.log(`bench: wrote ${relative(process.cwd(), out) || out} and ${relative(process.cwd(), raw)}`);
+  if (sideBySide) console.log(`\n${t.summaryThroughput()}\n\n${t.summaryLatency()}\n`);
+  const png = chart && 'file' in chart ? `, ${relative(process.cwd(), join(out, '..', chart.file))}` : '';
+  console.log(
+    `bench: wrote ${relative(process.cwd(), out) || out}${png}${saved ? ` from ${raw}` : ` and ${relative(process.cwd(), raw)}`}`,
+  );
   const failed =
     suites.some((s) => s.startError || Object.values(s.cells).some((c) => !c.ok)) ||
     recoveryRuns.some((r) => r.error !== undefined);

@@ -11,11 +11,12 @@ import {
   type StartContext,
   type Variant,
 } from './broker.js';
+import { type Generators, runGenerator } from './generators.js';
 import { startKafka } from './kafka-peer.js';
 import { type Loadgen, loadgen } from './loadgen.js';
 import { peakRssKiB, procStat, run, sleep } from './processes.js';
 import { startSluice } from './sluice-broker.js';
-import { loadgenArgs, timeoutMs, topics, type Workload } from './workloads.js';
+import { fullLabel, timeoutMs, topics, type Workload } from './workloads.js';
 
 export type Cell =
   | { ok: true; result: Record<string, unknown>; brokerCpuSeconds?: number; note?: string }
@@ -43,9 +44,10 @@ export async function runSuite(
   broker: BrokerName,
   round: number,
   list: readonly Workload[],
-  env: { repoRoot: string; tmpRoot: string; gen: Loadgen; sluiceLogLevel?: string },
+  env: { repoRoot: string; tmpRoot: string; gen: Loadgen; generators?: Generators; sluiceLogLevel?: string },
   variant?: Variant,
 ): Promise<SuiteResult> {
+  const generators = env.generators ?? { repoRoot: env.repoRoot, franz: env.gen };
   const say = (s: string) => process.stdout.write(`[${displayName(broker, variant)} round ${round}] ${s}\n`);
   const workDir = mkdtempSync(join(env.tmpRoot, `${broker}${variant ? `-${variant}` : ''}-${round}-`));
   const ctx: StartContext = {
@@ -83,13 +85,13 @@ export async function runSuite(
       if (exit !== undefined || topicError !== undefined) {
         const error = exit !== undefined ? `broker ${exit}` : (topicError as string);
         suite.cells[w.id] = { ok: false, error, log: b.logTail(30) };
-        say(`${w.label}: skipped (${error})`);
+        say(`${fullLabel(w)}: skipped (${error})`);
         continue;
       }
       if (w.syncBefore !== false) await run('sync', [], { timeoutMs: 300_000 });
-      const cell = await runWorkload(b, w, env.gen);
+      const cell = await runWorkload(b, w, generators);
       suite.cells[w.id] = cell;
-      say(`${w.label}: ${describe(cell)}`);
+      say(`${fullLabel(w)}: ${describe(cell)}`);
       await sleep(PAUSE_BETWEEN_MS);
     }
     suite.peakRssKiB = peakRssKiB(b.pid);
@@ -106,10 +108,9 @@ export async function runSuite(
   }
 }
 
-async function runWorkload(b: RunningBroker, w: Workload, gen: Loadgen): Promise<Cell> {
-  const { subcommand, args } = loadgenArgs(w);
+async function runWorkload(b: RunningBroker, w: Workload, generators: Generators): Promise<Cell> {
   const before = procStat(b.pid)?.cpuSeconds;
-  const out = await loadgen(gen, subcommand, ['--brokers', b.bootstrap, ...args], timeoutMs(w));
+  const out = await runGenerator(generators, w, b.bootstrap, timeoutMs(w));
   const after = procStat(b.pid)?.cpuSeconds;
   const brokerCpuSeconds = before !== undefined && after !== undefined ? after - before : undefined;
   const exit = b.exitReason();

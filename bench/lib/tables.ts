@@ -4,7 +4,17 @@ import { type Figure, figure, type MetricName, type Results } from './aggregate.
 import { displayName } from './broker.js';
 import type { RecoveryResult } from './recovery.js';
 import type { SuiteResult } from './suite.js';
-import type { Workload } from './workloads.js';
+import {
+  cellLabel,
+  fullLabel,
+  GENERATOR_NAMES,
+  GENERATORS,
+  type Generator,
+  generatorOf,
+  type MatrixCell,
+  matrix,
+  type Workload,
+} from './workloads.js';
 
 type Format = (v: number) => string;
 
@@ -65,27 +75,105 @@ export class Tables {
     return this.list.filter((w) => w.kind === kind && !w.hidden);
   }
 
+  /** Produce, then consume, workloads, one client after the other. */
+  private byClient(): Workload[] {
+    return GENERATORS.flatMap((g) =>
+      [...this.of('produce'), ...this.of('consume')].filter((w) => generatorOf(w) === g),
+    );
+  }
+
+  /** Whether the list has workloads of more than franz-go: then tables name the client. */
+  private get clients(): boolean {
+    return this.list.some((w) => generatorOf(w) !== 'franz-go');
+  }
+
+  private first(w: Workload): string[] {
+    return this.clients ? [w.label, GENERATOR_NAMES[generatorOf(w)]] : [w.label];
+  }
+
+  private head(...rest: string[]): string[] {
+    return this.clients ? ['workload', 'client', ...rest] : ['workload', ...rest];
+  }
+
   throughput(): string {
-    const rows = [...this.of('produce'), ...this.of('consume')].map((w) => {
+    const rows = this.byClient().map((w) => {
       const [sr, kr, r] = this.cells(w.id, 'recordsPerSec', count);
       const [sm, km] = this.cells(w.id, 'mibPerSec', oneDecimal);
-      return [w.label, sr, kr, r, sm, km];
+      return [...this.first(w), sr, kr, r, sm, km];
     });
     return table(
-      ['workload', 'Sluice rec/s', 'Kafka rec/s', 'Sluice/Kafka', 'Sluice MiB/s', 'Kafka MiB/s'],
+      this.head('Sluice rec/s', 'Kafka rec/s', 'Sluice/Kafka', 'Sluice MiB/s', 'Kafka MiB/s'),
+      rows,
+    );
+  }
+
+  /** The matrix cell of a client and kind, if the list has it. */
+  private find(kind: Workload['kind'], gen: Generator, c: MatrixCell): Workload | undefined {
+    return this.list.find(
+      (w) =>
+        w.kind === kind &&
+        generatorOf(w) === gen &&
+        w.cell !== undefined &&
+        w.cell.size === c.size &&
+        w.cell.partitions === c.partitions &&
+        (kind === 'consume' || w.cell.acks === c.acks),
+    );
+  }
+
+  /** Sluice/Kafka ratio of one metric of one matrix cell and client, or undefined. */
+  ratioOf(kind: Workload['kind'], gen: Generator, c: MatrixCell, metric: MetricName): number | undefined {
+    const w = this.find(kind, gen, c);
+    if (!w) return undefined;
+    const s = this.results.metric('sluice', w.id, metric);
+    const k = this.results.metric('kafka', w.id, metric);
+    if (!s || !k || !Number.isFinite(s.median) || !Number.isFinite(k.median) || k.median === 0)
+      return undefined;
+    return s.median / k.median;
+  }
+
+  /** --vs kafka: throughput ratios over the matrix, one column per client. */
+  summaryThroughput(): string {
+    const fmt = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(2));
+    const rows = matrix().map((c) => [
+      cellLabel(c),
+      ...GENERATORS.map((g) => fmt(this.ratioOf('produce', g, c, 'recordsPerSec'))),
+      ...GENERATORS.map((g) => (c.acks === '1' ? fmt(this.ratioOf('consume', g, c, 'recordsPerSec')) : '')),
+    ]);
+    return table(
+      [
+        'records, partitions, acks',
+        ...GENERATORS.map((g) => `produce, ${GENERATOR_NAMES[g]}`),
+        ...GENERATORS.map((g) => `consume, ${GENERATOR_NAMES[g]}`),
+      ],
+      rows,
+    );
+  }
+
+  /** --vs kafka: end-to-end latency ratios over the matrix, p50 / p99 / p99.9 per client. */
+  summaryLatency(): string {
+    const gens = GENERATORS.filter((g) => matrix().some((c) => this.find('e2e', g, c)));
+    const fmt = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(2));
+    const rows = matrix().map((c) => [
+      cellLabel(c),
+      ...gens.map((g) =>
+        (['e2eP50', 'e2eP99', 'e2eP999'] as const).map((m) => fmt(this.ratioOf('e2e', g, c, m))).join(' / '),
+      ),
+    ]);
+    return table(
+      ['records, partitions, acks', ...gens.map((g) => `${GENERATOR_NAMES[g]}: p50 / p99 / p99.9`)],
       rows,
     );
   }
 
   cpu(): string {
-    const rows = [...this.of('produce'), ...this.of('consume')].map((w) => [
-      w.label,
+    const rows = this.byClient().map((w) => [
+      ...this.first(w),
       ...this.cells(w.id, 'cpuPerGiB', twoDecimals),
       ...this.cells(w.id, 'loadgenCpu', oneDecimal).slice(0, 2),
     ]);
     return table(
       [
-        'workload',
+        ...this.head(),
         'Sluice CPU s/GiB',
         'Kafka CPU s/GiB',
         'Sluice/Kafka',
@@ -97,25 +185,27 @@ export class Tables {
   }
 
   produceLatency(): string {
-    const rows = this.of('produce').map((w) => {
-      const [s50, k50] = this.cells(w.id, 'ackP50', millis);
-      const [s99, k99, r99] = this.cells(w.id, 'ackP99', millis);
-      const [s999, k999] = this.cells(w.id, 'ackP999', millis);
-      const [sq50, kq50] = this.cells(w.id, 'requestP50', millis);
-      const [sq99, kq99, rq99] = this.cells(w.id, 'requestP99', millis);
-      return [
-        w.label,
-        `${s50} / ${s99} / ${s999}`,
-        `${k50} / ${k99} / ${k999}`,
-        r99,
-        `${sq50} / ${sq99}`,
-        `${kq50} / ${kq99}`,
-        rq99,
-      ];
-    });
+    const rows = this.byClient()
+      .filter((w) => w.kind === 'produce')
+      .map((w) => {
+        const [s50, k50] = this.cells(w.id, 'ackP50', millis);
+        const [s99, k99, r99] = this.cells(w.id, 'ackP99', millis);
+        const [s999, k999] = this.cells(w.id, 'ackP999', millis);
+        const [sq50, kq50] = this.cells(w.id, 'requestP50', millis);
+        const [sq99, kq99, rq99] = this.cells(w.id, 'requestP99', millis);
+        return [
+          ...this.first(w),
+          `${s50} / ${s99} / ${s999}`,
+          `${k50} / ${k99} / ${k999}`,
+          r99,
+          `${sq50} / ${sq99}`,
+          `${kq50} / ${kq99}`,
+          rq99,
+        ];
+      });
     return table(
       [
-        'workload',
+        ...this.head(),
         'Sluice ack p50 / p99 / p99.9',
         'Kafka ack p50 / p99 / p99.9',
         'ack p99 Sluice/Kafka',
@@ -137,10 +227,13 @@ export class Tables {
       ['produce ack p50', 'ackP50'],
       ['produce ack p99', 'ackP99'],
     ];
-    for (const w of this.of('e2e')) {
-      for (const [label, metric] of metrics) rows.push([w.label, label, ...this.cells(w.id, metric, millis)]);
+    const list = GENERATORS.flatMap((g) => this.of('e2e').filter((w) => generatorOf(w) === g));
+    for (const w of list) {
+      for (const [label, metric] of metrics) {
+        rows.push([...this.first(w), label, ...this.cells(w.id, metric, millis)]);
+      }
     }
-    return table(['workload', 'latency (ms)', 'Sluice', 'Kafka', 'Sluice/Kafka'], rows);
+    return table(this.head('latency (ms)', 'Sluice', 'Kafka', 'Sluice/Kafka'), rows);
   }
 
   /** Sluice, Kafka at its default delay, ratio, Kafka with delay 0, ratio. */
@@ -309,10 +402,10 @@ export class Tables {
         const cell = suite.cells[w.id];
         if (!cell) continue;
         if (!cell.ok) {
-          out.push(`- **${who}, ${w.label}: failed.** ${cell.error.split('\n')[0]}`);
+          out.push(`- **${who}, ${fullLabel(w)}: failed.** ${cell.error.split('\n')[0]}`);
           if (cell.log) out.push(`  Broker log (last lines):\n\n${fence(cell.log)}`);
         } else if (cell.note) {
-          out.push(`- ${who}, ${w.label}: ${cell.note}`);
+          out.push(`- ${who}, ${fullLabel(w)}: ${cell.note}`);
         }
       }
       if (suite.stopNote) out.push(`- ${who}: on stop, ${suite.stopNote}`);

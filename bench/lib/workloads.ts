@@ -2,6 +2,25 @@
 
 export type Acks = '1' | 'all';
 
+/**
+ * The client that drives a workload: franz-go (`bench/loadgen`, every workload unless said
+ * otherwise), Apache Kafka's own perf-test tools on the Java client, or librdkafka
+ * (`bench/loadgen-rdkafka`). The last two run only with `--vs kafka`.
+ */
+export type Generator = 'franz-go' | 'kafka-perf' | 'librdkafka';
+
+export const GENERATORS: readonly Generator[] = ['franz-go', 'kafka-perf', 'librdkafka'];
+
+export const GENERATOR_NAMES: Record<Generator, string> = {
+  'franz-go': 'franz-go',
+  'kafka-perf': 'Kafka perf tools',
+  librdkafka: 'librdkafka',
+};
+
+export function generatorOf(w: Workload): Generator {
+  return w.gen ?? 'franz-go';
+}
+
 interface Base {
   id: string;
   label: string;
@@ -17,6 +36,16 @@ interface Base {
    * with group.initial.rebalance.delay.ms=0.
    */
   groups?: true;
+  /** Default franz-go. */
+  gen?: Generator;
+  /** One cell of the side-by-side matrix (size × acks × partitions), for the ratio summary. */
+  cell?: MatrixCell;
+}
+
+export interface MatrixCell {
+  size: number;
+  partitions: number;
+  acks: Acks;
 }
 
 export type Workload =
@@ -41,6 +70,12 @@ export interface Scale {
   groupRecords: number;
   /** Rebalance-time runs per member count in each round, each with a new group. */
   rebalanceRepeat: number;
+  /** --vs kafka: records per produce and consume run of the Kafka perf tools and librdkafka. */
+  sideRecords100: number;
+  sideRecords1k: number;
+  /** --vs kafka: the fixed rate and length of the end-to-end matrix. */
+  matrixRate: number;
+  matrixSeconds: number;
   rounds: number;
 }
 
@@ -55,6 +90,10 @@ export const FULL: Scale = {
   e2eRates: [1000, 10000],
   groupRecords: 1_500_000,
   rebalanceRepeat: 5,
+  sideRecords100: 1_000_000,
+  sideRecords1k: 300_000,
+  matrixRate: 5000,
+  matrixSeconds: 4,
   rounds: 3,
 };
 
@@ -68,6 +107,10 @@ export const QUICK: Scale = {
   e2eRates: [1000, 5000],
   groupRecords: 50_000,
   rebalanceRepeat: 2,
+  sideRecords100: 100_000,
+  sideRecords1k: 30_000,
+  matrixRate: 2000,
+  matrixSeconds: 3,
   rounds: 1,
 };
 
@@ -99,7 +142,102 @@ function topicName(partitions: number, size: number, acks: Acks): string {
   return `bench-p${partitions}-s${size}-acks${acks}`;
 }
 
-export function workloads(scale: Scale): Workload[] {
+/** The side-by-side matrix, in table order. */
+export function matrix(): MatrixCell[] {
+  const out: MatrixCell[] = [];
+  for (const size of [100, 1024]) {
+    for (const partitions of [1, 6]) {
+      for (const acks of ['1', 'all'] as const) out.push({ size, partitions, acks });
+    }
+  }
+  return out;
+}
+
+function cellKey(c: MatrixCell): string {
+  return `s${c.size}-p${c.partitions}-acks${c.acks}`;
+}
+
+export function cellLabel(c: MatrixCell): string {
+  return `${sizeLabel(c.size)}, ${plural(c.partitions)}, acks=${c.acks}`;
+}
+
+/** The record size of librdkafka's end-to-end cells. */
+export const RDKAFKA_E2E_SIZE = 1024;
+
+/** Rounds of a full run with --vs (without it, FULL.rounds): the matrix triples the work. */
+export const SIDE_BY_SIDE_ROUNDS = 2;
+
+/** A workload's label, with its client when that is not franz-go. */
+export function fullLabel(w: Workload): string {
+  const gen = generatorOf(w);
+  return gen === 'franz-go' ? w.label : `${w.label} [${GENERATOR_NAMES[gen]}]`;
+}
+
+const ID_PREFIX: Record<Generator, string> = {
+  'franz-go': '',
+  'kafka-perf': 'java-',
+  librdkafka: 'rdkafka-',
+};
+
+/**
+ * --vs kafka: the matrix again with the other clients (produce and consume, as many records as
+ * takes a few seconds), and end-to-end latency at one fixed rate over the whole matrix.
+ * Consumers read from the start of the acks=1 topics, which franz-go filled first.
+ */
+function sideBySide(scale: Scale): Workload[] {
+  const out: Workload[] = [];
+  for (const gen of ['kafka-perf', 'librdkafka'] as const) {
+    for (const cell of matrix()) {
+      out.push({
+        kind: 'produce',
+        id: `${ID_PREFIX[gen]}produce-${cellKey(cell)}`,
+        label: `produce ${cellLabel(cell)}`,
+        topic: topicName(cell.partitions, cell.size, cell.acks),
+        partitions: cell.partitions,
+        size: cell.size,
+        records: cell.size === 100 ? scale.sideRecords100 : scale.sideRecords1k,
+        acks: cell.acks,
+        gen,
+        cell,
+      });
+    }
+    for (const cell of matrix().filter((c) => c.acks === '1')) {
+      out.push({
+        kind: 'consume',
+        id: `${ID_PREFIX[gen]}consume-s${cell.size}-p${cell.partitions}`,
+        label: `consume ${sizeLabel(cell.size)}, ${plural(cell.partitions)}`,
+        topic: topicName(cell.partitions, cell.size, '1'),
+        partitions: cell.partitions,
+        size: cell.size,
+        records: cell.size === 100 ? scale.sideRecords100 : scale.sideRecords1k,
+        gen,
+        cell,
+      });
+    }
+  }
+  // The Java tools have no end-to-end test at a fixed rate of this kind: franz-go over the whole
+  // matrix, librdkafka over its 1 KiB half (to keep a full run near half an hour).
+  for (const gen of ['franz-go', 'librdkafka'] as const) {
+    for (const cell of matrix().filter((c) => gen === 'franz-go' || c.size === RDKAFKA_E2E_SIZE)) {
+      out.push({
+        kind: 'e2e',
+        id: `${ID_PREFIX[gen]}e2e-m-${cellKey(cell)}`,
+        label: `end-to-end ${scale.matrixRate.toLocaleString('en-US')} msg/s, ${cellLabel(cell)}`,
+        topic: cell.partitions === 1 ? 'bench-e2e-p1' : 'bench-e2e',
+        partitions: cell.partitions,
+        size: cell.size,
+        rate: scale.matrixRate,
+        seconds: scale.matrixSeconds,
+        acks: cell.acks,
+        gen,
+        cell,
+      });
+    }
+  }
+  return out;
+}
+
+export function workloads(scale: Scale, options: { sideBySide?: boolean } = {}): Workload[] {
   const out: Workload[] = [];
   const warm = 'bench-warmup';
   out.push(
@@ -138,6 +276,7 @@ export function workloads(scale: Scale): Workload[] {
           size,
           records,
           acks,
+          cell: { size, partitions, acks },
         });
       }
     }
@@ -153,9 +292,11 @@ export function workloads(scale: Scale): Workload[] {
         partitions,
         size,
         records,
+        cell: { size, partitions, acks: '1' },
       });
     }
   }
+  if (options.sideBySide) out.push(...sideBySide(scale));
   for (const rate of scale.e2eRates) {
     out.push({
       kind: 'e2e',
