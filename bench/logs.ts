@@ -15,6 +15,7 @@ import { type LogsFigures, renderLogs } from './lib/logs/report.js';
 import { type RunningPlatform, startPlatform } from './lib/logs/sluice-platform.js';
 import { gitState, machineInfo } from './lib/machine.js';
 import { installSignalHandlers, peakRssKiB, procStat, run } from './lib/processes.js';
+import { writeSection } from './lib/sections.js';
 import { sluiceVersion } from './lib/sluice-broker.js';
 
 const MS_NS = 1_000_000n;
@@ -181,9 +182,10 @@ async function main(): Promise<void> {
       notes,
     };
     const report = renderLogs(figures);
-    const out =
-      values.out ??
-      join(root, 'bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}-logs.md`);
+    // A full run becomes the logs section of docs/benchmarks.md; smoke runs stay in bench/results.
+    let out = values.out;
+    if (out === undefined && !values.quick) out = writeSection(root, 'logs', report);
+    out ??= join(root, 'bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}-logs.md`);
     mkdirSync(join(out, '..'), { recursive: true });
     writeFileSync(out, report);
     console.log(`\n${report}\nwritten to ${out}`);

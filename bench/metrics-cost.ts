@@ -13,6 +13,7 @@ import type { RunningBroker } from './lib/broker.js';
 import { buildLoadgen, commandLine, loadgen } from './lib/loadgen.js';
 import { machineInfo } from './lib/machine.js';
 import { installSignalHandlers } from './lib/processes.js';
+import { writeSection } from './lib/sections.js';
 import { startSluice } from './lib/sluice-broker.js';
 
 type Mode = 'off' | 'on';
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const off = median(results.off);
   const on = median(results.on);
-  const report = `### Cost of metrics on the produce path
+  const report = `## Cost of metrics on the produce path
 
 ${new Date().toISOString()}, ${describeMachine()}; \`node dist/bench/metrics-cost.js --rounds ${rounds} --records ${records}\`.
 Same workload (\`${commandLine('produce', produceArgs('HOST:PORT'))}\`, franz-go, 100-byte records,
@@ -90,9 +91,8 @@ acks=1, 1 partition) against \`sluice broker\` (no metrics recorded) and \`sluic
 
 Metrics on / off: **${(on / off).toFixed(2)}×** throughput.
 `;
-  const out =
-    values.out ??
-    join(root, 'bench', 'results', `${new Date().toISOString().replace(/[:.]/g, '-')}-metrics-cost.md`);
+  // By default the result becomes the metrics section of docs/benchmarks.md.
+  const out = values.out ?? writeSection(root, 'metrics-cost', report);
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(out, report);
   console.log(`\n${report}\nwritten to ${out}`);

@@ -17,10 +17,12 @@ import { buildRdkafka, type Generators } from './lib/generators.js';
 import { ensureKafka, javaVersion, KAFKA_HEAP_OPTS, kafkaCommand, kafkaVersion } from './lib/kafka-peer.js';
 import { buildLoadgen } from './lib/loadgen.js';
 import { gitState, type Machine, machineInfo } from './lib/machine.js';
-import { parseVs, peersUsage } from './lib/peers.js';
+import { parseVs, peersUsage, STREAM_PEERS } from './lib/peers.js';
 import { cleanupNow, installSignalHandlers, onCleanup } from './lib/processes.js';
 import { RECOVERY_RECORDS, type RecoveryResult, renderRecoveryDoc, runRecovery } from './lib/recovery.js';
+import { composeBenchmarksDoc } from './lib/sections.js';
 import { sluiceVersion } from './lib/sluice-broker.js';
+import { runStreams, type SystemName, writeStreams, writeStreamsSection } from './lib/streams/index.js';
 import { runSuite, type SuiteResult } from './lib/suite.js';
 import { Tables } from './lib/tables.js';
 import { FULL, groupsOnly, QUICK, type Scale, SIDE_BY_SIDE_ROUNDS, workloads } from './lib/workloads.js';
@@ -107,6 +109,9 @@ async function main(): Promise<number> {
     return 2;
   }
   const sideBySide = vs.peers.includes('kafka');
+  const streamPeers = vs.peers.filter((p): p is (typeof STREAM_PEERS)[number] =>
+    (STREAM_PEERS as readonly string[]).includes(p),
+  );
   if (sideBySide && only === 'sluice') {
     console.error('--vs kafka and --only sluice exclude each other');
     return 2;
@@ -138,6 +143,25 @@ async function main(): Promise<number> {
       ? join(resultsDir, `${stamp}-${onlyGroups ? 'groups' : 'recovery'}.md`)
       : join(repoRoot, 'docs', 'benchmarks.md'));
   installSignalHandlers();
+  // NATS, Redis and RabbitMQ get their own workload (bench/streams.ts), run after Kafka's matrix.
+  const otherPeers = async () => {
+    if (streamPeers.length === 0 || saved) return;
+    const only: SystemName[] = ['sluice', ...streamPeers];
+    const streams = await runStreams({
+      repoRoot,
+      quick: values.quick,
+      rounds: values.rounds ? scale.rounds : undefined,
+      only,
+      argv,
+    });
+    const paths = writeStreams(streams, repoRoot);
+    const section = values.quick ? paths.markdown : await writeStreamsSection(streams, repoRoot);
+    console.log(`bench: wrote ${relative(process.cwd(), section)}`);
+  };
+  if (streamPeers.length > 0 && !sideBySide) {
+    await otherPeers();
+    return 0;
+  }
   const tmpRoot = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
   onCleanup(() => rmSync(tmpRoot, { recursive: true, force: true }));
   const all = workloads(scale, { sideBySide });
@@ -275,6 +299,8 @@ async function main(): Promise<number> {
         })
       : doc,
   );
+  // The other bench entries' sections (other peers, logs, metrics cost) follow the report.
+  if (out === join(repoRoot, 'docs', 'benchmarks.md')) composeBenchmarksDoc(repoRoot);
   const raw = renderFile ?? join(resultsDir, `${stamp}.jsonl`);
 
   if (onlyRecovery) console.log(`\n${t.broker(recoveryRuns, true)}\n`);
@@ -293,6 +319,7 @@ async function main(): Promise<number> {
     suites.some((s) => s.startError || Object.values(s.cells).some((c) => !c.ok)) ||
     recoveryRuns.some((r) => r.error !== undefined);
   if (failed) console.log('bench: some workloads failed; see "Failures and notes" in the report');
+  await otherPeers();
   return 0;
 }
 

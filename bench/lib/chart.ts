@@ -10,12 +10,12 @@ import type { SuiteResult } from './suite.js';
 import type { Tables } from './tables.js';
 import { cellLabel, GENERATOR_NAMES, GENERATORS, matrix } from './workloads.js';
 
-interface Row {
+export interface Row {
   label: string;
   bars: Array<number | undefined>;
 }
 
-interface Panel {
+export interface Panel {
   title: string;
   series: string[];
   rows: Row[];
@@ -106,7 +106,11 @@ export function chartPanels(t: Tables, results: Results, recovery: readonly Reco
   return panels;
 }
 
-export function chartSvg(panels: readonly Panel[], subtitle: string): string {
+export function chartSvg(
+  panels: readonly Panel[],
+  subtitle: string,
+  title = 'Sluice / Apache Kafka, same machine, same run (log scale)',
+): string {
   const parts: string[] = [];
   let y = 56;
   for (const p of panels) {
@@ -166,7 +170,7 @@ text { font-family: DejaVu Sans, Arial, sans-serif; fill: #222; }
 .t { font-size: 11px; fill: #666; }
 </style>
 <rect width="100%" height="100%" fill="#fff"/>
-<text x="20" y="26" class="title">Sluice / Apache Kafka, same machine, same run (log scale)</text>
+<text x="20" y="26" class="title">${esc(title)}</text>
 <text x="20" y="44" class="sub">${esc(subtitle)}</text>
 <g>${parts.join('\n')}</g>
 <!-- bars grow from the line at 1; ratios beyond 0.05 or 20 stop at the edge -->

@@ -11,7 +11,15 @@ export const PEERS: Record<string, PeerInfo> = {
     summary:
       'Apache Kafka with three load generators (franz-go, Kafka perf tools, librdkafka) over the whole matrix, and a PNG chart of the ratios',
   },
+  nats: { summary: 'NATS JetStream: durable publish and consume of 100-byte records (bench/streams.ts)' },
+  redis: { summary: 'Redis Streams with AOF: the same workload (bench/streams.ts)' },
+  rabbitmq: {
+    summary: 'RabbitMQ quorum queue with publisher confirms: the same workload (bench/streams.ts)',
+  },
 };
+
+/** The peers measured by bench/streams.ts rather than over the Kafka matrix. */
+export const STREAM_PEERS = ['nats', 'redis', 'rabbitmq'] as const;
 
 export type PeerName = keyof typeof PEERS;
 

@@ -53,7 +53,7 @@ export function renderLogs(f: LogsFigures): string {
   const m = f.machine;
   const p = f.produce;
   const scanBest = Math.min(...f.scan.ms);
-  return `### Logs: ingest and query (${mb(p.bytes)} MB of log lines)
+  return `## Logs: ingest and query (${mb(p.bytes)} MB of log lines)
 
 ${f.when}; ${m.nproc} cores (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.os}, Linux ${m.kernel}, load average
 ${m.loadAverageAtStart.map((l) => l.toFixed(1)).join(' ')} at start (a shared machine: absolute figures are noisy). Node ${m.node},

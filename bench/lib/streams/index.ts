@@ -113,3 +113,4 @@ export function writeStreams(
   writeFileSync(jsonl, `${JSON.stringify(run)}\n`);
   return { markdown, jsonl };
 }
+export { writeStreamsSection } from './section.js';
