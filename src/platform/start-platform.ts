@@ -59,11 +59,12 @@ export async function startPlatform(
   );
   let ready = false;
   const health = new HealthRegistry();
-  health.add(kafkaIndicator(() => broker.bootstrap));
+  // One probe serves /actuator/health and the alert evaluator's broker-down rule.
+  const brokerProbe = kafkaIndicator(() => broker.bootstrap);
+  health.add(brokerProbe);
   health.add(diskSpaceIndicator(dataDir));
 
   let url = '';
-  const brokerProbe = kafkaIndicator(() => broker.bootstrap);
   let alerts: ReturnType<typeof startAlertEvaluator>;
   try {
     alerts = startAlertEvaluator({

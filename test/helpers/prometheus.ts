@@ -3,10 +3,10 @@
 
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { freePort } from './waiting.js';
 
 const BINARY = process.env.SLUICE_PROMETHEUS ?? 'prometheus';
 
@@ -14,18 +14,6 @@ const BINARY = process.env.SLUICE_PROMETHEUS ?? 'prometheus';
 export function prometheusMissing(): string | undefined {
   const r = spawnSync(BINARY, ['--version'], { encoding: 'utf8' });
   return r.status === 0 ? undefined : `${BINARY} is not installed (Debian package prometheus)`;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface PrometheusOptions {
@@ -125,24 +113,4 @@ async function waitReady(url: string, child: ChildProcess, stderr: () => string)
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`prometheus not ready within 30 s: ${stderr()}`);
-}
-
-/** Polls `check` until it returns a value or the time runs out. */
-export async function eventually<T>(
-  what: string,
-  timeoutMs: number,
-  check: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }

@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { type CliResult, collect, lines, spawnCli, stop } from '../helpers/cli-process.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform-fixture.js';
-import { eventually, freePort } from '../helpers/prometheus.js';
+import { eventually, freePort } from '../helpers/waiting.js';
 
 interface RunOptions {
   input?: string;

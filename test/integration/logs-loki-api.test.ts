@@ -9,7 +9,7 @@ import WebSocket from 'ws';
 import { TAIL_QUEUE_LIMIT } from '../../src/logs/http/index.js';
 import { protobufPushBody } from '../helpers/loki-push-proto.js';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform-fixture.js';
-import { eventually } from '../helpers/prometheus.js';
+import { eventually } from '../helpers/waiting.js';
 
 const MINUTE_NS = 60_000_000_000n;
 

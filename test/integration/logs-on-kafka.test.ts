@@ -9,7 +9,7 @@ import { type LogMonitor, parseLogsConfig, startLogMonitor } from '../../src/log
 import { queryRange, type StreamsData } from '../../src/logs/logql/index.js';
 import { type RunningBroker, startKafka } from '../compat/matrix/brokers.js';
 import { peerMissing } from '../compat/peers.js';
-import { eventually } from '../helpers/prometheus.js';
+import { eventually } from '../helpers/waiting.js';
 
 const missing = await peerMissing('kafka-tools');
 

@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PartitionReader } from '../../src/client/index.js';
 import sluicePino from '../../src/logs/pino/index.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker-fixture.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
+import { freePort } from '../helpers/waiting.js';
 
 let broker: TestBroker | undefined;
 after(() => broker?.dispose());

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform-fixture.js';
-import { eventually, freePort } from '../helpers/prometheus.js';
+import { eventually, freePort } from '../helpers/waiting.js';
 
 const RSYSLOGD = process.env.SLUICE_RSYSLOGD ?? '/usr/sbin/rsyslogd';
 const OMKAFKA = '/usr/lib/x86_64-linux-gnu/rsyslog/omkafka.so';

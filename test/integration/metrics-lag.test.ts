@@ -2,12 +2,12 @@
 // from an in-process Sluice broker, and from Apache Kafka unchanged where it is installed.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { peerMissing, repoRoot } from '../compat/peers.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker-fixture.js';
+import { freePort } from '../helpers/waiting.js';
 import { runLagScenario } from './metrics-lag-scenario.js';
 
 describe('consumer lag metrics and Burrow status: Sluice', () => {
@@ -23,17 +23,6 @@ describe('consumer lag metrics and Burrow status: Sluice', () => {
     await runLagScenario(broker.bootstrap, 'sluice');
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 describe('consumer lag metrics and Burrow status: Apache Kafka', () => {
   const script = join(repoRoot(), 'scripts', 'peers', 'kafka.sh');

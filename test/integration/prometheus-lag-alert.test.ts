@@ -11,13 +11,9 @@ import { after, before, describe, it } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
 import { parse } from 'yaml';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform-fixture.js';
-import {
-  eventually,
-  prometheusMissing,
-  type RunningPrometheus,
-  startPrometheus,
-} from '../helpers/prometheus.js';
+import { prometheusMissing, type RunningPrometheus, startPrometheus } from '../helpers/prometheus.js';
 import { repoRoot } from '../helpers/repo-root.js';
+import { eventually } from '../helpers/waiting.js';
 
 const ALERT = 'SluiceConsumerLagHigh';
 const TOPIC = 'orders';

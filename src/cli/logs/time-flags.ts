@@ -1,31 +1,16 @@
 // Time flags of `sluice logs`: durations for --since/--step and points in time for --from/--to,
 // all turned into nanoseconds, the unit Loki's API speaks.
 
+// LogQL's own parser: a pure module, it loads no client library.
+import { parseDurationMs as parseLogqlDuration } from '../../logs/logql/index.js';
 import { UsageError } from '../errors.js';
 
 export const NS_PER_MS = 1_000_000n;
 
-const UNIT_MS: Record<string, number> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-};
-
-/** `1h`, `90s`, `1h30m`, `500ms`, `2d`: Go's duration syntax (as logcli takes it) plus days and weeks. */
+/** `1h`, `90s`, `1h30m`, `500ms`, `2d`: LogQL's duration syntax (Go's, plus days and weeks), as logcli takes it. */
 export function parseDurationMs(text: string, name: string): number {
-  const trimmed = text.trim();
-  let total = 0;
-  let rest = trimmed;
-  while (rest.length > 0) {
-    const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/.exec(rest);
-    if (!match) break;
-    total += Number(match[1]) * (UNIT_MS[match[2] ?? ''] ?? 0);
-    rest = rest.slice(match[0].length);
-  }
-  if (trimmed === '' || rest.length > 0 || !(total > 0)) {
+  const total = parseLogqlDuration(text.trim());
+  if (total === undefined || !(total > 0)) {
     throw new UsageError(`--${name} must be a duration like 30s, 5m, 1h or 1h30m, got '${text}'`);
   }
   return total;

@@ -4,9 +4,9 @@
 
 import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../helpers/waiting.js';
 import { checkRun, repoRoot, runProcess } from '../peers.js';
 
 export const AUTO_CREATE_PARTITIONS = 3;
@@ -33,17 +33,6 @@ export async function installKafka(): Promise<void> {
   const r = await runProcess('bash', [join(PEERS, 'install-kafka.sh')], { timeoutMs: 900_000 });
   process.stderr.write(r.stdout.toString('utf8'));
   checkRun(r, 'scripts/peers/install-kafka.sh');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
 }
 
 export async function startKafka(): Promise<RunningBroker> {
