@@ -9,6 +9,8 @@ import { DeleteTopics } from './delete-topics.js';
 import { DescribeCluster } from './describe-cluster.js';
 import { DescribeConfigs } from './describe-configs.js';
 import { DescribeGroups } from './describe-groups.js';
+import { DescribeLogDirs } from './describe-log-dirs.js';
+import { ElectLeaders } from './elect-leaders.js';
 import { Fetch } from './fetch.js';
 import { FindCoordinator } from './find-coordinator.js';
 import { Heartbeat } from './heartbeat.js';
@@ -36,6 +38,8 @@ export {
   DescribeCluster,
   DescribeConfigs,
   DescribeGroups,
+  DescribeLogDirs,
+  ElectLeaders,
   Fetch,
   FindCoordinator,
   Heartbeat,
@@ -75,8 +79,10 @@ export const ALL_APIS: readonly ApiDefinition[] = [
   InitProducerId,
   DescribeConfigs,
   AlterConfigs,
+  DescribeLogDirs,
   CreatePartitions,
   DeleteGroups,
+  ElectLeaders,
   IncrementalAlterConfigs,
   OffsetDelete,
   DescribeCluster,
