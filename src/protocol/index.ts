@@ -4,6 +4,7 @@ export * from './errors.js';
 export * from './frames.js';
 export * from './headers.js';
 export * from './records/batch-header.js';
+export * from './records/decompress.js';
 export * from './records/record-codec.js';
 export * from './records/record-timestamps.js';
 export * from './records/validate-batches.js';

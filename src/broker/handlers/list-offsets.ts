@@ -1,4 +1,5 @@
 import {
+  CorruptRecordsError,
   ErrorCode,
   firstRecordAtOrAfter,
   ListOffsets,
@@ -16,6 +17,7 @@ const MAX_TIMESTAMP = -3;
 const EARLIEST_LOCAL = -4;
 const LATEST_TIERED = -5;
 const LEADER_EPOCH = 0;
+const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 + 12;
 
 type Answer = { errorCode: number; offset: number; timestamp: number };
 
@@ -60,7 +62,9 @@ async function lookup(log: PartitionLog, timestamp: number): Promise<Answer> {
       case MAX_TIMESTAMP: {
         const max = log.maxTimestampOffset();
         if (!max) return ok(-1);
-        const exact = await withinBatch(log, max.offset, recordWithMaxTimestamp);
+        const exact = await withinBatch(log, max.offset, (batch, limit) =>
+          recordWithMaxTimestamp(batch, limit),
+        );
         return exact ? ok(exact.offset, exact.timestamp) : ok(max.offset, max.timestamp);
       }
       default: {
@@ -69,11 +73,17 @@ async function lookup(log: PartitionLog, timestamp: number): Promise<Answer> {
         }
         const found = await log.offsetForTimestamp(timestamp);
         if (!found) return ok(-1);
-        const exact = await withinBatch(log, found.offset, (batch) => firstRecordAtOrAfter(batch, timestamp));
+        const exact = await withinBatch(log, found.offset, (batch, limit) =>
+          firstRecordAtOrAfter(batch, timestamp, limit),
+        );
         return exact ? ok(exact.offset, exact.timestamp) : ok(found.offset, found.timestamp);
       }
     }
   } catch (err) {
+    // A stored batch whose records do not decode (or would inflate past the bound): Kafka
+    // answers a corrupt stored batch with CORRUPT_MESSAGE for that partition.
+    if (err instanceof CorruptRecordsError)
+      return { errorCode: ErrorCode.CORRUPT_MESSAGE, offset: -1, timestamp: -1 };
     return { errorCode: storageErrorCode(err), offset: -1, timestamp: -1 };
   }
 }
@@ -82,11 +92,11 @@ async function lookup(log: PartitionLog, timestamp: number): Promise<Answer> {
 async function withinBatch(
   log: PartitionLog,
   offset: number,
-  pick: (batch: Buffer) => RecordTime | null,
+  pick: (batch: Buffer, maxMessageBytes: number) => RecordTime | null,
 ): Promise<RecordTime | null> {
   const { records } = await log.read(offset, 1);
   if (records.length === 0) return null;
-  const found = pick(Buffer.concat(records));
+  const found = pick(Buffer.concat(records), log.config.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
   // Records below the log start offset are gone, even if their batch is still stored.
   return found && found.offset >= log.logStartOffset ? found : null;
 }

@@ -8,11 +8,7 @@ export const DescribeLogDirs = defineApi({
   flexible: '2+',
   request: {
     // null asks for every topic.
-    topics: array(
-      '0+',
-      { topic: string('0+'), partitions: array('0+', 'int32') },
-      { nullable: '0+' },
-    ),
+    topics: array('0+', { topic: string('0+'), partitions: array('0+', 'int32') }, { nullable: '0+' }),
   },
   response: {
     throttleTimeMs: int32('0+'),
