@@ -12,13 +12,15 @@
 #   consumer-perf-test  kafka-consumer-perf-test.sh   org.apache.kafka.tools.ConsumerPerformance
 #   configs             kafka-configs.sh              kafka.admin.ConfigCommand
 #   storage             kafka-storage.sh              kafka.tools.StorageTool
+#   log-dirs            kafka-log-dirs.sh             org.apache.kafka.tools.LogDirsCommand
+#   leader-election     kafka-leader-election.sh      org.apache.kafka.tools.LeaderElectionCommand
 # Env: KAFKA_TOOL_HEAP_OPTS (default -Xmx256m); KAFKA_TOOL_JVM_OPTS (default
 #      -XX:+UseSerialGC -XX:TieredStopAtLevel=1: quick to start, for tests; the benchmark passes
 #      kafka-run-class.sh's own flags instead, so the perf tools run at full speed).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/kafka-env.sh"
 
-usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 [[ $# -ge 1 ]] || usage
 
 case "$1" in
@@ -30,6 +32,8 @@ case "$1" in
   consumer-perf-test) main=org.apache.kafka.tools.ConsumerPerformance ;;
   configs) main=kafka.admin.ConfigCommand ;;
   storage) main=kafka.tools.StorageTool ;;
+  log-dirs) main=org.apache.kafka.tools.LogDirsCommand ;;
+  leader-election) main=org.apache.kafka.tools.LeaderElectionCommand ;;
   *) usage ;;
 esac
 shift

@@ -7,6 +7,8 @@ import { deleteRecords } from './delete-records.js';
 import { deleteTopics } from './delete-topics.js';
 import { describeCluster } from './describe-cluster.js';
 import { describeConfigs } from './describe-configs.js';
+import { describeLogDirs } from './describe-log-dirs.js';
+import { electLeaders } from './elect-leaders.js';
 import { fetch } from './fetch.js';
 import { GROUP_HANDLERS } from './group-handlers.js';
 import { incrementalAlterConfigs } from './incremental-alter-configs.js';
@@ -31,5 +33,7 @@ export const HANDLERS: readonly Handler[] = [
   alterConfigs,
   createPartitions,
   incrementalAlterConfigs,
+  describeLogDirs,
+  electLeaders,
   ...GROUP_HANDLERS,
 ] as unknown as readonly Handler[];

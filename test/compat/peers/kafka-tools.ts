@@ -11,7 +11,9 @@ export type KafkaTool =
   | 'consumer-groups'
   | 'producer-perf-test'
   | 'consumer-perf-test'
-  | 'configs';
+  | 'configs'
+  | 'log-dirs'
+  | 'leader-election';
 
 /** Runs one tool (`kafka-tool.sh TOOL args...`); throws unless it exits 0 in time. */
 export async function kafkaTool(
