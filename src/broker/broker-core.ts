@@ -3,6 +3,7 @@ import { ErrorCode } from '../protocol/index.js';
 import { type LogManager, type PartitionLog, StorageError, type TopicInfo } from '../storage/index.js';
 import { AppendNotifier } from './append-notifier.js';
 import type { ResolvedBrokerOptions } from './config.js';
+import { DynamicBrokerConfigs } from './dynamic-configs.js';
 import type { GroupService } from './groups/index.js';
 import { type BrokerMetrics, NO_BROKER_METRICS } from './metrics/index.js';
 import { ProducerIdAllocator } from './producers/producer-ids.js';
@@ -20,6 +21,8 @@ export class BrokerCore {
   /** Set once the listener is bound. */
   advertised = { host: '127.0.0.1', port: 0 };
   metrics: BrokerMetrics = NO_BROKER_METRICS;
+  /** Broker configs changed at run time (kafka-configs.sh --entity-type brokers); set by startBroker. */
+  dynamicConfigs: DynamicBrokerConfigs;
 
   constructor(
     readonly options: ResolvedBrokerOptions,
@@ -29,6 +32,7 @@ export class BrokerCore {
     readonly log: Logger,
   ) {
     this.producerIds = new ProducerIdAllocator(options.dataDir);
+    this.dynamicConfigs = new DynamicBrokerConfigs(undefined, logs.defaultConfig);
   }
 
   get nodeId(): number {

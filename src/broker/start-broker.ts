@@ -7,6 +7,7 @@ import { loadClusterIdentity } from './cluster-identity.js';
 import { type BrokerOptions, resolveOptions } from './config.js';
 import { Connection } from './connection.js';
 import { advertisedVersions, createDispatcher } from './dispatch.js';
+import { DynamicBrokerConfigs } from './dynamic-configs.js';
 import { GroupService } from './groups/index.js';
 import { HANDLERS } from './handlers/index.js';
 import { PromBrokerMetrics } from './metrics/index.js';
@@ -38,9 +39,16 @@ export async function startBroker(options: BrokerOptions = {}, logger?: Logger):
       core?.metrics.fsync((performance.now() - started) / 1000);
     },
   };
-  const logs = await LogManager.open(resolved.dataDir, { ...resolved.topicDefaults }, { io });
+  // Dynamic broker configs set before a restart overlay the static topic defaults.
+  const dynamicConfigs = await DynamicBrokerConfigs.load(
+    resolved.dataDir,
+    { ...resolved.topicDefaults },
+    (m) => log.warn(m),
+  );
+  const logs = await LogManager.open(resolved.dataDir, dynamicConfigs.effectiveDefaults(), { io });
   const groups = await GroupService.open(logs, resolved.groups, log);
   core = new BrokerCore(resolved, logs, groups, clusterId, log);
+  core.dynamicConfigs = dynamicConfigs;
   const registry = resolved.metrics || undefined;
   if (registry) {
     const metrics = new PromBrokerMetrics(registry, logs, resolved.dataDir);

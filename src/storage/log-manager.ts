@@ -45,7 +45,7 @@ export class LogManager {
 
   private constructor(
     readonly dataDir: string,
-    private readonly defaults: LogConfig,
+    private defaults: LogConfig,
     private readonly store: TopicStore,
     private readonly options: LogManagerOptions,
     private readonly io: StorageIo,
@@ -163,6 +163,23 @@ export class LogManager {
       await this.store.put(updated);
       for (const log of this.logs.get(name) ?? []) log.updateConfig(config);
       return this.register(updated);
+    });
+  }
+
+  /**
+   * Replaces the broker-level defaults (dynamic broker configs) and applies them to every
+   * topic that does not override them. Nothing is written: the caller persists the change.
+   */
+  setDefaults(defaults: LogConfig): Promise<void> {
+    return this.serially(async () => {
+      validateLogConfig(defaults);
+      for (const record of this.store.list()) validateLogConfig(logConfigFor(record.configs, defaults));
+      this.defaults = { ...defaults };
+      for (const record of this.store.list()) {
+        const config = logConfigFor(record.configs, this.defaults);
+        for (const log of this.logs.get(record.name) ?? []) log.updateConfig(config);
+        this.register(record);
+      }
     });
   }
 

@@ -1,11 +1,14 @@
 import { AlterConfigs, type RequestOf } from '../../protocol/index.js';
 import type { BrokerCore } from '../broker-core.js';
 import { defineHandler } from '../handler.js';
+import { alterBrokerLevel } from './broker-configs.js';
 import {
   alterableTopic,
   alterEachResource,
   alterRequestProblem,
+  brokerIdProblem,
   checkTopicConfigs,
+  ResourceType,
   storeTopicConfigs,
 } from './config-resources.js';
 import type { Failure } from './topic-admin.js';
@@ -25,6 +28,13 @@ export const alterConfigs = defineHandler(AlterConfigs, async (ctx, request) => 
 async function alterOne(broker: BrokerCore, resource: Resource, validateOnly: boolean): Promise<Failure> {
   const problem = alterRequestProblem(resource.configs, () => false);
   if (problem) return problem;
+  if (resource.resourceType === ResourceType.BROKER) {
+    const badId = brokerIdProblem(broker, resource.resourceName, true);
+    if (badId) return badId;
+    const configs: Record<string, string> = {};
+    for (const { name, value } of resource.configs) if (value !== null) configs[name] = value;
+    return alterBrokerLevel(broker, resource.resourceName, () => ({ configs }), validateOnly);
+  }
   const target = alterableTopic(broker, resource.resourceType, resource.resourceName);
   if ('failure' in target) return target.failure;
   const configs: Record<string, string> = {};

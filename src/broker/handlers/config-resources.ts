@@ -5,6 +5,7 @@ import { ErrorCode } from '../../protocol/index.js';
 import {
   DEFAULT_LOG_CONFIG,
   describeTopicConfigs,
+  type LogConfig,
   logConfigFor,
   type TopicConfigType,
   type TopicInfo,
@@ -12,13 +13,21 @@ import {
   validateTopicConfigs,
 } from '../../storage/index.js';
 import type { BrokerCore } from '../broker-core.js';
+import { isDynamicBrokerConfig } from '../dynamic-configs.js';
+import { DYNAMIC_SOURCE, dynamicSynonymsOfTopicKey, dynamicValuesOf } from './broker-configs.js';
 import { type Failure, fail, failureOf, OK, repeated } from './topic-admin.js';
 
 /** Kafka's ConfigResource.Type ids. */
 export const ResourceType = { TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8 } as const;
 
 /** Kafka's DescribeConfigsResponse.ConfigSource ids. */
-export const ConfigSource = { TOPIC_CONFIG: 1, STATIC_BROKER_CONFIG: 4, DEFAULT_CONFIG: 5 } as const;
+export const ConfigSource = {
+  TOPIC_CONFIG: 1,
+  DYNAMIC_BROKER_CONFIG: 2,
+  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
+  STATIC_BROKER_CONFIG: 4,
+  DEFAULT_CONFIG: 5,
+} as const;
 
 /** Kafka's ConfigDef.Type ids, as DescribeConfigs v3+ reports them. */
 const CONFIG_TYPE: Record<TopicConfigType | 'short', number> = {
@@ -78,7 +87,8 @@ const BROKER_SYNONYM: Record<string, string> = {
 
 /**
  * Every topic config with its effective value. A value is TOPIC_CONFIG when the topic overrides
- * it, STATIC_BROKER_CONFIG when the broker was started with a default other than Kafka's, else
+ * it, DYNAMIC_(DEFAULT_)BROKER_CONFIG when a dynamic broker config sets its default,
+ * STATIC_BROKER_CONFIG when the broker was started with a default other than Kafka's, else
  * DEFAULT_CONFIG.
  */
 export function describeTopic(
@@ -86,13 +96,14 @@ export function describeTopic(
   overrides: Readonly<Record<string, string>>,
 ): DescribedConfig[] {
   const defaults = broker.logs.defaultConfig;
-  const brokerLevel = valuesOf(describeTopicConfigs({}, defaults));
+  const brokerLevel = valuesOf(describeTopicConfigs({}, broker.dynamicConfigs.staticDefaults));
   const builtIn = valuesOf(describeTopicConfigs({}, DEFAULT_LOG_CONFIG));
   return describeTopicConfigs(overrides, defaults).map((entry) => {
     const brokerName = BROKER_SYNONYM[entry.name] ?? entry.name;
     const synonyms: ConfigSynonym[] = [];
     if (!entry.isDefault)
       synonyms.push({ name: entry.name, value: entry.value, source: ConfigSource.TOPIC_CONFIG });
+    synonyms.push(...dynamicSynonymsOfTopicKey(broker, entry.name));
     const configured = brokerLevel.get(entry.name) ?? null;
     const kafkaDefault = builtIn.get(entry.name) ?? null;
     if (configured !== kafkaDefault)
@@ -113,10 +124,62 @@ function valuesOf(entries: readonly { name: string; value: string }[]): Map<stri
   return new Map(entries.map((e) => [e.name, e.value]));
 }
 
-/** The broker's own settings: fixed at start-up, so read-only and STATIC_BROKER_CONFIG. */
+/**
+ * The broker's own settings: static ones read-only with STATIC_BROKER_CONFIG; the dynamic ones
+ * (dynamic-configs.ts) writable, with their dynamic source in front of the static value.
+ */
 export function describeBroker(broker: BrokerCore): DescribedConfig[] {
+  const effective = valuesOf(
+    staticEntries(broker, broker.logs.defaultConfig).map(([name, value]) => ({ name, value: value ?? '' })),
+  );
+  const described = staticEntries(broker, broker.dynamicConfigs.staticDefaults).map(([name, value, type]) => {
+    const dynamic = dynamicValuesOf(broker, name);
+    const own = { name, value, source: ConfigSource.STATIC_BROKER_CONFIG };
+    return {
+      name,
+      value: dynamic.length > 0 || isDynamicBrokerConfig(name) ? (effective.get(name) ?? value) : value,
+      readOnly: !isDynamicBrokerConfig(name),
+      source: dynamic[0]?.source ?? ConfigSource.STATIC_BROKER_CONFIG,
+      configType: CONFIG_TYPE[type],
+      synonyms: [...dynamic, own],
+    };
+  });
+  // Dynamic keys not in the static list (log.retention.hours etc.) show when set.
+  const listed = new Set(described.map((c) => c.name));
+  const node = broker.dynamicConfigs.level(String(broker.nodeId));
+  const cluster = broker.dynamicConfigs.level('');
+  for (const name of new Set([...Object.keys(node), ...Object.keys(cluster)])) {
+    if (listed.has(name)) continue;
+    const dynamic = dynamicValuesOf(broker, name);
+    described.push({
+      name,
+      value: dynamic[0].value,
+      readOnly: false,
+      source: dynamic[0].source,
+      configType: CONFIG_TYPE[name === 'log.cleanup.policy' ? 'list' : 'long'],
+      synonyms: dynamic,
+    });
+  }
+  return described;
+}
+
+/** The cluster-wide default resource (""): only what was set on it, as Kafka lists it. */
+export function describeBrokerDefault(broker: BrokerCore): DescribedConfig[] {
+  return Object.entries(broker.dynamicConfigs.level('')).map(([name, value]) => ({
+    name,
+    value,
+    readOnly: false,
+    source: DYNAMIC_SOURCE.DEFAULT,
+    configType: CONFIG_TYPE[name === 'log.cleanup.policy' ? 'list' : 'long'],
+    synonyms: [{ name, value, source: DYNAMIC_SOURCE.DEFAULT }],
+  }));
+}
+
+function staticEntries(
+  broker: BrokerCore,
+  d: Readonly<LogConfig>,
+): [string, string | null, TopicConfigType | 'short'][] {
   const { options, advertised, nodeId } = broker;
-  const d = broker.logs.defaultConfig;
   const port = options.port === 0 ? advertised.port : options.port;
   const entries: [string, string | null, TopicConfigType | 'short'][] = [
     ['node.id', String(nodeId), 'int'],
@@ -144,14 +207,7 @@ export function describeBroker(broker: BrokerCore): DescribedConfig[] {
     ['message.max.bytes', String(d.maxMessageBytes ?? 1024 * 1024 + 12), 'int'],
     ['socket.request.max.bytes', String(options.maxRequestBytes), 'int'],
   ];
-  return entries.map(([name, value, type]) => ({
-    name,
-    value,
-    readOnly: true,
-    source: ConfigSource.STATIC_BROKER_CONFIG,
-    configType: CONFIG_TYPE[type],
-    synonyms: [{ name, value, source: ConfigSource.STATIC_BROKER_CONFIG }],
-  }));
+  return entries;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   ConfigSource,
   type DescribedConfig,
   describeBroker,
+  describeBrokerDefault,
   describeTopic,
   ResourceType,
 } from './config-resources.js';
@@ -63,8 +64,8 @@ function configsOf(
     case ResourceType.BROKER: {
       const problem = brokerIdProblem(broker, name, true);
       if (problem) return { failure: problem };
-      // The default resource ("") lists cluster-wide dynamic defaults: there are none here.
-      return { configs: name === '' ? [] : describeBroker(broker) };
+      // The default resource ("") lists the cluster-wide dynamic defaults set on it.
+      return { configs: name === '' ? describeBrokerDefault(broker) : describeBroker(broker) };
     }
     case ResourceType.BROKER_LOGGER: {
       const problem = brokerIdProblem(broker, name, false);

@@ -2,11 +2,14 @@ import { ErrorCode, IncrementalAlterConfigs, type RequestOf } from '../../protoc
 import { describeTopicConfigs, type TopicInfo } from '../../storage/index.js';
 import type { BrokerCore } from '../broker-core.js';
 import { defineHandler } from '../handler.js';
+import { alterBrokerLevel } from './broker-configs.js';
 import {
   alterableTopic,
   alterEachResource,
   alterRequestProblem,
+  brokerIdProblem,
   checkTopicConfigs,
+  ResourceType,
   storeTopicConfigs,
 } from './config-resources.js';
 import { type Failure, fail } from './topic-admin.js';
@@ -31,6 +34,7 @@ async function alterOne(broker: BrokerCore, resource: Resource, validateOnly: bo
     (i) => resource.configs[i].configOperation === Op.DELETE,
   );
   if (problem) return problem;
+  if (resource.resourceType === ResourceType.BROKER) return alterBroker(broker, resource, validateOnly);
   const target = alterableTopic(broker, resource.resourceType, resource.resourceName);
   if ('failure' in target) return target.failure;
   const next = { ...target.topic.configs };
@@ -41,6 +45,35 @@ async function alterOne(broker: BrokerCore, resource: Resource, validateOnly: bo
   const checked = checkTopicConfigs(broker, next);
   if ('failure' in checked) return checked.failure;
   return storeTopicConfigs(broker, target.topic.name, checked.overrides, validateOnly);
+}
+
+/** Dynamic broker configs: SET and DELETE; APPEND and SUBTRACT on the one list (log.cleanup.policy). */
+function alterBroker(broker: BrokerCore, resource: Resource, validateOnly: boolean): Promise<Failure> {
+  const badId = brokerIdProblem(broker, resource.resourceName, true);
+  if (badId) return Promise.resolve(badId);
+  const next = (current: Readonly<Record<string, string>>) => {
+    const configs = { ...current };
+    for (const { name, configOperation: op, value } of resource.configs) {
+      if (op === Op.SET) configs[name] = value ?? '';
+      else if (op === Op.DELETE) delete configs[name];
+      else if ((op === Op.APPEND || op === Op.SUBTRACT) && name === 'log.cleanup.policy') {
+        const items = listItems(configs[name] ?? broker.logs.defaultConfig.cleanupPolicy ?? 'delete');
+        for (const item of listItems(value ?? '')) {
+          const at = items.indexOf(item);
+          if (op === Op.APPEND && at < 0) items.push(item);
+          if (op === Op.SUBTRACT && at >= 0) items.splice(at, 1);
+        }
+        configs[name] = items.join(',');
+      } else if (op === Op.APPEND || op === Op.SUBTRACT) {
+        const why = `Can't ${OP_NAMES[op]} to key ${name} because its type is not LIST.`;
+        return { failure: fail(ErrorCode.INVALID_CONFIG, why) };
+      } else {
+        return { failure: fail(ErrorCode.INVALID_REQUEST, `Unknown operation type ${op} for ${name}`) };
+      }
+    }
+    return { configs };
+  };
+  return alterBrokerLevel(broker, resource.resourceName, next, validateOnly);
 }
 
 /** Applies one change to the override set being built. */
