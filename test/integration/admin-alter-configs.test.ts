@@ -101,10 +101,13 @@ describe('config administration', { concurrency: 1 }, () => {
       ]);
       assert.deepEqual(await codes([{ resourceName: '', configs: [] }]), [ErrorCode.INVALID_REQUEST]);
       const brokerRes = await alter([
-        { resourceType: BROKER, resourceName: '1', configs: [{ name: 'log.retention.ms', value: '1' }] },
+        { resourceType: BROKER, resourceName: '1', configs: [{ name: 'log.dirs', value: '/elsewhere' }] },
       ]);
       assert.equal(brokerRes.responses[0].errorCode, ErrorCode.INVALID_REQUEST);
-      assert.equal(brokerRes.responses[0].errorMessage, 'broker configs are static; set them at start-up');
+      assert.equal(
+        brokerRes.responses[0].errorMessage,
+        'Cannot update these configs dynamically: Set(log.dirs)',
+      );
       assert.deepEqual(
         await codes([
           { resourceName: 'wire-alter', configs: [] },
@@ -203,7 +206,7 @@ describe('config administration', { concurrency: 1 }, () => {
       assert.equal(overrides('wire-inc')?.['leader.replication.throttled.replicas'], '1:1');
     });
 
-    it('answers each resource on its own and refuses broker ones', async () => {
+    it('answers each resource on its own and refuses static broker keys and loggers', async () => {
       await broker.core.logs.createTopic('wire-inc-b', 1, {});
       const res = await incremental([
         {
@@ -214,7 +217,7 @@ describe('config administration', { concurrency: 1 }, () => {
         {
           resourceType: BROKER,
           resourceName: '1',
-          configs: [{ name: 'log.retention.ms', configOperation: SET, value: '1' }],
+          configs: [{ name: 'node.id', configOperation: SET, value: '2' }],
         },
         {
           resourceType: BROKER_LOGGER,

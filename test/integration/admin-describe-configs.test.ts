@@ -120,7 +120,10 @@ describe('config administration', { concurrency: 1 }, () => {
       assert.equal(byName['node.id'].value, node);
       assert.equal(byName['offsets.topic.replication.factor'].configType, TYPE.SHORT);
       assert.equal(byName['auto.create.topics.enable'].value, 'false');
-      assert.ok(own.configs.every((c) => c.readOnly && c.configSource === SOURCE.STATIC_BROKER_CONFIG));
+      // Nothing set at run time: every value is static; only the dynamic broker keys are writable.
+      assert.ok(own.configs.every((c) => c.configSource === SOURCE.STATIC_BROKER_CONFIG));
+      assert.equal(byName['node.id'].readOnly, true);
+      assert.equal(byName['log.retention.ms'].readOnly, false);
 
       assert.deepEqual((await describeV4(BROKER, '')).configs, [], 'no dynamic cluster defaults');
       const logger = await describeV4(BROKER_LOGGER, node);
