@@ -246,7 +246,7 @@ export function brokerIdProblem(broker: BrokerCore, name: string, allowEmpty: bo
 
 /**
  * The topic an AlterConfigs / IncrementalAlterConfigs resource names, or why it cannot be
- * altered. Broker settings are fixed at start-up here, unlike Kafka's dynamic broker configs.
+ * altered. Broker resources never get here: broker-configs.ts alters them.
  */
 export function alterableTopic(
   broker: BrokerCore,
@@ -264,10 +264,6 @@ export function alterableTopic(
         failure: fail(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `The topic '${resourceName}' does not exist.`),
       };
     }
-    case ResourceType.BROKER:
-      return {
-        failure: fail(ErrorCode.INVALID_REQUEST, 'broker configs are static; set them at start-up'),
-      };
     case ResourceType.BROKER_LOGGER:
       return {
         failure: fail(ErrorCode.INVALID_REQUEST, 'broker log levels are static; set logLevel at start-up'),
