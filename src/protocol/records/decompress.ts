@@ -14,13 +14,17 @@ const XERIAL_HEADER = 16;
  */
 export const DECOMPRESSED_CEILING = 64 << 20;
 
+/** Kafka's default message.max.bytes: the per-record floor, as a topic's limit may shrink after writes. */
+const RECORD_FLOOR = 1024 * 1024 + 12;
+
 /**
  * How far a batch's records may inflate: no record is larger than the topic accepts
  * (max.message.bytes; producers check their max.request.size on the uncompressed record), so
- * record count × max.message.bytes, capped at DECOMPRESSED_CEILING or one record's worth.
+ * record count × max(max.message.bytes, Kafka's default), capped at DECOMPRESSED_CEILING or
+ * one record's worth.
  */
 export function decompressedLimit(recordCount: number, maxMessageBytes: number): number {
-  const perRecord = Math.max(1, maxMessageBytes);
+  const perRecord = Math.max(RECORD_FLOOR, maxMessageBytes);
   return Math.min(Math.max(1, recordCount) * perRecord, Math.max(DECOMPRESSED_CEILING, perRecord));
 }
 
