@@ -1,0 +1,228 @@
+// Does the platform leave the broker's event loop alone? franz-go produces at a fixed rate with
+// acks=all against `sluice start` twice per round: once with the platform idle, once while the
+// platform is attacked the worst ways we know (a catastrophic-backtracking LogQL regex queried
+// in a loop, 200 live tails that never read, lines pushed for them), and compares the produce
+// latency. Goal (issue 10): p99 under attack ≤ 1.5 × p99 idle. Health latency is sampled too.
+//
+//   npm run build && node dist/bench/isolation.js [--rounds N] [--rate R] [--duration 20s] [--out FILE]
+
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { pushLines, queryLoop, REDOS_LINE, REDOS_QUERY, stuckTails } from './lib/hostile/index.js';
+import { buildLoadgen, commandLine, loadgen } from './lib/loadgen.js';
+import { type RunningPlatform, startPlatform } from './lib/logs/sluice-platform.js';
+import { machineInfo } from './lib/machine.js';
+import { installSignalHandlers } from './lib/processes.js';
+import { writeSection } from './lib/sections.js';
+
+type Mode = 'idle' | 'attacked';
+interface Sample {
+  p50: number;
+  p99: number;
+  p999: number;
+  healthP99: number;
+  healthMax: number;
+  attack?: string;
+}
+
+const TAILS = 200;
+const QUERY_LOOPS = 4;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string' },
+      rate: { type: 'string' },
+      duration: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  const rounds = Number(values.rounds ?? 3);
+  const rate = Number(values.rate ?? 2000);
+  const duration = values.duration ?? '20s';
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  installSignalHandlers();
+  const gen = await buildLoadgen(root);
+  const workDir = mkdtempSync(join(tmpdir(), 'sluice-isolation-'));
+  let platform: RunningPlatform | undefined;
+  const results: Record<Mode, Sample[]> = { idle: [], attacked: [] };
+  const e2eArgs = (bootstrap: string) => [
+    '--brokers',
+    bootstrap,
+    '--topic',
+    'isolation',
+    '--rate',
+    String(rate),
+    '--duration',
+    duration,
+    '--size',
+    '100',
+    '--acks',
+    'all',
+    '--warmup',
+    '2s',
+  ];
+  try {
+    platform = await startPlatform({ repoRoot: root, workDir });
+    const created = await loadgen(
+      gen,
+      'create-topic',
+      ['--brokers', platform.bootstrap, '--topic', 'isolation', '--partitions', '1'],
+      60_000,
+    );
+    if (!created.ok) throw new Error(created.error);
+    await pushLines(platform.httpUrl, 'redos', [REDOS_LINE, REDOS_LINE]);
+    for (let round = 0; round < rounds; round++) {
+      const order: Mode[] = round % 2 === 0 ? ['idle', 'attacked'] : ['attacked', 'idle'];
+      for (const mode of order) {
+        const sample = await measure(platform, mode, () =>
+          loadgen(gen, 'e2e', e2eArgs(platform?.bootstrap ?? ''), 5 * 60_000),
+        );
+        results[mode].push(sample);
+        console.log(
+          `round ${round + 1} ${mode}: produce→consume p50 ${sample.p50.toFixed(2)} ms, p99 ${sample.p99.toFixed(2)} ms; ` +
+            `health p99 ${sample.healthP99.toFixed(1)} ms${sample.attack ? `; ${sample.attack}` : ''}`,
+        );
+      }
+    }
+  } finally {
+    const stopped = await platform?.stop();
+    if (stopped) console.error(`sluice start ${stopped}`);
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  const report = render(results, rounds, commandLine('e2e', e2eArgs('HOST:PORT')));
+  const out = values.out ?? writeSection(root, 'isolation', report);
+  mkdirSync(join(out, '..'), { recursive: true });
+  writeFileSync(out, report);
+  console.log(`\n${report}\nwritten to ${out}`);
+}
+
+/** One e2e run, with the platform attacked meanwhile when mode says so; health probed throughout. */
+async function measure(
+  platform: RunningPlatform,
+  mode: Mode,
+  run: () => ReturnType<typeof loadgen>,
+): Promise<Sample> {
+  const health = probeHealth(platform.httpUrl);
+  let attack: { close(): Promise<string> } | undefined;
+  try {
+    if (mode === 'attacked') attack = await startAttack(platform.httpUrl);
+    const outcome = await run();
+    if (!outcome.ok) throw new Error(`e2e (${mode}) failed: ${outcome.error}`);
+    const latency = outcome.result.latency as { p50Ms: number; p99Ms: number; p999Ms: number };
+    const h = await health.stop();
+    return {
+      p50: latency.p50Ms,
+      p99: latency.p99Ms,
+      p999: latency.p999Ms,
+      healthP99: h.p99,
+      healthMax: h.max,
+      attack: await attack?.close(),
+    };
+  } finally {
+    await health.stop();
+    await attack?.close();
+  }
+}
+
+async function startAttack(httpUrl: string) {
+  const queries = queryLoop(httpUrl, REDOS_QUERY, QUERY_LOOPS);
+  const tails = await stuckTails(httpUrl, '{service="tailspam"}', TAILS);
+  const filler = `${'x'.repeat(200)} tail filler`;
+  let pushing = true;
+  const pusher = (async () => {
+    while (pushing) {
+      await pushLines(
+        httpUrl,
+        'tailspam',
+        Array.from({ length: 50 }, () => filler),
+      ).catch(() => {});
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  let summary: string | undefined;
+  return {
+    async close(): Promise<string> {
+      if (summary !== undefined) return summary;
+      pushing = false;
+      const stillOpen = tails.open();
+      tails.close();
+      await queries.close();
+      await pusher;
+      const answers = [...queries.statuses].map(([s, n]) => `${n}×${s === 0 ? 'error' : s}`).join(' ');
+      summary = `regex queries answered ${answers || 'none'}; tails still open at the end ${stillOpen}/${TAILS}`;
+      return summary;
+    },
+  };
+}
+
+/** GETs /actuator/health every 250 ms and keeps each answer's latency (a miss counts as 10 s). */
+function probeHealth(httpUrl: string) {
+  const latencies: number[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const t0 = performance.now();
+      try {
+        const res = await fetch(`${httpUrl}/actuator/health`, { signal: AbortSignal.timeout(10_000) });
+        await res.arrayBuffer();
+        latencies.push(performance.now() - t0);
+      } catch {
+        latencies.push(10_000);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  let result: { p99: number; max: number } | undefined;
+  return {
+    async stop() {
+      if (result) return result;
+      running = false;
+      await loop;
+      const sorted = [...latencies].sort((a, b) => a - b);
+      result = {
+        p99: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0,
+        max: sorted.at(-1) ?? 0,
+      };
+      return result;
+    },
+  };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+function render(results: Record<Mode, Sample[]>, rounds: number, command: string): string {
+  const m = machineInfo();
+  const row = (mode: Mode) => {
+    const s = results[mode];
+    const f = (k: keyof Sample) => median(s.map((x) => x[k] as number)).toFixed(2);
+    return `| ${mode} | ${f('p50')} | ${f('p99')} | ${f('p999')} | ${f('healthP99')} | ${f('healthMax')} |`;
+  };
+  const ratio = median(results.attacked.map((x) => x.p99)) / median(results.idle.map((x) => x.p99));
+  const attacks = results.attacked.map((x, i) => `round ${i + 1}: ${x.attack}`).join('; ');
+  return `## The broker's event loop under a platform attack
+
+${new Date().toISOString()}, ${m.nproc} cores (${m.cpuModel}), load average ${m.loadAverageAtStart
+    .map((l) => l.toFixed(1))
+    .join(' ')} at start; \`node dist/bench/isolation.js --rounds ${rounds}\`, median of ${rounds} rounds,
+idle and attacked alternating. Produce→consume latency of \`${command}\` (franz-go, acks=all) against
+\`sluice start\`; "attacked" runs it while ${QUERY_LOOPS} clients query \`${REDOS_QUERY}\` over a line
+of 28 \`a\`s and a \`!\` in a loop, ${TAILS} live tails complete the WebSocket handshake and never read,
+and 50 lines are pushed every 100 ms for them. /actuator/health is probed every 250 ms.
+
+| platform | p50 ms | p99 ms | p99.9 ms | health p99 ms | health max ms |
+|---|---:|---:|---:|---:|---:|
+${row('idle')}
+${row('attacked')}
+
+Attacked / idle p99: **${ratio.toFixed(2)}×** (goal ≤ 1.5). ${attacks}.
+`;
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
