@@ -25,15 +25,17 @@ export const BROKER_FLAGS_HELP = `  --data-dir DIR    where topics and metadata 
 
 type BrokerFlagValues = { [K in keyof typeof BROKER_FLAG_SPECS]?: string };
 
+/** `portFlag` names the flag the port came from, so an error names what the user typed. */
 export function brokerOptionsFrom(
   values: BrokerFlagValues,
   port: string | undefined,
+  portFlag = 'port',
 ): BrokerOptions & { dataDir: string } {
   const autoCreate = choiceOption(values['auto-create-topics'], 'auto-create-topics', ['true', 'false']);
   return {
     dataDir: resolve(values['data-dir'] ?? './sluice-data'),
     host: values.host,
-    port: intOption(port, 'port', { min: 0, max: 65535 }),
+    port: intOption(port, portFlag, { min: 0, max: 65535 }),
     logLevel: choiceOption(values['log-level'], 'log-level', LOG_LEVELS),
     autoCreateTopics: autoCreate === undefined ? undefined : autoCreate === 'true',
     defaultPartitions: intOption(values['default-partitions'], 'default-partitions', {

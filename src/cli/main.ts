@@ -65,6 +65,10 @@ const usage = `Usage: sluice <command> [options]
 Commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n')}
 
+Options:
+  -h, --help     show this help ('sluice help COMMAND' or 'sluice COMMAND --help' for a command's)
+  -V, --version  print Sluice's version
+
 Run 'sluice <command> --help' for a command's options.
 Commands that contact a broker take --bootstrap HOST:PORT (default: $SLUICE_BOOTSTRAP or 127.0.0.1:9092).`;
 
@@ -73,6 +77,7 @@ export async function main(argv: string[], context: CommandContext): Promise<num
   const [name, ...rest] = argv;
   let command: Command | undefined;
   try {
+    if (name === 'help' && rest.length > 0) return await helpFor(rest[0], context);
     if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
       (name === undefined ? context.stderr : context.stdout).write(`${usage}\n`);
       return name === undefined ? 2 : 0;
@@ -104,6 +109,14 @@ export async function main(argv: string[], context: CommandContext): Promise<num
     }
     return 1;
   }
+}
+
+/** `sluice help COMMAND`: the same text as `sluice COMMAND --help`. */
+async function helpFor(name: string, context: CommandContext): Promise<number> {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) throw new UsageError(`unknown command '${name}'`, usage);
+  context.stdout.write(`${(await entry.load()).usage}\n`);
+  return 0;
 }
 
 /** Waits until everything written so far has been handed to the OS, then exits. */

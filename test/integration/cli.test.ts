@@ -74,6 +74,29 @@ describe('sluice CLI', () => {
       }
     });
 
+    it("'sluice help topics' prints the topics usage, not the top-level help", async () => {
+      const result = await cli(['help', 'topics']);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /^Usage: sluice topics/);
+      const unknown = await cli(['help', 'frobnicate']);
+      assert.equal(unknown.code, 2);
+      assert.match(unknown.stderr, /unknown command 'frobnicate'/);
+    });
+
+    it('the top-level help lists --version, and --version prints it', async () => {
+      const top = await cli(['--help']);
+      assert.match(top.stdout, /--version/);
+      const version = await cli(['--version']);
+      assert.equal(version.code, 0);
+      assert.match(version.stdout, /^sluice \d+\.\d+\.\d+\n$/);
+    });
+
+    it("'start --kafka-port abc' names --kafka-port in its error", async () => {
+      const result = await cli(['start', '--kafka-port', 'abc', '--http-port', '0']);
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /--kafka-port must be an integer/);
+    });
+
     it('exits 2 with the error and usage on an unknown command', async () => {
       const result = await cli(['frobnicate']);
       assert.equal(result.code, 2);

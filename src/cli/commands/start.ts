@@ -40,7 +40,7 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
     return 0;
   }
   positionalArgs(positionals, [], usage);
-  const broker = brokerOptionsFrom(values, values['kafka-port']);
+  const broker = brokerOptionsFrom(values, values['kafka-port'], 'kafka-port');
   const config = values.config ? await readConfig(values.config) : undefined;
   const platform = await startPlatform({
     broker,
