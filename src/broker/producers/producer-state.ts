@@ -8,6 +8,8 @@ import {
   type SequenceVerdict,
 } from './sequence-check.js';
 
+const SNAPSHOT_CONCURRENCY = 16;
+
 /** A partition whose producer state is wanted: its key, log and topic id (snapshots name it). */
 export interface PartitionRef {
   key: string;
@@ -135,7 +137,11 @@ export class ProducerStates {
    * snapshot only makes the next load scan further.
    */
   async snapshotAll(): Promise<void> {
-    await Promise.all([...this.slots.values()].map((slot) => this.snapshot(slot)));
+    const slots = [...this.slots.values()];
+    // A few at a time: thousands of partitions must not open thousands of files at once.
+    for (let i = 0; i < slots.length; i += SNAPSHOT_CONCURRENCY) {
+      await Promise.all(slots.slice(i, i + SNAPSHOT_CONCURRENCY).map((slot) => this.snapshot(slot)));
+    }
   }
 
   private async snapshot(slot: Slot): Promise<void> {
