@@ -28,7 +28,7 @@ export const produce = defineHandler(Produce, async (ctx, request) => {
   const { acks } = request;
   const toFlush = new Set<PartitionLog>();
   // Idempotent partitions need their producer state (rebuilt from the log on first use).
-  const waitForState = broker.producers.prepare(idempotentPartitions(broker, request));
+  const waitForState = broker.producers.prepare(idempotentPartitions(broker, request), ctx.connection);
   if (waitForState) await waitForState;
   const responses = request.topicData.map((topicData) => {
     const topic = broker.logs.topic(topicData.name);

@@ -39,8 +39,12 @@ export interface ActiveProducer {
 export class ProducerStates {
   private readonly slots = new Map<string, Slot>();
   private readonly loading = new Map<string, Promise<void>>();
-  /** Requests that had to wait for a load, chained so they still append in arrival order. */
-  private gate: Promise<void> | undefined;
+  /**
+   * Per connection, the requests that had to wait for a load, chained so they still append in
+   * arrival order (a producer's pipelined requests share one connection; other connections
+   * need no order among themselves, so they never wait for someone else's load).
+   */
+  private readonly gates = new WeakMap<object, Promise<void>>();
 
   constructor(private readonly onError: (err: unknown, key: string) => void = () => {}) {}
 
@@ -49,19 +53,21 @@ export class ProducerStates {
   }
 
   /**
-   * Undefined when every partition is loaded and nothing is queued (the caller goes on at
-   * once); otherwise a promise to await first. It never rejects: a partition that failed to
-   * load stays unloaded (see isLoaded) and is tried again by the next request.
+   * Undefined when every partition is loaded and nothing from `order` (the connection) is
+   * queued, so the caller goes on at once; otherwise a promise to await first. It never
+   * rejects: a partition that failed to load stays unloaded (see isLoaded) and is tried again
+   * by the next request.
    */
-  prepare(refs: readonly PartitionRef[]): Promise<void> | undefined {
+  prepare(refs: readonly PartitionRef[], order: object = this): Promise<void> | undefined {
     const missing = refs.filter((ref) => !this.slots.has(ref.key));
-    if (missing.length === 0 && !this.gate) return undefined;
-    const next = (this.gate ?? Promise.resolve()).then(() =>
+    const queued = this.gates.get(order);
+    if (missing.length === 0 && !queued) return undefined;
+    const next = (queued ?? Promise.resolve()).then(() =>
       Promise.all(missing.map((ref) => this.load(ref))).then(() => {}),
     );
-    this.gate = next;
+    this.gates.set(order, next);
     next.then(() => {
-      if (this.gate === next) this.gate = undefined;
+      if (this.gates.get(order) === next) this.gates.delete(order);
     });
     return next;
   }

@@ -115,7 +115,7 @@ describe('producer state rebuild', () => {
     await log.close();
   });
 
-  it('requests that wait for a load keep their arrival order', async () => {
+  it('requests of one connection that wait for a load keep their arrival order', async () => {
     const log = await logWith([{ pid: 7, seq: 0, count: 1 }]);
     const states = new ProducerStates();
     const order: string[] = [];
@@ -124,6 +124,8 @@ describe('producer state rebuild', () => {
     // Arrives while the first waits, needs nothing loaded, yet must not overtake it.
     const second = states.prepare([]);
     assert.ok(second);
+    // Another connection has no order to keep with this one: it goes on at once.
+    assert.equal(states.prepare([], {}), undefined);
     await Promise.all([first.then(() => order.push('first')), second.then(() => order.push('second'))]);
     assert.deepEqual(order, ['first', 'second']);
     assert.equal(states.prepare([{ key: 'k', log, topicId: TOPIC_ID }]), undefined);
