@@ -160,7 +160,8 @@ export class ProducerStates {
       await writeSnapshot(slot.log.dir, body);
       slot.snapshotOffset = Math.max(slot.snapshotOffset, offset);
     } catch (err) {
-      this.onError(err, slot.key);
+      // A partition deleted meanwhile has nothing left to snapshot.
+      if (this.slots.get(slot.key) === slot) this.onError(err, slot.key);
     }
   }
 
