@@ -14,13 +14,14 @@
 #   storage             kafka-storage.sh              kafka.tools.StorageTool
 #   log-dirs            kafka-log-dirs.sh             org.apache.kafka.tools.LogDirsCommand
 #   leader-election     kafka-leader-election.sh      org.apache.kafka.tools.LeaderElectionCommand
+#   transactions        kafka-transactions.sh         org.apache.kafka.tools.TransactionsCommand
 # Env: KAFKA_TOOL_HEAP_OPTS (default -Xmx256m); KAFKA_TOOL_JVM_OPTS (default
 #      -XX:+UseSerialGC -XX:TieredStopAtLevel=1: quick to start, for tests; the benchmark passes
 #      kafka-run-class.sh's own flags instead, so the perf tools run at full speed).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/kafka-env.sh"
 
-usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+usage() { sed -n '2,21p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 [[ $# -ge 1 ]] || usage
 
 case "$1" in
@@ -34,6 +35,7 @@ case "$1" in
   storage) main=kafka.tools.StorageTool ;;
   log-dirs) main=org.apache.kafka.tools.LogDirsCommand ;;
   leader-election) main=org.apache.kafka.tools.LeaderElectionCommand ;;
+  transactions) main=org.apache.kafka.tools.TransactionsCommand ;;
   *) usage ;;
 esac
 shift

@@ -13,7 +13,7 @@ export type TopicLookup = { topic: TopicInfo; error?: undefined } | { topic?: un
 
 /** The broker's state as handlers see it: logs, topics, producers, identity, wake-ups. */
 export class BrokerCore {
-  readonly producers = new ProducerStates();
+  readonly producers: ProducerStates;
   readonly producerIds: ProducerIdAllocator;
   readonly appends = new AppendNotifier();
   /** The API version ranges we serve, as ApiVersions reports them. */
@@ -32,6 +32,9 @@ export class BrokerCore {
     readonly log: Logger,
   ) {
     this.producerIds = new ProducerIdAllocator(options.dataDir);
+    this.producers = new ProducerStates((err, partition) =>
+      log.warn({ err, partition }, 'producer state: load or snapshot failed'),
+    );
     this.dynamicConfigs = new DynamicBrokerConfigs(undefined, logs.defaultConfig);
   }
 

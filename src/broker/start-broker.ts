@@ -12,6 +12,8 @@ import { GroupService } from './groups/index.js';
 import { HANDLERS } from './handlers/index.js';
 import { PromBrokerMetrics } from './metrics/index.js';
 
+const PRODUCER_SNAPSHOT_INTERVAL_MS = 30_000;
+
 export interface RunningBroker {
   readonly host: string;
   readonly port: number;
@@ -81,6 +83,9 @@ export async function startBroker(options: BrokerOptions = {}, logger?: Logger):
   const port = typeof address === 'object' && address ? address.port : resolved.port;
   core.advertised = { host: resolved.advertisedHost ?? resolved.host, port: resolved.advertisedPort ?? port };
   logs.startRetention(resolved.retentionCheckIntervalMs);
+  // Producer-state snapshots bound how much log a restart after a crash must scan.
+  const snapshots = setInterval(() => void core.producers.snapshotAll(), PRODUCER_SNAPSHOT_INTERVAL_MS);
+  snapshots.unref();
   log.info({ host: resolved.host, port, dataDir: resolved.dataDir, clusterId }, 'broker listening');
 
   let closing: Promise<void> | undefined;
@@ -97,6 +102,8 @@ export async function startBroker(options: BrokerOptions = {}, logger?: Logger):
         core.appends.wakeAll();
         for (const c of connections) c.socket.destroy();
         groups.close();
+        clearInterval(snapshots);
+        await core.producers.snapshotAll();
         await logs.close();
         log.info('broker stopped');
       })();

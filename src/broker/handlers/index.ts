@@ -8,12 +8,14 @@ import { deleteTopics } from './delete-topics.js';
 import { describeCluster } from './describe-cluster.js';
 import { describeConfigs } from './describe-configs.js';
 import { describeLogDirs } from './describe-log-dirs.js';
+import { describeProducers } from './describe-producers.js';
 import { electLeaders } from './elect-leaders.js';
 import { fetch } from './fetch.js';
 import { GROUP_HANDLERS } from './group-handlers.js';
 import { incrementalAlterConfigs } from './incremental-alter-configs.js';
 import { initProducerId } from './init-producer-id.js';
 import { listOffsets } from './list-offsets.js';
+import { listTransactions } from './list-transactions.js';
 import { metadata } from './metadata.js';
 import { produce } from './produce.js';
 
@@ -35,5 +37,7 @@ export const HANDLERS: readonly Handler[] = [
   incrementalAlterConfigs,
   describeLogDirs,
   electLeaders,
+  describeProducers,
+  listTransactions,
   ...GROUP_HANDLERS,
 ] as unknown as readonly Handler[];

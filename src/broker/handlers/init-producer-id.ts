@@ -5,7 +5,9 @@ const MAX_EPOCH = 0x7fff;
 
 /**
  * Idempotent producers get a fresh id, or (v3+, KIP-360) the same id with the next epoch when
- * they re-initialise after an error. Transactional ids are not supported yet.
+ * they re-initialise after an error. Transactional ids are not supported yet: clients normally
+ * stop at FindCoordinator (see transactions.ts); one that asks here directly gets the error that
+ * both Java and librdkafka treat as fatal (InitProducerId has no message field).
  */
 export const initProducerId = defineHandler(InitProducerId, (ctx, request) => {
   if (request.transactionalId !== null) {

@@ -4,13 +4,17 @@ import {
   COMPRESSION_NAMES,
   ErrorCode,
   Produce,
+  type RequestOf,
   type ResponseInput,
+  readInt64,
   validateBatches,
 } from '../../protocol/index.js';
 import type { PartitionLog } from '../../storage/index.js';
 import { type BrokerCore, partitionKey } from '../broker-core.js';
 import { defineHandler } from '../handler.js';
+import type { PartitionRef } from '../producers/producer-state.js';
 import { storageErrorCode } from './storage-errors.js';
+import { TRANSACTIONS_UNSUPPORTED } from './transactions.js';
 
 type PartitionResponse = NonNullable<
   ResponseInput<typeof Produce>['responses']
@@ -23,6 +27,9 @@ export const produce = defineHandler(Produce, async (ctx, request) => {
   const { broker } = ctx;
   const { acks } = request;
   const toFlush = new Set<PartitionLog>();
+  // Idempotent partitions need their producer state (rebuilt from the log on first use).
+  const waitForState = broker.producers.prepare(idempotentPartitions(broker, request), ctx.connection);
+  if (waitForState) await waitForState;
   const responses = request.topicData.map((topicData) => {
     const topic = broker.logs.topic(topicData.name);
     return {
@@ -32,11 +39,7 @@ export const produce = defineHandler(Produce, async (ctx, request) => {
           return failure(p.index, ErrorCode.INVALID_REQUIRED_ACKS, `acks must be -1, 0 or 1, got ${acks}`);
         }
         if (request.transactionalId !== null) {
-          return failure(
-            p.index,
-            ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
-            'transactions are not supported',
-          );
+          return failure(p.index, ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, TRANSACTIONS_UNSUPPORTED);
         }
         const log =
           topic && p.index >= 0 && p.index < topic.partitions
@@ -53,6 +56,23 @@ export const produce = defineHandler(Produce, async (ctx, request) => {
   if (toFlush.size > 0) await Promise.all([...toFlush].map((log) => log.flush()));
   return { responses, throttleTimeMs: 0 };
 });
+
+/** The partitions this request writes idempotent batches to (a peek at the first header). */
+function idempotentPartitions(broker: BrokerCore, request: RequestOf<typeof Produce>): PartitionRef[] {
+  const refs: PartitionRef[] = [];
+  for (const topicData of request.topicData) {
+    const topic = broker.logs.topic(topicData.name);
+    if (!topic) continue;
+    for (const p of topicData.partitionData) {
+      const log = broker.partition(topic.name, p.index);
+      const records = p.records;
+      if (!log || !records || records.length < BATCH.headerSize) continue;
+      if (readInt64(records, BATCH.producerId) < 0) continue;
+      refs.push({ key: partitionKey(topic.name, p.index), log, topicId: topic.id });
+    }
+  }
+  return refs;
+}
 
 function failure(index: number, errorCode: number, errorMessage: string | null): PartitionResult {
   return { index, errorCode, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1, errorMessage };
@@ -100,6 +120,9 @@ function appendPartition(
   const key = partitionKey(topic, index);
   const idempotent = header.producerId >= 0;
   if (idempotent) {
+    if (!broker.producers.isLoaded(key)) {
+      return failure(index, ErrorCode.KAFKA_STORAGE_ERROR, 'producer state could not be loaded from the log');
+    }
     const verdict = broker.producers.check(key, header);
     if (verdict.kind === 'duplicate') {
       return {

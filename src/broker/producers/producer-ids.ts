@@ -3,22 +3,34 @@ import { join } from 'node:path';
 
 const BLOCK = 1000;
 
+/** Where a lost or unreadable reservation restarts: above any id a millisecond-older start could have used. */
+function clockFloor(now: number): number {
+  return now * BLOCK;
+}
+
 /**
  * Hands out producer ids that are never reused, even after a crash: ids are reserved in
- * blocks, and the end of the current block is made durable before any id in it is given out.
+ * blocks, and the end of the current block is made durable (file and directory entry) before
+ * any id in it is given out. A restart continues after the reserved block, skipping its unused ids.
  */
 export class ProducerIdAllocator {
   private next: number;
   private reservedUpTo: number;
   private readonly file: string;
 
-  constructor(dataDir: string) {
+  constructor(
+    private readonly dataDir: string,
+    now: () => number = Date.now,
+  ) {
     this.file = join(dataDir, 'producer-ids.json');
     let reserved = 0;
     try {
-      reserved = Number(JSON.parse(readFileSync(this.file, 'utf8')).reservedUpTo) || 0;
-    } catch {
-      // first start: nothing reserved yet
+      const text = readFileSync(this.file, 'utf8');
+      const value = Number(JSON.parse(text).reservedUpTo);
+      // Present but unreadable: we cannot know what was handed out, so jump past it all.
+      reserved = Number.isSafeInteger(value) && value >= 0 ? value : clockFloor(now());
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') reserved = clockFloor(now());
     }
     this.next = reserved;
     this.reservedUpTo = reserved;
@@ -39,6 +51,13 @@ export class ProducerIdAllocator {
       closeSync(fd);
     }
     renameSync(tmp, this.file);
+    // The rename itself must survive a power cut, or the old reservation would come back.
+    const dir = openSync(this.dataDir, 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
     this.reservedUpTo = upTo;
   }
 }

@@ -15,6 +15,8 @@ export interface RecentBatch {
 export interface ProducerEntry {
   epoch: number;
   recent: RecentBatch[];
+  /** Max timestamp of the newest batch (DescribeProducers' lastTimestamp). */
+  lastTimestamp: number;
 }
 
 export interface IncomingBatch {
@@ -22,6 +24,7 @@ export interface IncomingBatch {
   producerEpoch: number;
   baseSequence: number;
   lastOffsetDelta: number;
+  maxTimestamp: number;
 }
 
 export type SequenceVerdict =
@@ -81,7 +84,10 @@ export function recordBatch(
   baseOffset: number,
 ): ProducerEntry {
   const next: ProducerEntry =
-    entry && entry.epoch === batch.producerEpoch ? entry : { epoch: batch.producerEpoch, recent: [] };
+    entry && entry.epoch === batch.producerEpoch
+      ? entry
+      : { epoch: batch.producerEpoch, recent: [], lastTimestamp: -1 };
+  next.lastTimestamp = batch.maxTimestamp;
   next.recent.push({
     firstSeq: batch.baseSequence,
     lastSeq: lastSequenceOf(batch),

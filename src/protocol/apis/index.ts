@@ -10,6 +10,7 @@ import { DescribeCluster } from './describe-cluster.js';
 import { DescribeConfigs } from './describe-configs.js';
 import { DescribeGroups } from './describe-groups.js';
 import { DescribeLogDirs } from './describe-log-dirs.js';
+import { DescribeProducers } from './describe-producers.js';
 import { ElectLeaders } from './elect-leaders.js';
 import { Fetch } from './fetch.js';
 import { FindCoordinator } from './find-coordinator.js';
@@ -20,6 +21,7 @@ import { JoinGroup } from './join-group.js';
 import { LeaveGroup } from './leave-group.js';
 import { ListGroups } from './list-groups.js';
 import { ListOffsets } from './list-offsets.js';
+import { ListTransactions } from './list-transactions.js';
 import { Metadata } from './metadata.js';
 import { OffsetCommit } from './offset-commit.js';
 import { OffsetDelete } from './offset-delete.js';
@@ -39,6 +41,7 @@ export {
   DescribeConfigs,
   DescribeGroups,
   DescribeLogDirs,
+  DescribeProducers,
   ElectLeaders,
   Fetch,
   FindCoordinator,
@@ -49,6 +52,7 @@ export {
   LeaveGroup,
   ListGroups,
   ListOffsets,
+  ListTransactions,
   Metadata,
   OffsetCommit,
   OffsetDelete,
@@ -86,4 +90,6 @@ export const ALL_APIS: readonly ApiDefinition[] = [
   IncrementalAlterConfigs,
   OffsetDelete,
   DescribeCluster,
+  DescribeProducers,
+  ListTransactions,
 ];

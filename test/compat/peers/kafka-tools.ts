@@ -13,7 +13,8 @@ export type KafkaTool =
   | 'consumer-perf-test'
   | 'configs'
   | 'log-dirs'
-  | 'leader-election';
+  | 'leader-election'
+  | 'transactions';
 
 /** Runs one tool (`kafka-tool.sh TOOL args...`); throws unless it exits 0 in time. */
 export async function kafkaTool(
