@@ -34,6 +34,13 @@ export interface BrokerOptions {
    * starting new ones (Kafka mutes a connection until its response is sent). Default 1 MiB.
    */
   maxUnsentResponseBytes?: number;
+  /**
+   * Broker-wide: as unsent response bytes of all connections approach this, Fetch answers less
+   * (down to one batch) until clients read. No Kafka equivalent (Kafka sends log bytes with
+   * sendfile, not from memory). Default 128 MiB, so non-reading clients cannot hold more than
+   * that plus one batch each, whatever their number.
+   */
+  unsentResponseBudgetBytes?: number;
   /** Closes connections idle this long (connections.max.idle.ms). Default 10 minutes. */
   connectionsMaxIdleMs?: number;
   /**
@@ -99,6 +106,7 @@ export function resolveOptions(options: BrokerOptions): ResolvedBrokerOptions {
     queuedMaxRequestBytes: options.queuedMaxRequestBytes ?? 100 * 1024 * 1024,
     fetchMaxBytes: options.fetchMaxBytes ?? 57_671_680,
     maxUnsentResponseBytes: options.maxUnsentResponseBytes ?? 1024 * 1024,
+    unsentResponseBudgetBytes: options.unsentResponseBudgetBytes ?? 128 * 1024 * 1024,
     connectionsMaxIdleMs: options.connectionsMaxIdleMs ?? 600_000,
     requestFrameTimeoutMs: options.requestFrameTimeoutMs ?? 30_000,
     topicDefaults: { ...KAFKA_TOPIC_DEFAULTS, ...options.topicDefaults },

@@ -25,6 +25,8 @@ export type CloseReason = 'client' | 'idle' | 'frame_timeout' | 'invalid_request
 export interface ConnectionEnv {
   readonly limits: ConnectionLimits;
   readonly pool: RequestMemoryPool;
+  /** Response bytes handed to sockets and not yet flushed to the kernel, all connections. */
+  readonly responses: { unsent: number };
   readonly handle: FrameHandler;
   /** Requests whose response may be large (Fetch): started only once earlier responses are written. */
   readonly startsAlone: (frame: Buffer) => boolean;
@@ -64,6 +66,8 @@ export class Connection implements MemoryWaiter {
   private frameStartedAt: number | undefined;
   private lastActive: number;
   private lastSent = 0;
+  /** This connection's share of env.responses.unsent. */
+  private outstanding = 0;
   private readonly closing = new AbortController();
   readonly remote: string;
   readonly log: Logger;
@@ -97,9 +101,9 @@ export class Connection implements MemoryWaiter {
     return bytes;
   }
 
-  /** Response bytes not yet taken by the kernel, plus finished responses waiting their turn. */
-  get unsentResponseBytes(): number {
-    let bytes = this.socket.writableLength;
+  /** Finished responses waiting for an earlier one to be written. */
+  get readyResponseBytes(): number {
+    let bytes = 0;
     for (const entry of this.queue) if (entry.response) for (const b of entry.response) bytes += b.length;
     return bytes;
   }
@@ -258,11 +262,17 @@ export class Connection implements MemoryWaiter {
 
   private write(chunks: Buffer[]): void {
     this.lastActive = this.env.now();
+    let total = 0;
+    for (const chunk of chunks) total += chunk.length;
+    this.outstanding += total;
+    this.env.responses.unsent += total;
     this.socket.cork();
     for (let i = 0; i < chunks.length - 1; i++) this.socket.write(chunks[i]);
     // Called once the last chunk reached the kernel: the client is reading, so go on.
     this.socket.write(chunks[chunks.length - 1], () => {
       if (this.closed) return;
+      this.outstanding -= total;
+      this.env.responses.unsent -= total;
       this.lastActive = this.env.now();
       this.pump();
     });
@@ -277,6 +287,8 @@ export class Connection implements MemoryWaiter {
     // Release what only this connection held: the frame being received and unstarted requests.
     const { pool } = this.env;
     pool.forget(this);
+    this.env.responses.unsent -= this.outstanding;
+    this.outstanding = 0;
     if (this.frameSize >= 0) pool.release(4 + this.frameSize);
     this.frameSize = -1;
     this.chunks = [];

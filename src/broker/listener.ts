@@ -28,6 +28,7 @@ export async function listen(
   metrics: BrokerMetrics,
   registry: Registry | undefined,
   log: Logger,
+  responses: { unsent: number },
 ): Promise<Listener> {
   const connections = new Set<Connection>();
   const pool = new RequestMemoryPool(options.queuedMaxRequestBytes);
@@ -40,6 +41,7 @@ export async function listen(
       idleTimeoutMs: options.connectionsMaxIdleMs,
     },
     pool,
+    responses,
     handle,
     // The request API key is the frame's first int16.
     startsAlone: (frame) => frame.length >= 2 && frame.readInt16BE(0) === Fetch.key,
@@ -79,7 +81,7 @@ export async function listen(
     bufferedRequestBytes: () => pool.used,
     queuedMaxRequestBytes: pool.limit,
     requestMemoryWaits: () => pool.waits,
-    unsentResponseBytes: () => sum(connections, (c) => c.unsentResponseBytes),
+    unsentResponseBytes: () => responses.unsent + sum(connections, (c) => c.readyResponseBytes),
     blockedConnections() {
       const counts: Record<string, number> = {};
       for (const c of connections) {

@@ -59,7 +59,7 @@ export async function startBroker(options: BrokerOptions = {}, logger?: Logger):
   const { metrics } = core;
   core.supportedApis = advertisedVersions(HANDLERS);
   const dispatch = createDispatcher(core, HANDLERS);
-  const listener = await listen(resolved, dispatch, metrics, registry, log);
+  const listener = await listen(resolved, dispatch, metrics, registry, log, core.responses);
   const { port } = listener;
   core.advertised = { host: resolved.advertisedHost ?? resolved.host, port: resolved.advertisedPort ?? port };
   logs.startRetention(resolved.retentionCheckIntervalMs);

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CreateTopics, encodeRequest, Fetch, Produce } from '../../src/protocol/index.js';
+import { startTestBroker } from '../helpers/broker-fixture.js';
 import { spawnBroker } from '../helpers/broker-process.js';
 import { buildBatch, decodeBatches } from '../helpers/records.js';
 import { eventually } from '../helpers/waiting.js';
@@ -15,6 +16,48 @@ const BATCHES_PER_PARTITION = 16;
 const BATCH_BYTES = 256 * 1024; // 16 MiB in all
 /** Growth of the broker's peak RSS we accept; without bounds it is ~1 GiB here. */
 const GROWTH_LIMIT = 160 * 1024 * 1024;
+
+/** 200 pipelined fetches of everything in `topic` from offset 0, as a hostile client sends them. */
+function hostileFetches(topic: string, partitions: number): Buffer {
+  const frames: Buffer[] = [];
+  for (let i = 0; i < 200; i++) {
+    frames.push(
+      ...encodeRequest(
+        Fetch,
+        4,
+        { correlationId: i + 1, clientId: 'hostile' },
+        {
+          replicaId: -1,
+          maxWaitMs: 500,
+          minBytes: 1,
+          maxBytes: 0x7fffffff,
+          isolationLevel: 0,
+          topics: [
+            {
+              topic,
+              partitions: Array.from({ length: partitions }, (_, p) => ({
+                partition: p,
+                fetchOffset: 0,
+                partitionMaxBytes: 64 * 1024 * 1024,
+              })),
+            },
+          ],
+        },
+      ),
+    );
+  }
+  return Buffer.concat(frames);
+}
+
+/** A connection that sends `bytes` and never reads. */
+async function nonReader(port: number, bytes: Buffer): Promise<Socket> {
+  const socket = connect(port, '127.0.0.1');
+  socket.pause();
+  socket.on('error', () => {});
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.write(bytes);
+  return socket;
+}
 
 /** Peak resident set of a process (VmHWM), in bytes. */
 function peakRss(pid: number): number {
@@ -61,38 +104,7 @@ test('a client that never reads its fetch responses does not grow the broker wit
   const baseline = peakRss(pid);
 
   // The hostile client: 200 pipelined fetches of everything, and it never reads.
-  const hostile = connect(broker.port, '127.0.0.1');
-  hostile.pause();
-  hostile.on('error', () => {});
-  await new Promise((resolve) => hostile.once('connect', resolve));
-  const frames: Buffer[] = [];
-  for (let i = 0; i < 200; i++) {
-    frames.push(
-      ...encodeRequest(
-        Fetch,
-        4,
-        { correlationId: i + 1, clientId: 'hostile' },
-        {
-          replicaId: -1,
-          maxWaitMs: 500,
-          minBytes: 1,
-          maxBytes: 0x7fffffff,
-          isolationLevel: 0,
-          topics: [
-            {
-              topic: 'big',
-              partitions: Array.from({ length: PARTITIONS }, (_, p) => ({
-                partition: p,
-                fetchOffset: 0,
-                partitionMaxBytes: 64 * 1024 * 1024,
-              })),
-            },
-          ],
-        },
-      ),
-    );
-  }
-  hostile.write(Buffer.concat(frames));
+  const hostile = await nonReader(broker.port, hostileFetches('big', PARTITIONS));
 
   // Wait until the broker has stopped reading the hostile connection (or memory ran away).
   const outcome = await eventually('the hostile connection to be held back', 60_000, async () => {
@@ -130,4 +142,57 @@ test('a client that never reads its fetch responses does not grow the broker wit
     const buffered = metric('sluice_request_buffered_bytes') ?? Number.POSITIVE_INFINITY;
     return metric('sluice_response_unsent_bytes') === 0 && buffered < 4096 ? true : undefined;
   });
+});
+
+test('many clients that never read are held to the broker-wide unsent response budget', async (t) => {
+  const MiB = 1024 * 1024;
+  const budget = 4 * MiB;
+  const batch = 256 * 1024;
+  const broker = await startTestBroker({
+    fetchMaxBytes: 4 * MiB,
+    unsentResponseBudgetBytes: budget,
+    maxUnsentResponseBytes: 64 * 1024,
+  });
+  t.after(() => broker.dispose());
+  await broker.core.logs.createTopic('wide', 1, {});
+  const client = await WireClient.connect(broker.port);
+  t.after(() => client.close());
+  const value = Buffer.alloc(batch - 100, 'y');
+  for (let i = 0; i < 32; i++) {
+    await client.request(Produce, 9, {
+      transactionalId: null,
+      acks: 1,
+      timeoutMs: 10_000,
+      topicData: [{ name: 'wide', partitionData: [{ index: 0, records: buildBatch([{ value }]) }] }],
+    });
+  }
+
+  const sockets: Socket[] = [];
+  t.after(() => {
+    for (const s of sockets) s.destroy();
+  });
+  for (let i = 0; i < 8; i++) sockets.push(await nonReader(broker.port, hostileFetches('wide', 1)));
+  await eventually('all eight non-readers held back', 30_000, async () =>
+    broker.network.blockedConnections().unsent_responses === 8 ? true : undefined,
+  );
+  // Past the budget each fetch answers one batch; eight fetches may each add one.
+  const unsent = broker.network.unsentResponseBytes();
+  assert.ok(unsent <= budget + 8 * batch, `${unsent} bytes unsent`);
+
+  // A consumer that reads still gets data, a batch at a time.
+  const res = await client.request(Fetch, 12, {
+    maxWaitMs: 0,
+    minBytes: 1,
+    maxBytes: 0x7fffffff,
+    isolationLevel: 0,
+    sessionId: 0,
+    sessionEpoch: -1,
+    topics: [{ topic: 'wide', partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 64 * MiB }] }],
+  });
+  assert.ok(decodeBatches(res.responses[0].partitions[0].records ?? Buffer.alloc(0)).length >= 1);
+
+  for (const s of sockets) s.destroy();
+  await eventually('unsent responses released', 10_000, async () =>
+    broker.network.unsentResponseBytes() === 0 ? true : undefined,
+  );
 });

@@ -82,7 +82,7 @@ type Slot = {
  * Reads the requested partitions and applies the response budget in request order: the first
  * non-empty partition may exceed it by one batch so a consumer never stalls; later ones keep
  * the whole batches that still fit. The budget is the client's max_bytes capped at the broker's
- * fetch.max.bytes. Reads run concurrently (they are independent file reads) as long as their
+ * fetch.max.bytes and at what is left of the broker-wide unsent response budget. Reads run concurrently (they are independent file reads) as long as their
  * limits add up to the budget left; the rest wait, so one fetch never holds much more than it
  * may answer.
  */
@@ -134,7 +134,28 @@ async function readOnce(broker: BrokerCore, request: FetchRequest, useIds: boole
   }
 
   const asked = request.maxBytes > 0 ? request.maxBytes : 0x7fffffff;
-  let budget = Math.min(asked, broker.options.fetchMaxBytes);
+  // While clients leave many responses unread, answer less (one batch at least) until they read.
+  const { fetchMaxBytes, unsentResponseBudgetBytes } = broker.options;
+  const { responses: memory } = broker;
+  const spare = Math.max(0, unsentResponseBudgetBytes - memory.unsent - memory.preparing);
+  const budget = Math.min(asked, fetchMaxBytes, spare);
+  memory.preparing += budget;
+  try {
+    return await assemble(plans, reads, budget, errors);
+  } finally {
+    memory.preparing -= budget;
+  }
+}
+
+/** Reads the planned partitions within `budget` and builds the response's topics. */
+async function assemble(
+  plans: { topic: TopicResponse; slots: (PartitionResponse | Slot)[] }[],
+  reads: Slot[],
+  limit: number,
+  planErrors: boolean,
+) {
+  let budget = limit;
+  let errors = planErrors;
   let bytes = 0;
   let next = 0;
   let reserved = 0;
