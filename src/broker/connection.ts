@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { ReceivedBytes } from './received-bytes.js';
 import type { MemoryWaiter, RequestMemoryPool } from './request-memory.js';
 
 /** What a connection asks of the broker for each complete request frame. */
@@ -52,8 +53,7 @@ interface Entry {
  * written, so at most one large response is being prepared or held per connection.
  */
 export class Connection implements MemoryWaiter {
-  private chunks: Buffer[] = [];
-  private chunkBytes = 0;
+  private readonly received = new ReceivedBytes();
   /** Size of the frame being received once reserved, else -1. */
   private frameSize = -1;
   private readonly queue: Entry[] = [];
@@ -96,7 +96,7 @@ export class Connection implements MemoryWaiter {
 
   /** Request bytes this connection holds: the frame being received and unfinished requests. */
   get bufferedRequestBytes(): number {
-    let bytes = this.frameSize >= 0 ? 4 + this.frameSize : this.chunkBytes;
+    let bytes = this.frameSize >= 0 ? 4 + this.frameSize : this.received.length;
     for (const entry of this.queue) bytes += entry.reserved;
     return bytes;
   }
@@ -158,18 +158,17 @@ export class Connection implements MemoryWaiter {
     if (this.closed) return;
     const now = this.env.now();
     this.lastActive = now;
-    if (this.chunkBytes === 0) this.frameStartedAt = now;
-    this.chunks.push(chunk);
-    this.chunkBytes += chunk.length;
+    if (this.received.length === 0) this.frameStartedAt = now;
+    this.received.push(chunk);
     this.readFrames();
   }
 
   /** Takes every complete frame in hand, reserving pool memory for each before its body. */
   private readFrames(): void {
     const { limits, pool } = this.env;
-    while (!this.closed && this.chunkBytes >= 4) {
+    while (!this.closed && this.received.length >= 4) {
       if (this.frameSize < 0) {
-        const size = this.peekSize();
+        const size = this.received.peekInt32();
         if (size < 0 || size > limits.maxRequestBytes) {
           this.abort(`request size ${size} outside 0..${limits.maxRequestBytes} (socket.request.max.bytes)`);
           return;
@@ -183,11 +182,11 @@ export class Connection implements MemoryWaiter {
         this.waitingForMemory = false;
         this.frameSize = size;
       }
-      if (this.chunkBytes < 4 + this.frameSize) break;
+      if (this.received.length < 4 + this.frameSize) break;
       const reserved = 4 + this.frameSize;
-      const frame = this.take(reserved).subarray(4);
+      const frame = this.received.take(reserved).subarray(4);
       this.frameSize = -1;
-      this.frameStartedAt = this.chunkBytes > 0 ? this.env.now() : undefined;
+      this.frameStartedAt = this.received.length > 0 ? this.env.now() : undefined;
       this.queue.push({ frame, reserved, settled: false, response: null });
     }
     this.pump();
@@ -291,46 +290,11 @@ export class Connection implements MemoryWaiter {
     this.outstanding = 0;
     if (this.frameSize >= 0) pool.release(4 + this.frameSize);
     this.frameSize = -1;
-    this.chunks = [];
-    this.chunkBytes = 0;
+    this.received.clear();
     this.frameStartedAt = undefined;
     for (const entry of this.queue.splice(this.started)) pool.release(entry.reserved);
     for (const entry of this.queue) entry.response = null;
     this.env.onClose(this, reason);
-  }
-
-  private peekSize(): number {
-    const first = this.chunks[0];
-    if (first.length >= 4) return first.readInt32BE(0);
-    const head = Buffer.alloc(4);
-    let filled = 0;
-    for (const chunk of this.chunks) {
-      filled += chunk.copy(head, filled, 0, Math.min(chunk.length, 4 - filled));
-      if (filled === 4) break;
-    }
-    return head.readInt32BE(0);
-  }
-
-  /** Removes the next n bytes from the pending chunks, copying only when a frame spans chunks. */
-  private take(n: number): Buffer {
-    const first = this.chunks[0];
-    this.chunkBytes -= n;
-    if (first.length >= n) {
-      if (first.length === n) this.chunks.shift();
-      else this.chunks[0] = first.subarray(n);
-      return first.subarray(0, n);
-    }
-    const out = Buffer.allocUnsafe(n);
-    let filled = 0;
-    while (filled < n) {
-      const chunk = this.chunks[0];
-      const used = Math.min(chunk.length, n - filled);
-      chunk.copy(out, filled, 0, used);
-      filled += used;
-      if (used === chunk.length) this.chunks.shift();
-      else this.chunks[0] = chunk.subarray(used);
-    }
-    return out;
   }
 }
 
