@@ -94,13 +94,6 @@ export class Connection implements MemoryWaiter {
     return this.closing.signal;
   }
 
-  /** Request bytes this connection holds: the frame being received and unfinished requests. */
-  get bufferedRequestBytes(): number {
-    let bytes = this.frameSize >= 0 ? 4 + this.frameSize : this.received.length;
-    for (const entry of this.queue) bytes += entry.reserved;
-    return bytes;
-  }
-
   /** Finished responses waiting for an earlier one to be written. */
   get readyResponseBytes(): number {
     let bytes = 0;
