@@ -196,3 +196,43 @@ test('many clients that never read are held to the broker-wide unsent response b
     broker.network.unsentResponseBytes() === 0 ? true : undefined,
   );
 });
+
+test('a fetch answers at most fetch.max.bytes whatever max_bytes the client asks', async (t) => {
+  const MiB = 1024 * 1024;
+  const broker = await startTestBroker({ fetchMaxBytes: MiB });
+  t.after(() => broker.dispose());
+  await broker.core.logs.createTopic('capped', 2, {});
+  const client = await WireClient.connect(broker.port);
+  t.after(() => client.close());
+  const value = Buffer.alloc(200 * 1024, 'z');
+  for (let i = 0; i < 8; i++) {
+    await client.request(Produce, 9, {
+      transactionalId: null,
+      acks: 1,
+      timeoutMs: 10_000,
+      topicData: [{ name: 'capped', partitionData: [{ index: i % 2, records: buildBatch([{ value }]) }] }],
+    });
+  }
+  const res = await client.request(Fetch, 12, {
+    maxWaitMs: 0,
+    minBytes: 1,
+    maxBytes: 0x7fffffff,
+    isolationLevel: 0,
+    sessionId: 0,
+    sessionEpoch: -1,
+    topics: [
+      {
+        topic: 'capped',
+        partitions: [0, 1].map((partition) => ({ partition, fetchOffset: 0, partitionMaxBytes: 64 * MiB })),
+      },
+    ],
+  });
+  const sizes = res.responses[0].partitions.map((p) => p.records?.length ?? 0);
+  const total = sizes[0] + sizes[1];
+  assert.ok(total > 0 && total <= MiB, `${total} bytes returned`);
+  // Both partitions answered with their offsets, the second with what still fitted.
+  assert.deepEqual(
+    res.responses[0].partitions.map((p) => p.highWatermark),
+    [4, 4],
+  );
+});
