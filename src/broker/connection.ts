@@ -256,6 +256,7 @@ export class Connection implements MemoryWaiter {
     this.lastActive = this.env.now();
     let total = 0;
     for (const chunk of chunks) total += chunk.length;
+    if (total === 0) return;
     this.outstanding += total;
     this.env.responses.unsent += total;
     this.socket.cork();
