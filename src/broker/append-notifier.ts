@@ -1,23 +1,54 @@
-/** Wakes long-polling fetches when one of the partitions they wait on gets new data. */
+/**
+ * Wakes long-polling fetches when one of the partitions they wait on gets new data. Every
+ * append bumps a sequence number, so a fetch can take a `mark()` before it reads and wait
+ * only for appends after it: one that lands while the reads are in progress is not missed.
+ */
 export class AppendNotifier {
   private readonly waiters = new Map<string, Set<() => void>>();
+  /** Sequence number of the last append per partition key. */
+  private readonly lastAppend = new Map<string, number>();
+  private sequence = 0;
 
   notify(partitionKey: string): void {
+    this.lastAppend.set(partitionKey, ++this.sequence);
     const set = this.waiters.get(partitionKey);
     if (!set) return;
     this.waiters.delete(partitionKey);
     for (const wake of set) wake();
   }
 
-  /** Resolves on the first append to any of the partitions, or after timeoutMs. */
-  wait(partitionKeys: readonly string[], timeoutMs: number): Promise<void> {
+  /** The current position; pass it to wait() to count appends made after this point. */
+  mark(): number {
+    return this.sequence;
+  }
+
+  /**
+   * Resolves on the first append to any of the partitions after `since` (at once if one
+   * already happened), after timeoutMs, or when `signal` aborts.
+   */
+  wait(
+    partitionKeys: readonly string[],
+    timeoutMs: number,
+    since?: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    if (signal?.aborted) return Promise.resolve();
+    if (since !== undefined && partitionKeys.some((k) => (this.lastAppend.get(k) ?? 0) > since)) {
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const wake = () => {
         clearTimeout(timer);
-        for (const key of partitionKeys) this.waiters.get(key)?.delete(wake);
+        signal?.removeEventListener('abort', wake);
+        for (const key of partitionKeys) {
+          const set = this.waiters.get(key);
+          set?.delete(wake);
+          if (set?.size === 0) this.waiters.delete(key);
+        }
         resolve();
       };
       const timer = setTimeout(wake, timeoutMs);
+      signal?.addEventListener('abort', wake, { once: true });
       for (const key of partitionKeys) {
         let set = this.waiters.get(key);
         if (!set) {
@@ -31,6 +62,10 @@ export class AppendNotifier {
 
   /** Wakes everyone, e.g. on shutdown. */
   wakeAll(): void {
-    for (const key of [...this.waiters.keys()]) this.notify(key);
+    for (const key of [...this.waiters.keys()]) {
+      const set = this.waiters.get(key);
+      this.waiters.delete(key);
+      for (const wake of set ?? []) wake();
+    }
   }
 }

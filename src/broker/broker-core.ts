@@ -16,6 +16,11 @@ export class BrokerCore {
   readonly producers: ProducerStates;
   readonly producerIds: ProducerIdAllocator;
   readonly appends = new AppendNotifier();
+  /**
+   * Response bytes handed to client sockets and not yet flushed, all connections (kept by the
+   * listener), and bytes fetches are reading right now (kept by Fetch).
+   */
+  readonly responses = { unsent: 0, preparing: 0 };
   /** The API version ranges we serve, as ApiVersions reports them. */
   supportedApis: { apiKey: number; minVersion: number; maxVersion: number }[] = [];
   /** Set once the listener is bound. */

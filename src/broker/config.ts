@@ -19,6 +19,35 @@ export interface BrokerOptions {
   defaultPartitions?: number;
   /** Largest request accepted (socket.request.max.bytes). Default 100 MiB. */
   maxRequestBytes?: number;
+  /**
+   * Broker-wide budget for buffered request bytes (queued.max.request.bytes). Default 100 MiB,
+   * below Kafka's 500 MiB: a frame is admitted while any budget is left, so the worst case is
+   * this plus one maxRequestBytes frame (200 MiB), which keeps the broker within a 512 MiB
+   * footprint with room for responses; 100 MiB of queued requests is far more than pipelined
+   * producers keep in flight.
+   */
+  queuedMaxRequestBytes?: number;
+  /** Largest Fetch response, whatever the client asks (fetch.max.bytes). Default 55 MiB, as Kafka. */
+  fetchMaxBytes?: number;
+  /**
+   * Unsent response bytes per connection above which the broker stops reading its requests and
+   * starting new ones (Kafka mutes a connection until its response is sent). Default 1 MiB.
+   */
+  maxUnsentResponseBytes?: number;
+  /**
+   * Broker-wide: as unsent response bytes of all connections approach this, Fetch answers less
+   * (down to one batch) until clients read. No Kafka equivalent (Kafka sends log bytes with
+   * sendfile, not from memory). Default 128 MiB, so non-reading clients cannot hold more than
+   * that plus one batch each, whatever their number.
+   */
+  unsentResponseBudgetBytes?: number;
+  /** Closes connections idle this long (connections.max.idle.ms). Default 10 minutes. */
+  connectionsMaxIdleMs?: number;
+  /**
+   * Closes a connection whose request frame is still incomplete this long after its first byte
+   * (slow senders). Kafka has no such setting; the default, 30 s, is clients' request.timeout.ms.
+   */
+  requestFrameTimeoutMs?: number;
   /** Defaults for topic configs that a topic does not override. */
   topicDefaults?: Partial<TopicDefaults>;
   /** How often retention is enforced. Default 5 minutes (log.retention.check.interval.ms). */
@@ -74,6 +103,12 @@ export function resolveOptions(options: BrokerOptions): ResolvedBrokerOptions {
     autoCreateTopics: options.autoCreateTopics ?? true,
     defaultPartitions: options.defaultPartitions ?? 1,
     maxRequestBytes: options.maxRequestBytes ?? 100 * 1024 * 1024,
+    queuedMaxRequestBytes: options.queuedMaxRequestBytes ?? 100 * 1024 * 1024,
+    fetchMaxBytes: options.fetchMaxBytes ?? 57_671_680,
+    maxUnsentResponseBytes: options.maxUnsentResponseBytes ?? 1024 * 1024,
+    unsentResponseBudgetBytes: options.unsentResponseBudgetBytes ?? 128 * 1024 * 1024,
+    connectionsMaxIdleMs: options.connectionsMaxIdleMs ?? 600_000,
+    requestFrameTimeoutMs: options.requestFrameTimeoutMs ?? 30_000,
     topicDefaults: { ...KAFKA_TOPIC_DEFAULTS, ...options.topicDefaults },
     retentionCheckIntervalMs: options.retentionCheckIntervalMs ?? 5 * 60 * 1000,
     logLevel: options.logLevel ?? 'info',

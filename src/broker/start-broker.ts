@@ -1,16 +1,15 @@
-import { createServer, type Server } from 'node:net';
 import { type Logger, pino } from 'pino';
 import type { Registry } from 'prom-client';
 import { defaultIo, LogManager, type StorageIo } from '../storage/index.js';
 import { BrokerCore } from './broker-core.js';
 import { loadClusterIdentity } from './cluster-identity.js';
 import { type BrokerOptions, resolveOptions } from './config.js';
-import { Connection } from './connection.js';
 import { advertisedVersions, createDispatcher } from './dispatch.js';
 import { DynamicBrokerConfigs } from './dynamic-configs.js';
 import { GroupService } from './groups/index.js';
 import { HANDLERS } from './handlers/index.js';
-import { PromBrokerMetrics } from './metrics/index.js';
+import { listen } from './listener.js';
+import { type NetworkStats, PromBrokerMetrics } from './metrics/index.js';
 
 const PRODUCER_SNAPSHOT_INTERVAL_MS = 30_000;
 
@@ -23,6 +22,8 @@ export interface RunningBroker {
   readonly core: BrokerCore;
   /** The registry holding the broker's metrics, unless they were turned off. */
   readonly metrics: Registry | undefined;
+  /** The network layer's memory figures (also exported as metrics). */
+  readonly network: NetworkStats;
   close(): Promise<void>;
 }
 
@@ -60,27 +61,8 @@ export async function startBroker(options: BrokerOptions = {}, logger?: Logger):
   const { metrics } = core;
   core.supportedApis = advertisedVersions(HANDLERS);
   const dispatch = createDispatcher(core, HANDLERS);
-  const connections = new Set<Connection>();
-  const limits = { maxRequestBytes: resolved.maxRequestBytes, maxInFlight: 64 };
-
-  const server: Server = createServer((socket) => {
-    const connection = new Connection(socket, dispatch, limits, log);
-    connections.add(connection);
-    metrics.connectionOpened();
-    socket.on('close', () => {
-      connections.delete(connection);
-      metrics.connectionClosed();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(resolved.port, resolved.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : resolved.port;
+  const listener = await listen(resolved, dispatch, metrics, registry, log, core.responses);
+  const { port } = listener;
   core.advertised = { host: resolved.advertisedHost ?? resolved.host, port: resolved.advertisedPort ?? port };
   logs.startRetention(resolved.retentionCheckIntervalMs);
   // Producer-state snapshots bound how much log a restart after a crash must scan.
@@ -96,11 +78,11 @@ export async function startBroker(options: BrokerOptions = {}, logger?: Logger):
     clusterId,
     core,
     metrics: registry,
+    network: listener.stats,
     close() {
       closing ??= (async () => {
-        server.close();
+        listener.close();
         core.appends.wakeAll();
-        for (const c of connections) c.socket.destroy();
         groups.close();
         clearInterval(snapshots);
         await core.producers.snapshotAll();

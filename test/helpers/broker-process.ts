@@ -8,15 +8,21 @@ export interface BrokerProcess {
   readonly child: ChildProcess;
   readonly port: number;
   readonly bootstrap: string;
+  /** The HTTP server's URL (metrics, health) when started with --http-port. */
+  readonly httpUrl?: string;
   /** Sends the signal and waits for the process to exit. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Runs `sluice broker` as a separate process (for crash tests) and waits for its port. */
-export function spawnBroker(dataDir: string, port = 0): Promise<BrokerProcess> {
+/**
+ * Runs `sluice broker` as a separate process (for crash tests) and waits for its port, and
+ * with `--http-port` among `extraArgs` for its HTTP server too.
+ */
+export function spawnBroker(dataDir: string, port = 0, extraArgs: string[] = []): Promise<BrokerProcess> {
+  const withHttp = extraArgs.includes('--http-port');
   const child = spawn(
     process.execPath,
-    [CLI, 'broker', '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn'],
+    [CLI, 'broker', '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn', ...extraArgs],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -35,13 +41,15 @@ export function spawnBroker(dataDir: string, port = 0): Promise<BrokerProcess> {
     child.stdout?.on('data', (d) => {
       out += d;
       const match = /listening on ([\d.]+):(\d+)/.exec(out);
-      if (!match) return;
+      const http = /http listening on (\S+)/.exec(out);
+      if (!match || (withHttp && !http)) return;
       clearTimeout(timer);
       const brokerPort = Number(match[2]);
       resolve({
         child,
         port: brokerPort,
         bootstrap: `${match[1]}:${brokerPort}`,
+        httpUrl: http?.[1],
         async stop(signal = 'SIGTERM') {
           if (child.exitCode === null && child.signalCode === null) child.kill(signal);
           await exited;

@@ -12,8 +12,9 @@ type PartitionResponse = NonNullable<TopicResponse['partitions']>[number];
 const LEADER_EPOCH = 0;
 
 /**
- * Fetch returns log bytes as stored. It long-polls: with less than minBytes available it waits
- * for an append to any requested partition, or for maxWaitMs. Sessions (KIP-227) are not
+ * Fetch returns log bytes as stored, at most the broker's fetch.max.bytes whatever the client
+ * asks. It long-polls: with less than minBytes available it waits for an append to any
+ * requested partition, for maxWaitMs, or for the connection to close. Sessions (KIP-227) are not
  * created: answering session id 0 tells clients to keep sending full fetch requests.
  */
 export const fetch = defineHandler(Fetch, async (ctx, request) => {
@@ -28,14 +29,17 @@ export const fetch = defineHandler(Fetch, async (ctx, request) => {
   }
   const useIds = version >= 13;
   const deadline = Date.now() + Math.max(0, request.maxWaitMs);
+  const { signal } = ctx.connection;
   for (;;) {
+    // Marked before reading, so an append that lands while the reads are awaited still wakes us.
+    const mark = broker.appends.mark();
     const { responses, bytes, errors } = await readOnce(broker, request, useIds);
     const remaining = deadline - Date.now();
-    if (bytes >= Math.max(1, request.minBytes) || errors || remaining <= 0) {
+    if (bytes >= Math.max(1, request.minBytes) || errors || remaining <= 0 || signal.aborted) {
       if (bytes > 0 && broker.metrics.enabled) countOut(broker, responses);
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
     }
-    await broker.appends.wait(waitKeys(broker, request, useIds), remaining);
+    await broker.appends.wait(waitKeys(broker, request, useIds), remaining, mark, signal);
   }
 });
 
@@ -67,17 +71,25 @@ function waitKeys(broker: BrokerCore, request: FetchRequest, useIds: boolean): s
 
 type Slot = {
   base: Omit<PartitionResponse, 'errorCode' | 'records'>;
-  read: ReturnType<PartitionLog['read']>;
+  log: PartitionLog;
+  offset: number;
+  partitionMaxBytes: number;
+  read?: ReturnType<PartitionLog['read']>;
+  limit: number;
 };
 
 /**
- * Reads every requested partition at once (the reads are independent file reads), then applies
- * the response budget in request order: the first non-empty partition may exceed it by one
- * batch so a consumer never stalls; later ones keep the whole batches that still fit.
+ * Reads the requested partitions and applies the response budget in request order: the first
+ * non-empty partition may exceed it by one batch so a consumer never stalls; later ones keep
+ * the whole batches that still fit. The budget is the client's max_bytes capped at the broker's
+ * fetch.max.bytes and at what is left of the broker-wide unsent response budget. Reads run concurrently (they are independent file reads) as long as their
+ * limits add up to the budget left; the rest wait, so one fetch never holds much more than it
+ * may answer.
  */
 async function readOnce(broker: BrokerCore, request: FetchRequest, useIds: boolean) {
   let errors = false;
   const plans: { topic: TopicResponse; slots: (PartitionResponse | Slot)[] }[] = [];
+  const reads: Slot[] = [];
   for (const t of request.topics) {
     const name = topicNameOf(broker, t, useIds);
     const topic = name === undefined ? undefined : broker.logs.topic(name);
@@ -111,9 +123,9 @@ async function readOnce(broker: BrokerCore, request: FetchRequest, useIds: boole
         slots.push({ ...base, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE, records: null });
         continue;
       }
-      const read = log.read(p.fetchOffset, Math.max(1, Math.min(p.partitionMaxBytes, request.maxBytes)));
-      read.catch(() => {}); // awaited below; this only keeps an early rejection from going unhandled
-      slots.push({ base, read });
+      const slot = { base, log, offset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes, limit: 0 };
+      slots.push(slot);
+      reads.push(slot);
     }
     plans.push({
       topic: { topic: topic?.name ?? t.topic, topicId: useIds ? t.topicId : undefined, partitions: [] },
@@ -121,28 +133,74 @@ async function readOnce(broker: BrokerCore, request: FetchRequest, useIds: boole
     });
   }
 
-  let budget = request.maxBytes > 0 ? request.maxBytes : 0x7fffffff;
+  const asked = request.maxBytes > 0 ? request.maxBytes : 0x7fffffff;
+  // While clients leave many responses unread, answer less (one batch at least) until they read.
+  const { fetchMaxBytes, unsentResponseBudgetBytes } = broker.options;
+  const { responses: memory } = broker;
+  const spare = Math.max(0, unsentResponseBudgetBytes - memory.unsent - memory.preparing);
+  const budget = Math.min(asked, fetchMaxBytes, spare);
+  memory.preparing += budget;
+  try {
+    return await assemble(plans, reads, budget, errors);
+  } finally {
+    memory.preparing -= budget;
+  }
+}
+
+/** Reads the planned partitions within `budget` and builds the response's topics. */
+async function assemble(
+  plans: { topic: TopicResponse; slots: (PartitionResponse | Slot)[] }[],
+  reads: Slot[],
+  limit: number,
+  planErrors: boolean,
+) {
+  let budget = limit;
+  let errors = planErrors;
   let bytes = 0;
+  let next = 0;
+  let reserved = 0;
+  // Starts further reads while their limits fit in what is left of the budget (always one).
+  const startReads = () => {
+    while (next < reads.length) {
+      const slot = reads[next];
+      const limit = Math.max(1, Math.min(slot.partitionMaxBytes, budget));
+      if (reserved > 0 && reserved + limit > budget) return;
+      slot.limit = limit;
+      slot.read = slot.log.read(slot.offset, limit);
+      slot.read.catch(() => {}); // awaited below; this only keeps an early rejection from going unhandled
+      reserved += limit;
+      next++;
+    }
+  };
+  startReads();
   const responses: TopicResponse[] = [];
   for (const { topic, slots } of plans) {
     const partitions: PartitionResponse[] = [];
     for (const slot of slots) {
-      if (!('read' in slot)) {
+      if (!('log' in slot)) {
         partitions.push(slot);
         continue;
       }
+      if (!slot.read && budget === 0 && bytes > 0) {
+        // Budget spent: answer the partition's offsets without reading it.
+        partitions.push({ ...slot.base, errorCode: ErrorCode.NONE, records: [] });
+        continue;
+      }
+      if (!slot.read) startReads();
       try {
-        const read = await slot.read;
+        const read = await (slot.read as NonNullable<Slot['read']>);
         const kept =
           bytes === 0
             ? takeWithin(read.records, Math.max(budget, 1), true)
             : takeWithin(read.records, budget, false);
         bytes += kept.bytes;
-        budget -= kept.bytes;
+        budget = Math.max(0, budget - kept.bytes);
         partitions.push({ ...slot.base, errorCode: ErrorCode.NONE, records: kept.records });
       } catch (err) {
         errors = true;
         partitions.push({ ...slot.base, errorCode: storageErrorCode(err), records: null });
+      } finally {
+        reserved -= slot.limit;
       }
     }
     responses.push({ ...topic, partitions });

@@ -10,7 +10,8 @@ export interface BrokerMetrics {
   /** One request handled, with its duration and the error codes its response carried. */
   request(api: string, seconds: number, errorCodes: readonly number[]): void;
   connectionOpened(): void;
-  connectionClosed(): void;
+  /** A connection closed: `client` when the peer closed it, else why the broker did. */
+  connectionClosed(reason: string): void;
   /** One fdatasync(2) of a log segment. */
   fsync(seconds: number): void;
   /** A group finished a join round and moved to a new generation. */

@@ -24,6 +24,7 @@ export class PromBrokerMetrics implements BrokerMetrics {
   private readonly duration: Histogram<'api'>;
   private readonly connections: Gauge;
   private readonly connectionsTotal: Counter;
+  private readonly connectionsClosed: Counter<'reason'>;
   private readonly fsyncs: Histogram;
   private readonly rebalances: Counter<'group'>;
   private open = 0;
@@ -55,6 +56,11 @@ export class PromBrokerMetrics implements BrokerMetrics {
     });
     this.connections = new Gauge({ name: 'sluice_connections', help: 'Open client connections.', registers });
     this.connectionsTotal = counter('sluice_connections_opened_total', 'Client connections accepted.', []);
+    this.connectionsClosed = counter(
+      'sluice_connections_closed_total',
+      'Client connections closed, by reason: client, idle, frame_timeout, invalid_request, shutdown.',
+      ['reason'],
+    );
     this.fsyncs = new Histogram({
       name: 'sluice_fsync_duration_seconds',
       help: 'Duration of each fdatasync of a log segment.',
@@ -92,8 +98,9 @@ export class PromBrokerMetrics implements BrokerMetrics {
     this.connections.set(++this.open);
   }
 
-  connectionClosed(): void {
+  connectionClosed(reason: string): void {
     this.connections.set(--this.open);
+    this.connectionsClosed.inc({ reason });
   }
 
   fsync(seconds: number): void {
