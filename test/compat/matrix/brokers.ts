@@ -1,6 +1,8 @@
 // The two brokers the matrix runs against, one at a time, each on a free port of 127.0.0.1 with a
 // fresh temporary directory: Apache Kafka (the control, through scripts/peers/kafka.sh) and Sluice
-// (`sluice broker` from dist). Both create auto-created topics with 3 partitions.
+// (`sluice start` from dist: the whole platform, so the lag and log monitors watch every scenario,
+// and a failure in one of them that takes the broker down shows as a dead broker). Both create
+// auto-created topics with 3 partitions.
 
 import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -64,11 +66,25 @@ export async function startKafka(): Promise<RunningBroker> {
   return { name: 'kafka', bootstrap: `127.0.0.1:${port}`, version: kafkaVersion(), alive, stop };
 }
 
-/** `sluice broker --port 0` from dist; its stderr goes to logFile. */
+/** The line of `sluice start`'s banner that gives the Kafka address. */
+const KAFKA_LINE = /^\s*kafka\s+([\d.]+):(\d+)\s*$/m;
+
+/** `sluice start --kafka-port 0 --http-port 0` from dist; its stderr goes to logFile. */
 export function startSluice(logFile: string): Promise<RunningBroker> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-compat-data-'));
   const cli = join(ROOT, 'dist', 'src', 'cli', 'main.js');
-  const args = [cli, 'broker', '--port', '0', '--host', '127.0.0.1', '--data-dir', dir];
+  const args = [
+    cli,
+    'start',
+    '--kafka-port',
+    '0',
+    '--http-port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--data-dir',
+    dir,
+  ];
   args.push('--default-partitions', String(AUTO_CREATE_PARTITIONS), '--log-level', 'warn');
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile);
@@ -85,11 +101,11 @@ export function startSluice(logFile: string): Promise<RunningBroker> {
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => {
-      void stop().then(() => reject(new Error(`sluice broker did not start in 20 s: ${out}`)));
+      void stop().then(() => reject(new Error(`sluice start did not start in 20 s: ${out}`)));
     }, 20_000);
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString('utf8');
-      const m = /listening on ([\d.]+):(\d+)/.exec(out);
+      const m = KAFKA_LINE.exec(out);
       if (!m) return;
       clearTimeout(timer);
       const alive = (): boolean => child.exitCode === null && child.signalCode === null;
@@ -98,7 +114,7 @@ export function startSluice(logFile: string): Promise<RunningBroker> {
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       rmSync(dir, { recursive: true, force: true });
-      reject(new Error(`sluice broker exited (${code ?? signal}) before listening; see ${logFile}`));
+      reject(new Error(`sluice start exited (${code ?? signal}) before listening; see ${logFile}`));
     });
   });
 }
