@@ -2,7 +2,7 @@
 // fail fast (few, short retries) and never create topics as a side effect.
 
 import { Admin, Consumer, Producer } from '@platformatic/kafka';
-import { baseOptions as clientOptions } from '../client/index.js';
+import { ClusterClient, baseOptions as clientOptions } from '../client/index.js';
 
 const CLIENT_ID = 'sluice-cli';
 
@@ -12,6 +12,11 @@ function baseOptions(bootstrap: string[], role: string) {
 
 export function createAdmin(bootstrap: string[]): Admin {
   return new Admin(baseOptions(bootstrap, 'admin'));
+}
+
+/** Requests sent with Sluice's own codec (DescribeGroups), through the client room's door. */
+export function createClusterClient(bootstrap: string[]): ClusterClient {
+  return new ClusterClient({ bootstrap, clientId: `${CLIENT_ID}-groups`, timeoutMs: 10_000 });
 }
 
 /** A producer of raw Buffers (keys, values and headers are encoded by the caller). */

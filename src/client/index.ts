@@ -15,3 +15,10 @@ export {
   type RecordSource,
   type StartPosition,
 } from './partition-reader.js';
+export { ClusterClient, type ClusterClientOptions } from './wire/cluster-client.js';
+export {
+  describeGroups,
+  type GroupDescription,
+  type GroupMemberDescription,
+  type TopicPartitions,
+} from './wire/describe-groups.js';

@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
-import { ErrorCode } from '../../protocol/index.js';
+import { decodeConsumerSubscription, ErrorCode } from '../../protocol/index.js';
 import type { LogManager } from '../../storage/index.js';
-import { subscribedTopics } from './consumer-protocol.js';
 import type { GroupState } from './group.js';
 import { GroupCoordinator, type GroupTimeouts, type MemberRef } from './group-coordinator.js';
 import { type OffsetEntry, OffsetStore } from './offset-store.js';
@@ -146,7 +145,8 @@ export class GroupService {
     const group = this.coordinator.group(groupId);
     if (!group || group.state === 'Empty' || group.protocolType !== 'consumer') return false;
     for (const m of group.members.values()) {
-      if (subscribedTopics(m.metadataFor(group.protocolName ?? '')).includes(topic)) return true;
+      if ((decodeConsumerSubscription(m.metadataFor(group.protocolName ?? ''))?.topics ?? []).includes(topic))
+        return true;
     }
     return false;
   }

@@ -24,7 +24,7 @@ import {
   type ResetStrategy,
   resetOffsetsCommand,
 } from '../groups/reset-offsets.js';
-import { createAdmin, withClient } from '../kafka-client.js';
+import { createAdmin, createClusterClient, withClient } from '../kafka-client.js';
 import { formatTable, MISSING } from '../table.js';
 
 const usage = `Usage: sluice groups <list|describe|delete|reset-offsets> [GROUP] [options]
@@ -212,12 +212,14 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
   const reset = subcommand === 'reset-offsets' ? parseReset(groupId, values) : undefined;
   const bootstrap = bootstrapServers(values.bootstrap, context.env);
   const { stdout: out, stderr: err } = context;
-  await withClient(createAdmin(bootstrap), async (admin) => {
-    if (subcommand === 'list') await list(admin, states, out);
-    else if (subcommand === 'describe') await describeGroupCommand(admin, groupId, out, err);
-    else if (subcommand === 'delete') await remove(admin, groupId, out);
-    else if (reset) await resetOffsetsCommand(admin, reset, out, err);
-  });
+  await withClient(createAdmin(bootstrap), (admin) =>
+    withClient(createClusterClient(bootstrap), async (groups) => {
+      if (subcommand === 'list') await list(admin, states, out);
+      else if (subcommand === 'describe') await describeGroupCommand(admin, groups, groupId, out, err);
+      else if (subcommand === 'delete') await remove(admin, groupId, out);
+      else if (reset) await resetOffsetsCommand(admin, groups, reset, out, err);
+    }),
+  );
   return 0;
 }
 

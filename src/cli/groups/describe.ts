@@ -3,6 +3,7 @@
 // kafka-consumer-groups.sh --describe (--state, --members --verbose, and offsets) prints them.
 
 import type { Admin } from '@platformatic/kafka';
+import type { ClusterClient } from '../../client/index.js';
 import { CliError } from '../errors.js';
 import { formatTable, MISSING } from '../table.js';
 import {
@@ -121,11 +122,12 @@ function membersTable(group: GroupDescription): string {
 
 export async function describeGroupCommand(
   admin: Admin,
+  groups: ClusterClient,
   groupId: string,
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream,
 ): Promise<void> {
-  const group = await describeGroup(admin, groupId);
+  const group = await describeGroup(groups, groupId);
   if (group.state === 'Dead') throw new CliError(`consumer group '${groupId}' does not exist`);
   const [coordinator, committed] = await Promise.all([
     coordinatorOf(admin, groupId),

@@ -1,9 +1,11 @@
-// What `sluice groups` asks the cluster, through @platformatic/kafka's Admin: a group's
-// description (DescribeGroups), its committed offsets (OffsetFetch) and partitions' offsets
-// (ListOffsets), in shapes the subcommands print.
+// What `sluice groups` asks the cluster: a group's description (DescribeGroups, through the client
+// room's own codec, which decodes any client's assignments), and through @platformatic/kafka's
+// Admin its committed offsets (OffsetFetch) and partitions' offsets (ListOffsets), in shapes the
+// subcommands print.
 
 import { type Admin, FindCoordinatorKeyTypes, ListOffsetTimestamps } from '@platformatic/kafka';
-import { CliError, kafkaErrorId, unknownTopicOf } from '../errors.js';
+import { type ClusterClient, describeGroups } from '../../client/index.js';
+import { CliError, unknownTopicOf } from '../errors.js';
 
 /** Group states as Kafka names them (DescribeGroups/ListGroups send these). */
 export const GROUP_STATES = ['PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead', 'Empty'] as const;
@@ -54,32 +56,23 @@ export function setOffset(table: OffsetTable, topic: string, partition: number, 
 }
 
 /** DescribeGroups for one group. A group the coordinator does not know is Dead, as Kafka reports it. */
-export async function describeGroup(admin: Admin, groupId: string): Promise<GroupDescription> {
-  const dead: GroupDescription = { id: groupId, state: 'Dead', protocolType: '', protocol: '', members: [] };
-  let described: Awaited<ReturnType<Admin['describeGroups']>>;
-  try {
-    described = await admin.describeGroups({ groups: [groupId] });
-  } catch (error) {
-    // Kafka 4's coordinator answers DescribeGroups v6+ for an unknown group with GROUP_ID_NOT_FOUND.
-    if (kafkaErrorId(error) === 'GROUP_ID_NOT_FOUND') return dead;
-    throw error;
+export async function describeGroup(client: ClusterClient, groupId: string): Promise<GroupDescription> {
+  const group = (await describeGroups(client, [groupId])).get(groupId);
+  if (!group || group.state === 'Dead') {
+    return { id: groupId, state: 'Dead', protocolType: '', protocol: '', members: [] };
   }
-  const group = described.get(groupId);
-  if (!group) return dead;
+  if (group.error) throw new CliError(`cannot describe group '${groupId}' (${group.error})`);
   return {
     id: groupId,
     state: kafkaStateName(group.state),
     protocolType: group.protocolType,
     protocol: group.protocol,
-    members: [...group.members.values()].map((m) => ({
-      id: m.id,
-      groupInstanceId: m.groupInstanceId ?? null,
+    members: group.members.map((m) => ({
+      id: m.memberId,
+      groupInstanceId: m.groupInstanceId,
       clientId: m.clientId,
       host: m.clientHost,
-      assignment: [...(m.assignments?.values() ?? [])].map((a) => ({
-        topic: a.topic,
-        partitions: [...a.partitions].sort((x, y) => x - y),
-      })),
+      assignment: m.assignment ?? [],
     })),
   };
 }

@@ -4,6 +4,7 @@
 // has no members; so, like Kafka's tool, this refuses unless the group is Empty (or Dead).
 
 import type { Admin } from '@platformatic/kafka';
+import type { ClusterClient } from '../../client/index.js';
 import { CliError, kafkaErrorId, UsageError } from '../errors.js';
 import { formatTable } from '../table.js';
 import {
@@ -165,7 +166,12 @@ async function plan(
   return entries;
 }
 
-async function commitPlan(admin: Admin, groupId: string, entries: readonly ResetPlanEntry[]): Promise<void> {
+async function commitPlan(
+  admin: Admin,
+  groups: ClusterClient,
+  groupId: string,
+  entries: readonly ResetPlanEntry[],
+): Promise<void> {
   const topics: OffsetTable = new Map();
   for (const e of entries) setOffset(topics, e.topic, e.partition, e.offset);
   try {
@@ -179,7 +185,7 @@ async function commitPlan(admin: Admin, groupId: string, entries: readonly Reset
   } catch (error) {
     // A member joined between our DescribeGroups and the commit: the coordinator refuses simple commits.
     if (kafkaErrorId(error) === 'UNKNOWN_MEMBER_ID') {
-      const { state } = await describeGroup(admin, groupId);
+      const { state } = await describeGroup(groups, groupId);
       throw new CliError(inactiveMessage(groupId, state));
     }
     throw error;
@@ -197,12 +203,13 @@ export interface ResetOptions {
 
 export async function resetOffsetsCommand(
   admin: Admin,
+  groups: ClusterClient,
   options: ResetOptions,
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream,
 ): Promise<void> {
   const { groupId } = options;
-  const group = await describeGroup(admin, groupId);
+  const group = await describeGroup(groups, groupId);
   if (group.state !== 'Empty' && group.state !== 'Dead')
     throw new CliError(inactiveMessage(groupId, group.state));
   const entries = await plan(admin, groupId, options.scope, options.strategy, (line) =>
@@ -212,7 +219,7 @@ export async function resetOffsetsCommand(
     err.write(`Consumer group '${groupId}' has no committed offsets to reset.\n`);
     return;
   }
-  if (options.execute) await commitPlan(admin, groupId, entries);
+  if (options.execute) await commitPlan(admin, groups, groupId, entries);
   const rows = entries.map((e) => [groupId, e.topic, String(e.partition), String(e.offset)]);
   out.write(formatTable(['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'], rows));
   if (!options.execute && !options.dryRun) {

@@ -3,6 +3,7 @@
 // the groups (ListGroups), their members (DescribeGroups) and committed offsets (OffsetFetch).
 
 import { type Admin, ListOffsetTimestamps } from '@platformatic/kafka';
+import { type ClusterClient, describeGroups } from '../../client/index.js';
 import type { ClusterWire } from './cluster-wire.js';
 
 export interface TopicOffsets {
@@ -47,7 +48,7 @@ async function readTopics(wire: ClusterWire): Promise<Pick<ClusterSnapshot, 'bro
   return { brokers: layout.brokers.size, topics };
 }
 
-async function readGroups(admin: Admin): Promise<Map<string, GroupOffsets>> {
+async function readGroups(admin: Admin, client: ClusterClient): Promise<Map<string, GroupOffsets>> {
   const listed = await admin.listGroups();
   const groups = new Map<string, GroupOffsets>();
   if (listed.size === 0) return groups;
@@ -61,17 +62,20 @@ async function readGroups(admin: Admin): Promise<Map<string, GroupOffsets>> {
     });
   }
   const [described, offsets] = await Promise.allSettled([
-    admin.describeGroups({ groups: ids }),
+    // Described with Sluice's codec: the library's parser throws on assignments whose user data
+    // is null (int32 -1, as the Java client and franz-go send it), from inside a socket callback.
+    describeGroups(client, ids),
     admin.listConsumerGroupOffsets({ groups: ids }),
   ]);
   if (described.status === 'fulfilled') {
     for (const [id, group] of described.value) {
       const entry = groups.get(id);
       if (!entry) continue;
-      entry.members = group.members.size;
-      for (const member of group.members.values()) {
-        for (const [topic, assignment] of member.assignments ?? []) {
-          for (const p of assignment.partitions) entry.owners.set(`${topic}:${p}`, member.clientHost);
+      if (group.error) continue;
+      entry.members = group.members.length;
+      for (const member of group.members) {
+        for (const { topic, partitions } of member.assignment ?? []) {
+          for (const p of partitions) entry.owners.set(`${topic}:${p}`, member.clientHost);
         }
       }
     }
@@ -91,8 +95,12 @@ async function readGroups(admin: Admin): Promise<Map<string, GroupOffsets>> {
 }
 
 /** Reads the whole picture; rejects if any part failed (the caller keeps the previous one). */
-export async function takeSnapshot(admin: Admin, wire: ClusterWire): Promise<ClusterSnapshot> {
+export async function takeSnapshot(
+  admin: Admin,
+  wire: ClusterWire,
+  client: ClusterClient,
+): Promise<ClusterSnapshot> {
   const takenAt = Date.now();
-  const [topics, groups] = await Promise.all([readTopics(wire), readGroups(admin)]);
+  const [topics, groups] = await Promise.all([readTopics(wire), readGroups(admin, client)]);
   return { takenAt, ...topics, groups };
 }

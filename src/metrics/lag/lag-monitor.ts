@@ -5,6 +5,7 @@
 import { type Admin, type Consumer, ListOffsetTimestamps } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { ClusterClient } from '../../client/index.js';
 import { type GroupStatus, groupStatus } from './burrow-rules.js';
 import { type ClusterSnapshot, takeSnapshot } from './cluster-snapshot.js';
 import { ClusterWire } from './cluster-wire.js';
@@ -55,6 +56,7 @@ class Monitor implements LagMonitor {
   readonly #admin: Admin;
   readonly #consumer: Consumer;
   readonly #wire: ClusterWire;
+  readonly #groupsClient: ClusterClient;
   readonly #readerWire: ClusterWire;
   readonly #log: Logger;
   readonly #options: Required<Omit<LagMonitorOptions, 'registry' | 'logger' | 'bootstrap'>>;
@@ -87,6 +89,11 @@ class Monitor implements LagMonitor {
     this.#admin = createMonitorAdmin(options.bootstrap, timeoutMs);
     this.#consumer = createMonitorConsumer(options.bootstrap, timeoutMs, 'offsets');
     this.#wire = new ClusterWire(options.bootstrap, 'sluice-lag-monitor-wire', timeoutMs);
+    this.#groupsClient = new ClusterClient({
+      bootstrap: options.bootstrap,
+      clientId: 'sluice-lag-monitor-groups',
+      timeoutMs,
+    });
     this.#readerWire = new ClusterWire(options.bootstrap, 'sluice-lag-monitor-offsets-log', timeoutMs);
     this.#windows = new CommitWindows({
       intervals: this.#options.window,
@@ -135,7 +142,7 @@ class Monitor implements LagMonitor {
     const started = Date.now();
     try {
       const snapshot = await withTimeout(
-        takeSnapshot(this.#admin, this.#wire),
+        takeSnapshot(this.#admin, this.#wire, this.#groupsClient),
         this.#options.timeoutMs,
         'reading offsets',
       );
@@ -237,6 +244,7 @@ class Monitor implements LagMonitor {
       this.#admin.close().catch(() => {}),
       this.#consumer.close().catch(() => {}),
       this.#wire.close(),
+      this.#groupsClient.close(),
       this.#readerWire.close(),
     ]);
   }

@@ -208,7 +208,7 @@ export function renderMarkdown(m: MatrixFile): string {
   out.push('', '## Running it', '');
   out.push(
     '`npm run compat` builds, installs Apache Kafka from Maven Central if it is missing, runs every',
-    'adapter against Kafka and then against `sluice broker`, prints the matrix and rewrites this page',
+    'adapter against Kafka and then against `sluice start` (the whole platform), prints the matrix and rewrites this page',
     'and docs/compatibility.json. It exits 1 when a cell that passed on Sluice in the committed',
     'docs/compatibility.json fails now, or when a scenario fails on Kafka (a broken scenario).',
     '',

@@ -94,7 +94,7 @@ async function against(
 ): Promise<Map<string, Outcomes>> {
   const results = new Map<string, Outcomes>();
   const start = (): Promise<RunningBroker> =>
-    which === 'kafka' ? startKafka() : startSluice(join(logDir, `sluice-broker-${Date.now()}.log`));
+    which === 'kafka' ? startKafka() : startSluice(join(logDir, `sluice-start-${Date.now()}.log`));
   let broker = await start();
   running.add(broker);
   say(`compat: ${which} ${broker.version} on ${broker.bootstrap}`);

@@ -1,6 +1,7 @@
 // Compatibility-matrix adapter for franz-go (kgo + kadm).
 //
 //	franz --bootstrap HOST:PORT --prefix P [--only id,id] [--debug]
+//	franz --bootstrap HOST:PORT --hold-group GROUP --topic TOPIC   (one live member; see hold.go)
 //
 // Runs every scenario of the matrix in order and prints one JSON line per scenario to stdout:
 // {"scenario":"<id>","ok":true|false|null,"detail":"..."}. Topics are P-<scenario>, groups
@@ -71,7 +72,12 @@ func main() {
 	flag.StringVar(&prefix, "prefix", "", "topic and group prefix")
 	only := flag.String("only", "", "comma-separated scenario ids to run (default: all)")
 	flag.BoolVar(&debug, "debug", os.Getenv("SLUICE_MATRIX_DEBUG") == "1", "kgo debug logging to stderr")
+	hold := flag.String("hold-group", "", "instead of the scenarios, keep one member in this group")
+	holdTopic := flag.String("topic", "", "the topic --hold-group consumes")
 	flag.Parse()
+	if *hold != "" && bootstrap != "" && *holdTopic != "" {
+		os.Exit(holdGroup(*hold, *holdTopic))
+	}
 	if bootstrap == "" || prefix == "" {
 		fmt.Fprintln(os.Stderr, "usage: franz --bootstrap HOST:PORT --prefix P")
 		os.Exit(2)
