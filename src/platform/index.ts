@@ -10,3 +10,4 @@ export {
 } from './health/health.js';
 export type { ListeningHttp } from './http-server.js';
 export { type PlatformOptions, type RunningPlatform, startPlatform } from './start-platform.js';
+export { PlatformStartError, PlatformSupervisor } from './worker/platform-supervisor.js';

@@ -3,21 +3,11 @@ import { resolve } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { type BrokerOptions, type RunningBroker, startBroker } from '../broker/index.js';
-import { type LogMonitor, LogsConfigError, parseLogsConfig, startLogMonitor } from '../logs/index.js';
-import {
-  AlertConfigError,
-  parseAlertConfig,
-  registerAlertRoutes,
-  registerLagRoutes,
-  startAlertEvaluator,
-  startLagMonitor,
-} from '../metrics/index.js';
-import { registerActuatorRoutes } from './actuator-routes.js';
+import { LogsConfigError, parseLogsConfig } from '../logs/index.js';
+import { AlertConfigError, parseAlertConfig } from '../metrics/index.js';
 import { ConfigFileError, type SluiceConfigFile } from './config-file.js';
-import { diskSpaceIndicator } from './health/disk-space.js';
-import { HealthRegistry } from './health/health.js';
-import { kafkaIndicator } from './health/kafka-health.js';
-import { createHttpApp, type ListeningHttp, listenHttp } from './http-server.js';
+import type { ListeningHttp } from './http-server.js';
+import { PlatformStartError, PlatformSupervisor } from './worker/platform-supervisor.js';
 
 export interface PlatformOptions {
   /** Options of the embedded broker (data dir, Kafka port, ...). */
@@ -31,25 +21,30 @@ export interface PlatformOptions {
   logLevel?: string;
   /** Run the log monitor (Loki API, live tail). Default true; `sluice broker --http-port` turns it off. */
   logs?: boolean;
+  /** Heap limit of the platform thread in MiB (default 256): past it, that thread restarts, not the broker. */
+  platformHeapMb?: number;
 }
 
 export interface RunningPlatform {
   readonly broker: RunningBroker;
-  readonly http: ListeningHttp;
-  readonly registry: Registry;
-  readonly health: HealthRegistry;
+  readonly http: Omit<ListeningHttp, 'app'>;
+  /** The platform thread's supervisor (its thread id changes when it restarts). */
+  readonly supervisor: PlatformSupervisor;
   close(): Promise<void>;
 }
 
 /**
- * `sluice start`: the broker and the platform HTTP server in one process. Components reach the
- * broker through its Kafka address, as they would reach Apache Kafka.
+ * `sluice start`: the broker on this thread, and the platform (HTTP server, health, metrics
+ * exposition, lag, alerts, logs) on a worker thread of its own, so nothing sent to the platform
+ * can stall Kafka and a platform failure restarts the platform, not the broker. Components reach
+ * the broker through its Kafka address, as they would reach Apache Kafka.
  */
 export async function startPlatform(
   options: PlatformOptions = {},
   logger?: Logger,
 ): Promise<RunningPlatform> {
   const log = logger ?? pino({ name: 'sluice', level: options.logLevel ?? 'info' }, pino.destination(2));
+  validateConfig(options.config);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const dataDir = resolve(options.broker?.dataDir ?? './sluice-data');
@@ -57,97 +52,58 @@ export async function startPlatform(
     { ...options.broker, dataDir, metrics: registry },
     log.child({ component: 'broker' }),
   );
-  let ready = false;
-  const health = new HealthRegistry();
-  // One probe serves /actuator/health and the alert evaluator's broker-down rule.
-  const brokerProbe = kafkaIndicator(() => broker.bootstrap);
-  health.add(brokerProbe);
-  health.add(diskSpaceIndicator(dataDir));
-
-  let url = '';
-  let alerts: ReturnType<typeof startAlertEvaluator>;
+  let supervisor: PlatformSupervisor;
   try {
-    alerts = startAlertEvaluator({
-      config: parseAlertConfig(options.config?.alerts),
+    supervisor = await PlatformSupervisor.start({
+      settings: {
+        bootstrap: broker.bootstrap,
+        clusterId: broker.clusterId,
+        dataDir,
+        httpHost: options.httpHost ?? '127.0.0.1',
+        httpPort: options.httpPort ?? 8080,
+        config: options.config,
+        logs: options.logs !== false,
+        logLevel: log.level,
+        version: packageVersion(),
+      },
       registry,
-      logger: log.child({ component: 'alerts' }),
-      brokerHealth: () =>
-        brokerProbe.check().then(
-          () => 'UP' as const,
-          () => 'DOWN' as const,
-        ),
-      externalUrl: () => url,
+      logger: log.child({ component: 'platform' }),
+      heapMb: options.platformHeapMb,
     });
   } catch (err) {
     await broker.close();
-    throw err instanceof AlertConfigError ? new ConfigFileError(err.message) : err;
+    throw err instanceof PlatformStartError && /ConfigError$/.test(err.errorName)
+      ? new ConfigFileError(err.message)
+      : err;
   }
-
-  const lag = await startLagMonitor({
-    bootstrap: [broker.bootstrap],
-    registry,
-    logger: log.child({ component: 'lag' }),
-  });
-  let logs: LogMonitor | undefined;
-  if (options.logs !== false) {
-    try {
-      logs = await startLogMonitor({
-        bootstrap: [broker.bootstrap],
-        config: parseLogsConfig(options.config?.logs),
-        logger: log.child({ component: 'logs' }),
-      });
-    } catch (err) {
-      await Promise.all([alerts.close(), lag.close()]);
-      await broker.close();
-      throw err instanceof LogsConfigError ? new ConfigFileError(err.message) : err;
-    }
-  }
-
-  const app = createHttpApp(log);
-  registerAlertRoutes(app, alerts);
-  registerLagRoutes(app, lag);
-  logs?.registerRoutes(app);
-  registerActuatorRoutes(app, {
-    health,
-    registry,
-    ready: () => ready,
-    info: () => ({
-      app: { name: 'sluice', version: packageVersion(), description: 'Sluice event-streaming platform' },
-      kafka: { bootstrap: broker.bootstrap, clusterId: broker.clusterId },
-    }),
-  });
-  let http: ListeningHttp;
-  try {
-    http = await listenHttp(app, options.httpHost ?? '127.0.0.1', options.httpPort ?? 8080);
-  } catch (err) {
-    await alerts.close();
-    await lag.close();
-    await logs?.close();
-    await broker.close();
-    throw err;
-  }
-  url = http.url;
-  ready = true;
-  log.info({ url: http.url, kafka: broker.bootstrap }, 'platform started');
+  const host = options.httpHost ?? '127.0.0.1';
+  log.info({ url: supervisor.url, kafka: broker.bootstrap }, 'platform started');
 
   let closing: Promise<void> | undefined;
   return {
     broker,
-    http,
-    registry,
-    health,
+    http: { host, port: supervisor.port, url: supervisor.url },
+    supervisor,
     close() {
       closing ??= (async () => {
-        ready = false;
-        await app.close();
-        await alerts.close();
-        await lag.close();
-        await logs?.close();
+        await supervisor.close();
         await broker.close();
       })();
       return closing;
     },
   };
+}
+
+/** The sections the platform thread will parse, checked here first: a bad file starts nothing. */
+function validateConfig(config: SluiceConfigFile | undefined): void {
+  try {
+    parseAlertConfig(config?.alerts);
+    parseLogsConfig(config?.logs);
+  } catch (err) {
+    if (err instanceof AlertConfigError || err instanceof LogsConfigError)
+      throw new ConfigFileError(err.message);
+    throw err;
+  }
 }
 
 function packageVersion(): string {

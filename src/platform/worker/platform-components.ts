@@ -1,0 +1,116 @@
+// The platform's components and its HTTP server, as the platform thread runs them: they reach the
+// broker only through its Kafka address, as they would reach Apache Kafka.
+
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { type LogMonitor, parseLogsConfig, startLogMonitor } from '../../logs/index.js';
+import {
+  parseAlertConfig,
+  registerAlertRoutes,
+  registerLagRoutes,
+  startAlertEvaluator,
+  startLagMonitor,
+} from '../../metrics/index.js';
+import { registerActuatorRoutes } from '../actuator-routes.js';
+import type { SluiceConfigFile } from '../config-file.js';
+import { diskSpaceIndicator } from '../health/disk-space.js';
+import { HealthRegistry } from '../health/health.js';
+import { kafkaIndicator } from '../health/kafka-health.js';
+import { createHttpApp, listenHttp } from '../http-server.js';
+
+/** What the platform thread is told about the broker and its own settings (structured-clonable). */
+export interface PlatformSettings {
+  bootstrap: string;
+  clusterId: string;
+  dataDir: string;
+  httpHost: string;
+  httpPort: number;
+  config?: SluiceConfigFile;
+  /** Run the log monitor (Loki API, live tail). */
+  logs: boolean;
+  logLevel: string;
+  version: string;
+}
+
+export interface RunningComponents {
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Starts alerts, lag, logs, health and the HTTP server; undoes what started if a later part fails. */
+export async function startPlatformComponents(
+  settings: PlatformSettings,
+  registry: Registry,
+  log: Logger,
+): Promise<RunningComponents> {
+  const stack: Array<() => Promise<void>> = [];
+  const unwind = async () => {
+    for (const close of stack.reverse()) await close().catch(() => {});
+    stack.length = 0;
+  };
+  try {
+    let ready = false;
+    let url = '';
+    const health = new HealthRegistry();
+    // One probe serves /actuator/health and the alert evaluator's broker-down rule.
+    const brokerProbe = kafkaIndicator(() => settings.bootstrap);
+    health.add(brokerProbe);
+    health.add(diskSpaceIndicator(settings.dataDir));
+
+    const alerts = startAlertEvaluator({
+      config: parseAlertConfig(settings.config?.alerts),
+      registry,
+      logger: log.child({ component: 'alerts' }),
+      brokerHealth: () =>
+        brokerProbe.check().then(
+          () => 'UP' as const,
+          () => 'DOWN' as const,
+        ),
+      externalUrl: () => url,
+    });
+    stack.push(() => alerts.close());
+    const lag = await startLagMonitor({
+      bootstrap: [settings.bootstrap],
+      registry,
+      logger: log.child({ component: 'lag' }),
+    });
+    stack.push(() => lag.close());
+    let logs: LogMonitor | undefined;
+    if (settings.logs) {
+      logs = await startLogMonitor({
+        bootstrap: [settings.bootstrap],
+        config: parseLogsConfig(settings.config?.logs),
+        logger: log.child({ component: 'logs' }),
+      });
+      const started = logs;
+      stack.push(() => started.close());
+    }
+
+    const app = createHttpApp(log);
+    registerAlertRoutes(app, alerts);
+    registerLagRoutes(app, lag);
+    logs?.registerRoutes(app);
+    registerActuatorRoutes(app, {
+      health,
+      registry,
+      ready: () => ready,
+      info: () => ({
+        app: { name: 'sluice', version: settings.version, description: 'Sluice event-streaming platform' },
+        kafka: { bootstrap: settings.bootstrap, clusterId: settings.clusterId },
+      }),
+    });
+    // The server closes first: no request should find a component already gone.
+    stack.push(async () => {
+      ready = false;
+      await app.close();
+    });
+    const http = await listenHttp(app, settings.httpHost, settings.httpPort);
+    url = http.url;
+    ready = true;
+    return { port: http.port, url: http.url, close: unwind };
+  } catch (err) {
+    await unwind();
+    throw err;
+  }
+}

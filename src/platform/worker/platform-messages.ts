@@ -1,0 +1,10 @@
+// What the broker thread and the platform thread say to each other (besides metrics snapshots).
+
+/** From the platform thread. */
+export type FromPlatform =
+  | { type: 'ready'; port: number; url: string }
+  | { type: 'failed'; error: { name: string; message: string } }
+  | { type: 'closed' };
+
+/** To the platform thread. */
+export type ToPlatform = { type: 'close' };

@@ -1,0 +1,47 @@
+// Entry of the platform thread: the HTTP server and every component run here, off the broker's
+// event loop. It talks to the broker thread only through its parent port (metrics snapshots,
+// ready/failed/closed) and to the broker itself over the Kafka wire.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { MetricsMirror } from './metrics-mirror.js';
+import {
+  type PlatformSettings,
+  type RunningComponents,
+  startPlatformComponents,
+} from './platform-components.js';
+import type { FromPlatform, ToPlatform } from './platform-messages.js';
+
+const port = parentPort;
+if (!port) throw new Error('platform-worker.js runs only as a worker thread');
+const settings = workerData as PlatformSettings;
+const post = (message: FromPlatform) => port.postMessage(message);
+
+const log = pino({ name: 'sluice', level: settings.logLevel }, pino.destination({ dest: 2, sync: true }));
+const registry = new Registry();
+const mirror = new MetricsMirror(port, registry);
+
+let components: RunningComponents | undefined;
+let closing = false;
+
+port.on('message', (message: ToPlatform) => {
+  if (message?.type !== 'close' || closing) return;
+  closing = true;
+  (components?.close() ?? Promise.resolve()).finally(() => {
+    post({ type: 'closed' });
+    port.close();
+  });
+});
+
+try {
+  // The broker's metrics are mirrored before the alert rules first look for them.
+  await mirror.sync();
+  components = await startPlatformComponents(settings, registry, log);
+  if (closing) await components.close();
+  else post({ type: 'ready', port: components.port, url: components.url });
+} catch (err) {
+  const error = err instanceof Error ? err : new Error(String(err));
+  post({ type: 'failed', error: { name: error.name, message: error.message } });
+  port.close();
+}
