@@ -3,8 +3,6 @@ import { resolve } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { type BrokerOptions, type RunningBroker, startBroker } from '../broker/index.js';
-import { LogsConfigError, parseLogsConfig } from '../logs/index.js';
-import { AlertConfigError, parseAlertConfig } from '../metrics/index.js';
 import { ConfigFileError, type SluiceConfigFile } from './config-file.js';
 import type { ListeningHttp } from './http-server.js';
 import { PlatformStartError, PlatformSupervisor } from './worker/platform-supervisor.js';
@@ -44,34 +42,40 @@ export async function startPlatform(
   logger?: Logger,
 ): Promise<RunningPlatform> {
   const log = logger ?? pino({ name: 'sluice', level: options.logLevel ?? 'info' }, pino.destination(2));
-  validateConfig(options.config);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const dataDir = resolve(options.broker?.dataDir ?? './sluice-data');
-  const broker = await startBroker(
-    { ...options.broker, dataDir, metrics: registry },
-    log.child({ component: 'broker' }),
-  );
-  let supervisor: PlatformSupervisor;
+  const supervisor = new PlatformSupervisor({
+    registry,
+    logger: log.child({ component: 'platform' }),
+    heapMb: options.platformHeapMb,
+  });
+  let broker: RunningBroker;
   try {
-    supervisor = await PlatformSupervisor.start({
-      settings: {
-        bootstrap: broker.bootstrap,
-        clusterId: broker.clusterId,
-        dataDir,
-        httpHost: options.httpHost ?? '127.0.0.1',
-        httpPort: options.httpPort ?? 8080,
-        config: options.config,
-        logs: options.logs !== false,
-        logLevel: log.level,
-        version: packageVersion(),
-      },
-      registry,
-      logger: log.child({ component: 'platform' }),
-      heapMb: options.platformHeapMb,
+    broker = await startBroker(
+      { ...options.broker, dataDir, metrics: registry },
+      log.child({ component: 'broker' }),
+    );
+  } catch (err) {
+    await supervisor.close();
+    throw err;
+  }
+  try {
+    await supervisor.start({
+      bootstrap: broker.bootstrap,
+      clusterId: broker.clusterId,
+      dataDir,
+      httpHost: options.httpHost ?? '127.0.0.1',
+      httpPort: options.httpPort ?? 8080,
+      config: options.config,
+      logs: options.logs !== false,
+      logLevel: log.level,
+      version: packageVersion(),
     });
   } catch (err) {
+    await supervisor.close();
     await broker.close();
+    // Each component validates its own section of the config file, on the platform thread.
     throw err instanceof PlatformStartError && /ConfigError$/.test(err.errorName)
       ? new ConfigFileError(err.message)
       : err;
@@ -92,18 +96,6 @@ export async function startPlatform(
       return closing;
     },
   };
-}
-
-/** The sections the platform thread will parse, checked here first: a bad file starts nothing. */
-function validateConfig(config: SluiceConfigFile | undefined): void {
-  try {
-    parseAlertConfig(config?.alerts);
-    parseLogsConfig(config?.logs);
-  } catch (err) {
-    if (err instanceof AlertConfigError || err instanceof LogsConfigError)
-      throw new ConfigFileError(err.message);
-    throw err;
-  }
 }
 
 function packageVersion(): string {

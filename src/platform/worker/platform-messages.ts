@@ -1,5 +1,7 @@
 // What the broker thread and the platform thread say to each other (besides metrics snapshots).
 
+import type { PlatformSettings } from './platform-components.js';
+
 /** From the platform thread. */
 export type FromPlatform =
   | { type: 'ready'; port: number; url: string }
@@ -7,4 +9,4 @@ export type FromPlatform =
   | { type: 'closed' };
 
 /** To the platform thread. */
-export type ToPlatform = { type: 'close' };
+export type ToPlatform = { type: 'start'; settings: PlatformSettings } | { type: 'close' };

@@ -9,7 +9,6 @@ import type { PlatformSettings } from './platform-components.js';
 import type { FromPlatform, ToPlatform } from './platform-messages.js';
 
 export interface SupervisorOptions {
-  settings: PlatformSettings;
   /** The broker thread's registry, mirrored into the platform's /metrics. */
   registry: Registry;
   logger: Logger;
@@ -40,17 +39,22 @@ export class PlatformSupervisor {
   readonly #options: SupervisorOptions;
   readonly #log: Logger;
   readonly #restarts: Counter<'reason'>;
-  #settings: PlatformSettings;
+  #settings?: PlatformSettings;
   #worker?: Worker;
+  /** Settles when the thread now running has started (or failed to). */
+  #started?: Promise<void>;
   #stopping = false;
   #backoffMs: number;
   #restartTimer?: NodeJS.Timeout;
   #url = '';
   #port = 0;
 
-  private constructor(options: SupervisorOptions) {
+  /**
+   * Creates the platform thread at once, so it loads its code while the broker recovers; it
+   * starts its components when `start` gives it the broker's address.
+   */
+  constructor(options: SupervisorOptions) {
     this.#options = options;
-    this.#settings = options.settings;
     this.#log = options.logger;
     this.#backoffMs = options.restartMinMs ?? 500;
     this.#restarts =
@@ -61,13 +65,14 @@ export class PlatformSupervisor {
         labelNames: ['reason'],
         registers: [options.registry],
       });
+    this.#spawn();
   }
 
-  /** Starts the platform thread; resolves once its HTTP server listens, rejects if it cannot start. */
-  static async start(options: SupervisorOptions): Promise<PlatformSupervisor> {
-    const supervisor = new PlatformSupervisor(options);
-    await supervisor.#spawn();
-    return supervisor;
+  /** Starts the platform's components; resolves once its HTTP server listens, rejects if it cannot. */
+  async start(settings: PlatformSettings): Promise<void> {
+    this.#settings = settings;
+    this.#worker?.postMessage({ type: 'start', settings } satisfies ToPlatform);
+    await this.#started;
   }
 
   get url(): string {
@@ -82,26 +87,21 @@ export class PlatformSupervisor {
     return this.#worker?.threadId;
   }
 
-  #spawn(): Promise<void> {
-    const heapMb = this.#options.heapMb ?? 256;
+  #spawn(): void {
     const worker = new Worker(WORKER_URL, {
-      workerData: this.#settings,
-      resourceLimits: { maxOldGenerationSizeMb: heapMb },
+      resourceLimits: { maxOldGenerationSizeMb: this.#options.heapMb ?? 256 },
     });
     this.#worker = worker;
     const stopAnswering = answerMetricsRequests(worker, this.#options.registry);
-    const startedAt = Date.now();
+    const spawnedAt = Date.now();
     let lastError: Error | undefined;
-
-    return new Promise<void>((resolve, reject) => {
-      let started = false;
+    let started = false;
+    this.#started = new Promise<void>((resolve, reject) => {
       worker.on('message', (message: FromPlatform) => {
         if (message?.type === 'ready') {
           started = true;
           this.#url = message.url;
           this.#port = message.port;
-          // A restart keeps the port the first start was given (even when 0 asked for a free one).
-          this.#settings = { ...this.#settings, httpPort: message.port };
           resolve();
         } else if (message?.type === 'failed') {
           lastError = new PlatformStartError(message.error.name, message.error.message);
@@ -113,34 +113,32 @@ export class PlatformSupervisor {
       worker.on('exit', (code) => {
         stopAnswering();
         if (this.#worker === worker) this.#worker = undefined;
-        if (!started) {
-          // A first start that fails is the caller's error (bad config, port in use); a restart retries.
-          if (this.#port === 0) {
-            reject(lastError ?? new Error(`the platform thread exited with code ${code} before it started`));
-            return;
-          }
+        // A first start that fails is the caller's error (bad config, port in use); later ones retry.
+        if (!started && this.#port === 0) {
+          reject(lastError ?? new Error(`the platform thread exited with code ${code} before it started`));
+          return;
         }
+        resolve();
         if (this.#stopping) return;
-        const reason =
-          lastError &&
-          /out of memory|ERR_WORKER_OUT_OF_MEMORY/i.test(
-            `${(lastError as NodeJS.ErrnoException).code} ${lastError.message}`,
-          )
+        const why = `${(lastError as NodeJS.ErrnoException | undefined)?.code} ${lastError?.message}`;
+        const reason = !lastError
+          ? 'exit'
+          : /ERR_WORKER_OUT_OF_MEMORY|out of memory/i.test(why)
             ? 'out_of_memory'
-            : lastError
-              ? 'error'
-              : 'exit';
+            : 'error';
         this.#restarts.inc({ reason });
-        if (Date.now() - startedAt >= (this.#options.stableMs ?? 60_000))
+        if (Date.now() - spawnedAt >= (this.#options.stableMs ?? 60_000)) {
           this.#backoffMs = this.#options.restartMinMs ?? 500;
+        }
         this.#log.error(
           { err: lastError, code, reason, restartInMs: this.#backoffMs },
           'the platform thread died; the broker keeps serving; restarting it',
         );
         this.#scheduleRestart();
-        resolve();
       });
     });
+    // Nobody may be waiting yet (the broker is still starting); start() hears the failure.
+    this.#started.catch(() => {});
   }
 
   #scheduleRestart(): void {
@@ -148,8 +146,14 @@ export class PlatformSupervisor {
     this.#backoffMs = Math.min(delay * 2, this.#options.restartMaxMs ?? 30_000);
     this.#restartTimer = setTimeout(() => {
       this.#restartTimer = undefined;
-      if (this.#stopping) return;
-      this.#spawn().catch((err) => this.#log.error({ err }, 'the platform thread could not restart'));
+      const settings = this.#settings;
+      if (this.#stopping || !settings) return;
+      this.#spawn();
+      // A restart keeps the port the first start was given (even when 0 asked for a free one).
+      this.#worker?.postMessage({
+        type: 'start',
+        settings: { ...settings, httpPort: this.#port },
+      } satisfies ToPlatform);
     }, delay);
     this.#restartTimer.unref();
   }

@@ -2,7 +2,7 @@
 // event loop. It talks to the broker thread only through its parent port (metrics snapshots,
 // ready/failed/closed) and to the broker itself over the Kafka wire.
 
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { MetricsMirror } from './metrics-mirror.js';
@@ -13,19 +13,19 @@ import {
 } from './platform-components.js';
 import type { FromPlatform, ToPlatform } from './platform-messages.js';
 
+if (!parentPort) throw new Error('platform-worker.js runs only as a worker thread');
 const port = parentPort;
-if (!port) throw new Error('platform-worker.js runs only as a worker thread');
-const settings = workerData as PlatformSettings;
 const post = (message: FromPlatform) => port.postMessage(message);
-
-const log = pino({ name: 'sluice', level: settings.logLevel }, pino.destination({ dest: 2, sync: true }));
 const registry = new Registry();
 const mirror = new MetricsMirror(port, registry);
 
 let components: RunningComponents | undefined;
 let closing = false;
 
+// The thread is created while the broker recovers its logs, so loading this module graph overlaps
+// with it; the settings (the broker's address above all) follow once the broker listens.
 port.on('message', (message: ToPlatform) => {
+  if (message?.type === 'start') start(message.settings);
   if (message?.type !== 'close' || closing) return;
   closing = true;
   (components?.close() ?? Promise.resolve()).finally(() => {
@@ -34,14 +34,17 @@ port.on('message', (message: ToPlatform) => {
   });
 });
 
-try {
-  // The broker's metrics are mirrored before the alert rules first look for them.
-  await mirror.sync();
-  components = await startPlatformComponents(settings, registry, log);
-  if (closing) await components.close();
-  else post({ type: 'ready', port: components.port, url: components.url });
-} catch (err) {
-  const error = err instanceof Error ? err : new Error(String(err));
-  post({ type: 'failed', error: { name: error.name, message: error.message } });
-  port.close();
+async function start(settings: PlatformSettings): Promise<void> {
+  const log = pino({ name: 'sluice', level: settings.logLevel }, pino.destination({ dest: 2, sync: true }));
+  try {
+    // The broker's metrics are mirrored before the alert rules first look for them.
+    await mirror.sync();
+    components = await startPlatformComponents(settings, registry, log);
+    if (closing) await components.close();
+    else post({ type: 'ready', port: components.port, url: components.url });
+  } catch (err) {
+    const error = err instanceof Error ? err : new Error(String(err));
+    post({ type: 'failed', error: { name: error.name, message: error.message } });
+    port.close();
+  }
 }
