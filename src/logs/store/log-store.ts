@@ -42,33 +42,43 @@ const READER_IDLE_MS = 30_000;
  */
 export class LogStore implements LogSource {
   private readonly listeners = new Set<(entry: LogEntry) => void>();
-  /** Readers for queries, shared by all of them (the indexer has its own, the one follower). */
-  private readonly readers: ReaderPool;
+  /** Readers for queries, per partition, shared by all of them (the indexer has its own follower). */
+  private readonly pools = new Map<number, ReaderPool>();
+  private closing = false;
 
   private constructor(
     private readonly options: LogStoreOptions,
     readonly index: LabelIndex,
     private readonly producer: Producer,
     private readonly indexer: LogIndexer,
-  ) {
-    const { bootstrap, config } = options;
-    this.readers = new ReaderPool({
-      size: config.queryReaders,
-      idleMs: READER_IDLE_MS,
-      open: (partition) =>
-        PartitionReader.open({
-          bootstrap,
-          topic: config.topic,
-          partitions: [partition],
-          start: new Map([[partition, 0n]]),
-          clientId: CLIENT_ID,
-        }),
-    });
+  ) {}
+
+  private pool(partition: number): ReaderPool {
+    let pool = this.pools.get(partition);
+    if (!pool) {
+      const { bootstrap, config } = this.options;
+      pool = new ReaderPool({
+        size: config.queryReaders,
+        idleMs: READER_IDLE_MS,
+        open: () =>
+          PartitionReader.open({
+            bootstrap,
+            topic: config.topic,
+            partitions: [partition],
+            start: new Map([[partition, 0n]]),
+            clientId: CLIENT_ID,
+          }),
+      });
+      this.pools.set(partition, pool);
+    }
+    return pool;
   }
 
   /** Readers the store's queries have open now (not counting the indexer's). */
   get queryReadersOpen(): number {
-    return this.readers.open;
+    let open = 0;
+    for (const pool of this.pools.values()) open += pool.open;
+    return open;
   }
 
   static async open(options: LogStoreOptions): Promise<LogStore> {
@@ -147,7 +157,9 @@ export class LogStore implements LogSource {
     const ranges = this.index.ranges(matchers, startNs, endNs);
     for (const range of ranges) {
       // One range at a time with a pooled reader: other queries take their turns in between.
-      const reader = await this.readers.acquire(range.partition, signal);
+      if (this.closing) return;
+      const pool = this.pool(range.partition);
+      const reader = await pool.acquire(signal);
       let failed = false;
       try {
         for await (const record of readRange(reader, range, signal)) {
@@ -161,13 +173,14 @@ export class LogStore implements LogSource {
       } finally {
         // A range left early (limit reached, query stopped) leaves the reader sound: the next
         // user seeks it anyway. Only a failed read closes it.
-        this.readers.release(range.partition, reader, failed);
+        pool.release(reader, failed);
       }
     }
   }
 
   async close(): Promise<void> {
-    await this.readers.close();
+    this.closing = true;
+    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
     await this.indexer.stop();
     this.listeners.clear();
     await this.producer.close().catch(() => {});

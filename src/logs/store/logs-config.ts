@@ -18,7 +18,7 @@ export interface LogsConfig {
   chunkMs: number;
   /** What one query may use (time, lines, series, bytes). */
   query: QueryLimits;
-  /** Readers of the logs topic all queries share: the platform's Kafka connections for queries. */
+  /** Readers per partition of the logs topic that all queries share (their Kafka connections). */
   queryReaders: number;
   /** Live tails open at once (Loki `max_concurrent_tail_requests`, 10). */
   maxTails: number;
@@ -34,7 +34,7 @@ export const DEFAULT_LOGS_CONFIG: LogsConfig = {
   chunkEntries: 5000,
   chunkMs: 5000,
   query: DEFAULT_QUERY_LIMITS,
-  queryReaders: 4,
+  queryReaders: 2,
   maxTails: 10,
   push: DEFAULT_PUSH_LIMITS,
 };

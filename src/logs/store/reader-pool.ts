@@ -1,16 +1,15 @@
 import type { PartitionReader } from '../../client/index.js';
 
 export interface ReaderPoolOptions {
-  /** Opens a reader of one partition of the logs topic. */
-  open: (partition: number) => Promise<PartitionReader>;
-  /** Most readers open (busy or idle) at once, over all partitions and queries. */
+  /** Opens a reader of the pool's partition of the logs topic. */
+  open: () => Promise<PartitionReader>;
+  /** Most readers open (busy or idle) at once, over all queries. */
   size: number;
   /** An idle reader is closed after this long unused. */
   idleMs: number;
 }
 
 interface Idle {
-  partition: number;
   reader: PartitionReader;
   since: number;
 }
@@ -21,9 +20,10 @@ export class ReaderPoolClosed extends Error {
 }
 
 /**
- * The readers queries use, shared: at most `size` exist, so the platform's connections to Kafka
- * stay the same however many queries (and live tails, which start with one) run at once. A query
- * takes a reader for one range and gives it back; the others wait their turn in order.
+ * The readers queries use for one partition, shared: at most `size` exist, so the platform's
+ * connections to Kafka stay the same however many queries (and live tails, which start with
+ * one) run at once. A query takes a reader for one range and gives it back; the others wait
+ * their turn in order.
  */
 export class ReaderPool {
   private readonly idle: Idle[] = [];
@@ -42,16 +42,14 @@ export class ReaderPool {
     return this.busy + this.idle.length;
   }
 
-  /** A reader of `partition`, waiting while all are in use; give it back with `release`. */
-  async acquire(partition: number, signal?: AbortSignal): Promise<PartitionReader> {
+  /** A reader, waiting while all are in use; give it back with `release`. */
+  async acquire(signal?: AbortSignal): Promise<PartitionReader> {
     await this.turn(signal);
-    const i = this.idle.findIndex((r) => r.partition === partition);
-    if (i >= 0) return this.idle.splice(i, 1)[0].reader;
-    // All slots taken by idle readers of other partitions: the least recently used one goes.
-    if (this.busy + this.idle.length > this.options.size && this.idle.length > 0)
-      void this.idle.shift()!.reader.close();
+    // The most recently used one: the others may then stay idle long enough to be closed.
+    const idle = this.idle.pop();
+    if (idle) return idle.reader;
     try {
-      return await this.options.open(partition);
+      return await this.options.open();
     } catch (err) {
       this.giveBack();
       throw err;
@@ -59,9 +57,9 @@ export class ReaderPool {
   }
 
   /** Returns a reader; a `broken` one (its read failed) is closed instead of kept. */
-  release(partition: number, reader: PartitionReader, broken = false): void {
+  release(reader: PartitionReader, broken = false): void {
     if (broken || this.closed) void reader.close();
-    else this.idle.push({ partition, reader, since: Date.now() });
+    else this.idle.push({ reader, since: Date.now() });
     this.giveBack();
   }
 
