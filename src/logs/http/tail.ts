@@ -5,6 +5,7 @@ import {
   compilePipeline,
   type LogExpr,
   LogQLCanceledError,
+  LogQLTimeoutError,
   parseQuery,
   QueryContext,
   queryRange,
@@ -89,11 +90,19 @@ async function startTail(
 
   // History first (entries from `start` up to the moment the tail began), oldest first.
   const ctx = new QueryContext(config.query, { signal: aborter.signal });
-  const history = (await queryRange(
-    { query: expr, startNs, endNs: now, stepMs: 1000, limit, direction: 'backward' },
-    store,
-    ctx,
-  )) as StreamsData;
+  let history: StreamsData;
+  try {
+    history = (await queryRange(
+      { query: expr, startNs, endNs: now, stepMs: 1000, limit, direction: 'backward' },
+      store,
+      ctx,
+    )) as StreamsData;
+  } catch (err) {
+    // History that takes too long is skipped; the tail goes on with live entries.
+    if (!(err instanceof LogQLTimeoutError)) throw err;
+    tail.sendHistory([]);
+    return;
+  }
   const sorted: TailEntry[] = history.result
     .flatMap((s) => s.values.map(([ts, line]) => ({ labels: s.stream, timestampNs: BigInt(ts), line })))
     .sort((a, b) => (a.timestampNs < b.timestampNs ? -1 : a.timestampNs > b.timestampNs ? 1 : 0));

@@ -56,7 +56,7 @@ function checkText(request: PushRequest, suspect: boolean): void {
   request.streams.forEach((stream, i) => {
     for (const [name, value] of Object.entries(stream.labels)) {
       const bad = (s: string) => !wellFormed(s) || (suspect && s.includes('\uFFFD'));
-      if (bad(name) || bad(value)) throw invalidUtf8Labels(`streams[${i}]`);
+      if (bad(name) || bad(value)) throw invalidUtf8Labels(`streams[${i}] labels`);
     }
     for (const entry of stream.entries) {
       // Lone surrogates (from JSON \u escapes) would not survive the trip to UTF-8 either.

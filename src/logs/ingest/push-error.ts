@@ -22,5 +22,5 @@ export function tooManyStreams(count: number, max: number): PushError {
  * which refuses bytes that do not decode as UTF-8 ("invalid UTF-8 rune"), so the push is a 400.
  */
 export function invalidUtf8Labels(where: string): PushError {
-  return new PushError(`${where}: labels are not valid UTF-8`);
+  return new PushError(`${where}: not valid UTF-8`);
 }
