@@ -16,6 +16,9 @@ import { BadRequest, HOUR_NS, nowNs, parseLimit, parseTime } from './loki-params
 import { errorStatus } from './loki-routes.js';
 import { Tail, type TailEntry, TailHub } from './tail-hub.js';
 
+/** A tail's history that takes longer is skipped, so live entries are not held back for long. */
+const HISTORY_TIMEOUT_MS = 10_000;
+
 /** Loki's answer when too many tails are open (it counts per tenant; we count per process). */
 function tooManyTails(count: number, limit: number): string {
   return `max concurrent tail requests limit exceeded, count > limit (${count} > ${limit})`;
@@ -89,7 +92,9 @@ async function startTail(
   if (socket.readyState !== socket.OPEN) return;
 
   // History first (entries from `start` up to the moment the tail began), oldest first.
-  const ctx = new QueryContext(config.query, { signal: aborter.signal });
+  // Live entries wait for the history: it gets a short deadline of its own.
+  const limits = { ...config.query, timeoutMs: Math.min(config.query.timeoutMs, HISTORY_TIMEOUT_MS) };
+  const ctx = new QueryContext(limits, { signal: aborter.signal });
   let history: StreamsData;
   try {
     history = (await queryRange(
