@@ -26,8 +26,8 @@ export async function startLogMonitor(options: LogMonitorOptions): Promise<LogMo
   return {
     store,
     registerRoutes(app) {
-      registerLokiRoutes(app, store);
-      registerTailRoutes(app, store);
+      registerLokiRoutes(app, store, options.config);
+      registerTailRoutes(app, store, options.config);
     },
     close: () => store.close(),
   };

@@ -1,7 +1,16 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { decodePushRequest, PushError, pushStreamToEntries } from '../ingest/index.js';
-import { LogQLEvalError, LogQLParseError, queryInstant, queryRange } from '../logql/index.js';
-import type { LogStore } from '../store/index.js';
+import {
+  LogQLCanceledError,
+  LogQLEvalError,
+  LogQLParseError,
+  LogQLTimeoutError,
+  QueryContext,
+  queryInstant,
+  queryRange,
+} from '../logql/index.js';
+import type { LogStore, LogsConfig } from '../store/index.js';
 import {
   BadRequest,
   HOUR_NS,
@@ -20,16 +29,26 @@ type Query = Record<string, string | string[] | undefined>;
  * Grafana Loki's HTTP API over the log store: what Grafana's Loki data source, logcli and
  * Promtail/Alloy/Fluent Bit use. Errors are HTTP 400 with a plain-text message, as Loki sends.
  */
-export function registerLokiRoutes(platform: FastifyInstance, store: LogStore): void {
+export function registerLokiRoutes(platform: FastifyInstance, store: LogStore, config: LogsConfig): void {
   // In a plugin scope of its own, so these body parsers apply to Loki's routes only.
-  platform.register(async (app) => lokiRoutes(app, store));
+  platform.register(async (app) => lokiRoutes(app, store, config));
 }
 
-function lokiRoutes(app: FastifyInstance, store: LogStore): void {
+/** A query's budget, cancelled when its client goes away before the answer. */
+function queryContext(res: ServerResponse, config: LogsConfig): QueryContext {
+  const aborter = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) aborter.abort();
+  });
+  return new QueryContext(config.query, { signal: aborter.signal });
+}
+
+function lokiRoutes(app: FastifyInstance, store: LogStore, config: LogsConfig): void {
   // Push bodies are protobuf or (possibly compressed) JSON: keep them as bytes for the decoder.
+  // The compressed body may be as large as the decompressed one may become.
   app.addContentTypeParser(
     ['application/x-protobuf', 'application/json'],
-    { parseAs: 'buffer', bodyLimit: 64 * 1024 * 1024 },
+    { parseAs: 'buffer', bodyLimit: config.push.maxDecompressedBytes },
     (_req, body, done) => done(null, body),
   );
 
@@ -40,17 +59,18 @@ function lokiRoutes(app: FastifyInstance, store: LogStore): void {
   app.get('/ready', async (_req, reply) => reply.type('text/plain').send('ready\n'));
 
   const answer =
-    (handler: (q: Query) => Promise<unknown>) =>
+    (handler: (q: Query, ctx: QueryContext) => Promise<unknown>) =>
     async (req: { query: unknown; body?: unknown }, reply: FastifyReply) => {
       try {
         const params = { ...(req.query as Query), ...formParams(req.body) };
-        return reply.send({ status: 'success', data: await handler(params) });
+        const ctx = queryContext(reply.raw, config);
+        return reply.send({ status: 'success', data: await handler(params, ctx) });
       } catch (err) {
         return sendError(reply, err);
       }
     };
 
-  const instant = answer(async (q) => {
+  const instant = answer(async (q, ctx) => {
     const timeNs = parseTime(one(q.time), nowNs(), 'time');
     return queryInstant(
       {
@@ -60,9 +80,10 @@ function lokiRoutes(app: FastifyInstance, store: LogStore): void {
         direction: parseDirection(one(q.direction)),
       },
       store,
+      ctx,
     );
   });
-  const range = answer(async (q) => {
+  const range = answer(async (q, ctx) => {
     const endNs = parseTime(one(q.end), nowNs(), 'end');
     const startNs = parseTime(one(q.start), endNs - HOUR_NS, 'start');
     return queryRange(
@@ -75,6 +96,7 @@ function lokiRoutes(app: FastifyInstance, store: LogStore): void {
         direction: parseDirection(one(q.direction)),
       },
       store,
+      ctx,
     );
   });
   app.get('/loki/api/v1/query', instant);
@@ -127,6 +149,7 @@ function lokiRoutes(app: FastifyInstance, store: LogStore): void {
         body,
         req.headers['content-type'] ?? '',
         String(req.headers['content-encoding'] ?? ''),
+        config.push,
       );
       await store.push(request.streams.flatMap(pushStreamToEntries));
       return reply.code(204).send();
@@ -157,10 +180,21 @@ function formParams(body: unknown): Query {
   return out;
 }
 
+/** Loki's statuses: 400 for a query or limit the client must change, 504 out of time, 499 gone. */
+export function errorStatus(err: unknown): number | undefined {
+  if (err instanceof BadRequest || err instanceof LogQLParseError || err instanceof LogQLEvalError)
+    return 400;
+  if (err instanceof PushError) return err.status;
+  if (err instanceof LogQLTimeoutError) return 504;
+  if (err instanceof LogQLCanceledError) return 499;
+  return undefined;
+}
+
 function sendError(reply: FastifyReply, err: unknown) {
-  if (err instanceof BadRequest || err instanceof LogQLParseError || err instanceof LogQLEvalError) {
-    return reply.code(400).type('text/plain').send(err.message);
-  }
-  if (err instanceof PushError) return reply.code(err.status).type('text/plain').send(err.message);
-  throw err;
+  const status = errorStatus(err);
+  if (status === undefined) throw err;
+  return reply
+    .code(status)
+    .type('text/plain')
+    .send((err as Error).message);
 }

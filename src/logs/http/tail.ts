@@ -3,48 +3,63 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import {
   compilePipeline,
-  LogQLEvalError,
-  LogQLParseError,
-  labelsKey,
+  type LogExpr,
+  LogQLCanceledError,
+  LogQLTimeoutError,
   parseQuery,
+  QueryContext,
   queryRange,
   type StreamsData,
-  selectorMatches,
 } from '../logql/index.js';
-import type { LogEntry } from '../model.js';
-import type { LogStore } from '../store/index.js';
+import type { LogStore, LogsConfig } from '../store/index.js';
 import { BadRequest, HOUR_NS, nowNs, parseLimit, parseTime } from './loki-params.js';
+import { errorStatus } from './loki-routes.js';
+import { Tail, type TailEntry, TailHub } from './tail-hub.js';
 
-/** Entries waiting for one client; beyond this they are dropped and reported, never buffered. */
-export const TAIL_QUEUE_LIMIT = 1000;
-/** A client with this much unsent data is slow: nothing more is written to it until it drains. */
-export const TAIL_SOCKET_HIGH_WATER = 1024 * 1024;
-const FLUSH_MS = 100;
-/** A queue this long is sent at once (not at the next tick) to a client that keeps up. */
-const FLUSH_BATCH = 200;
-const MAX_DROPPED_REPORTED = 100;
+/** A tail's history that takes longer is skipped, so live entries are not held back for long. */
+const HISTORY_TIMEOUT_MS = 10_000;
 
-interface Pending {
-  labels: Record<string, string>;
-  timestampNs: bigint;
-  line: string;
+/** Loki's answer when too many tails are open (it counts per tenant; we count per process). */
+function tooManyTails(count: number, limit: number): string {
+  return `max concurrent tail requests limit exceeded, count > limit (${count} > ${limit})`;
 }
 
 /**
  * Live tail over WebSocket in Loki's format (`/loki/api/v1/tail`, also `/api/logs/tail` for the
- * console): recent history first, then live entries. Each client has a bounded queue, so a slow
- * client loses entries (reported as `dropped_entries`) and never holds up others or the broker.
+ * console): recent history first, then live entries. All tails share one follower of the logs
+ * topic (the store's), each client has a bounded queue and send buffer, so a slow client loses
+ * entries (reported as `dropped_entries`) and never holds up others or the broker; at most
+ * `logs.maxTails` are open, the next is refused with 429 before the upgrade.
  */
-export function registerTailRoutes(app: FastifyInstance, store: LogStore): void {
+export function registerTailRoutes(app: FastifyInstance, store: LogStore, config: LogsConfig): void {
+  const hub = new TailHub(
+    (listener) => store.subscribe(listener),
+    (expr) => compilePipeline(expr.pipeline),
+  );
   app.register(async (scope) => {
     await scope.register(websocket, { options: { maxPayload: 64 * 1024 } });
+    scope.addHook('onClose', async () => hub.stop());
+    scope.addHook('preValidation', async (_req, reply) => {
+      if (hub.size >= config.maxTails)
+        await reply
+          .code(429)
+          .type('text/plain')
+          .send(tooManyTails(hub.size + 1, config.maxTails));
+    });
     const handler = (socket: WebSocket, req: { query: unknown }) => {
-      startTail(socket, req.query as Record<string, string | undefined>, store).catch((err: unknown) => {
-        const known =
-          err instanceof BadRequest || err instanceof LogQLParseError || err instanceof LogQLEvalError;
-        // 1008: policy violation, Loki's close code for a bad tail request; the reason says why.
-        socket.close(known ? 1008 : 1011, (err as Error).message.slice(0, 120));
-      });
+      if (hub.size >= config.maxTails) {
+        // Upgrades that raced past the check: 1013, try again later.
+        socket.close(1013, tooManyTails(hub.size + 1, config.maxTails));
+        return;
+      }
+      startTail(socket, req.query as Record<string, string | undefined>, store, config, hub).catch(
+        (err: unknown) => {
+          if (err instanceof LogQLCanceledError) return;
+          const status = errorStatus(err);
+          // 1008: policy violation, Loki's close code for a bad tail request; the reason says why.
+          socket.close(status === 400 ? 1008 : 1011, (err as Error).message.slice(0, 120));
+        },
+      );
     };
     scope.get('/loki/api/v1/tail', { websocket: true }, handler);
     scope.get('/api/logs/tail', { websocket: true }, handler);
@@ -55,6 +70,8 @@ async function startTail(
   socket: WebSocket,
   query: Record<string, string | undefined>,
   store: LogStore,
+  config: LogsConfig,
+  hub: TailHub,
 ): Promise<void> {
   const text = query.query;
   if (!text) throw new BadRequest('missing query parameter');
@@ -63,56 +80,36 @@ async function startTail(
   const limit = parseLimit(query.limit);
   const now = nowNs();
   const startNs = parseTime(query.start, now - HOUR_NS, 'start');
-  const pipeline = compilePipeline(expr.pipeline);
 
-  const queue: Pending[] = [];
-  const dropped: { labels: Record<string, string>; timestamp: string }[] = [];
-  const unsubscribe = store.subscribe((entry: LogEntry) => {
-    if (entry.timestampNs < now || !selectorMatches(expr.matchers, entry.labels)) return;
-    const out = pipeline(entry);
-    if (!out) return;
-    if (queue.length >= TAIL_QUEUE_LIMIT) {
-      if (dropped.length < MAX_DROPPED_REPORTED)
-        dropped.push({ labels: out.labels, timestamp: String(entry.timestampNs) });
-      return;
-    }
-    queue.push({ labels: out.labels, timestampNs: entry.timestampNs, line: out.line });
-    if (queue.length >= FLUSH_BATCH) flush();
-  });
-  // Only a client that drains its socket gets more; the others' entries wait in the queue.
-  const flush = () => {
-    if (socket.readyState !== socket.OPEN || socket.bufferedAmount > TAIL_SOCKET_HIGH_WATER) return;
-    if (queue.length === 0 && dropped.length === 0) return;
-    socket.send(JSON.stringify(message(queue.splice(0), dropped.splice(0))));
-  };
-  const timer = setInterval(flush, FLUSH_MS);
+  // Live entries queue from now on; closing the socket stops the history query and frees all.
+  const tail = new Tail(socket, expr as LogExpr, now);
+  const aborter = new AbortController();
+  hub.add(text, tail);
   socket.once('close', () => {
-    clearInterval(timer);
-    unsubscribe();
+    aborter.abort();
+    hub.remove(text, tail);
   });
+  if (socket.readyState !== socket.OPEN) return;
 
   // History first (entries from `start` up to the moment the tail began), oldest first.
-  const history = (await queryRange(
-    { query: expr, startNs, endNs: now, stepMs: 1000, limit, direction: 'backward' },
-    store,
-  )) as StreamsData;
-  const sorted = history.result
+  // Live entries wait for the history: it gets a short deadline of its own.
+  const limits = { ...config.query, timeoutMs: Math.min(config.query.timeoutMs, HISTORY_TIMEOUT_MS) };
+  const ctx = new QueryContext(limits, { signal: aborter.signal });
+  let history: StreamsData;
+  try {
+    history = (await queryRange(
+      { query: expr, startNs, endNs: now, stepMs: 1000, limit, direction: 'backward' },
+      store,
+      ctx,
+    )) as StreamsData;
+  } catch (err) {
+    // History that takes too long is skipped; the tail goes on with live entries.
+    if (!(err instanceof LogQLTimeoutError)) throw err;
+    tail.sendHistory([]);
+    return;
+  }
+  const sorted: TailEntry[] = history.result
     .flatMap((s) => s.values.map(([ts, line]) => ({ labels: s.stream, timestampNs: BigInt(ts), line })))
     .sort((a, b) => (a.timestampNs < b.timestampNs ? -1 : a.timestampNs > b.timestampNs ? 1 : 0));
-  if (sorted.length > 0 && socket.readyState === socket.OPEN)
-    socket.send(JSON.stringify(message(sorted, [])));
-}
-
-function message(entries: Pending[], dropped: { labels: Record<string, string>; timestamp: string }[]) {
-  const streams = new Map<string, { stream: Record<string, string>; values: [string, string][] }>();
-  for (const e of entries) {
-    const key = labelsKey(e.labels);
-    let s = streams.get(key);
-    if (!s) {
-      s = { stream: e.labels, values: [] };
-      streams.set(key, s);
-    }
-    s.values.push([String(e.timestampNs), e.line]);
-  }
-  return { streams: [...streams.values()], dropped_entries: dropped.length > 0 ? dropped : null };
+  tail.sendHistory(sorted);
 }

@@ -3,12 +3,13 @@
 
 import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { isValidLabelName } from './labels.js';
-import { PushError } from './push-error.js';
+import { invalidUtf8Labels, PushError, tooManyStreams } from './push-error.js';
 import { decodeJsonPush } from './push-json.js';
 import { decodePushProtobuf, snappyUncompress } from './push-protobuf.js';
 import { DEFAULT_PUSH_LIMITS, type PushLimits, type PushRequest } from './push-types.js';
 
 const lenient = new TextDecoder('utf-8');
+const strict = new TextDecoder('utf-8', { fatal: true });
 
 function mediaType(contentType: string): string {
   return contentType.split(';')[0].trim().toLowerCase();
@@ -39,7 +40,34 @@ function unzip(body: Buffer, encoding: string, maxBytes: number): Buffer {
   throw new PushError(`unsupported Content-Encoding '${encoding}': use gzip, deflate or none`, 415);
 }
 
+/** An unpaired UTF-16 surrogate: a string JSON escapes can make that has no UTF-8 form. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const wellFormed = (s: string) => !/[\uD800-\uDFFF]/.test(s) || s.replace(LONE_SURROGATE, '') === s;
+
+/**
+ * Invalid UTF-8, as Loki treats it. Labels must be text: Loki parses a stream's label text with
+ * its PromQL-style parser, and that stops at bytes that are not UTF-8 (`invalid UTF-8 rune`, see
+ * grafana/loki#3597), so the push is refused with a 400. Lines are not checked by Loki; it keeps
+ * their bytes, and whoever reads them back through its JSON API gets U+FFFD for each bad byte
+ * (grafana/loki#752). We store text, so the U+FFFD goes in at once. `suspect`: the body had bytes
+ * that did not decode, and they are U+FFFD now.
+ */
+function checkText(request: PushRequest, suspect: boolean): void {
+  request.streams.forEach((stream, i) => {
+    for (const [name, value] of Object.entries(stream.labels)) {
+      const bad = (s: string) => !wellFormed(s) || (suspect && s.includes('\uFFFD'));
+      if (bad(name) || bad(value)) throw invalidUtf8Labels(`streams[${i}] labels`);
+    }
+    for (const entry of stream.entries) {
+      // Lone surrogates (from JSON \u escapes) would not survive the trip to UTF-8 either.
+      if (!wellFormed(entry.line)) entry.line = entry.line.replace(LONE_SURROGATE, '\uFFFD');
+    }
+  });
+}
+
 function checkLimits(request: PushRequest, limits: PushLimits): void {
+  if (request.streams.length > limits.maxStreams)
+    throw tooManyStreams(request.streams.length, limits.maxStreams);
   request.streams.forEach((stream, i) => {
     const names = Object.keys(stream.labels);
     const where = `streams[${i}]`;
@@ -88,10 +116,18 @@ export function decodePushRequest(
   const type = mediaType(contentType);
   const plain = unzip(body, contentEncoding.trim().toLowerCase(), limits.maxDecompressedBytes);
   let request: PushRequest;
+  let suspect = false;
   if (type === 'application/json') {
-    request = decodeJsonPush(lenient.decode(plain));
+    let text: string;
+    try {
+      text = strict.decode(plain);
+    } catch {
+      text = lenient.decode(plain);
+      suspect = true;
+    }
+    request = decodeJsonPush(text, limits.maxStreams);
   } else if (type === 'application/x-protobuf' || type === '') {
-    request = decodePushProtobuf(snappyUncompress(plain, limits.maxDecompressedBytes));
+    request = decodePushProtobuf(snappyUncompress(plain, limits.maxDecompressedBytes), limits.maxStreams);
   } else {
     throw new PushError(
       `unsupported Content-Type '${contentType}': use application/json or application/x-protobuf (snappy)`,
@@ -99,5 +135,6 @@ export function decodePushRequest(
     );
   }
   checkLimits(request, limits);
+  checkText(request, suspect);
   return request;
 }

@@ -4,7 +4,7 @@
 //   {"streams":[{"labels":"{job=\"x\"}","entries":[{"ts":"2024-05-01T12:00:00.000000001Z","line":"..."}]}]}
 
 import { LabelSyntaxError, parseLabelText } from './labels.js';
-import { PushError } from './push-error.js';
+import { PushError, tooManyStreams } from './push-error.js';
 import type { PushEntry, PushRequest, PushStream } from './push-types.js';
 import { isoToNs } from './timestamps.js';
 
@@ -78,7 +78,7 @@ function streamOf(stream: unknown, i: number): PushStream {
   };
 }
 
-export function decodeJsonPush(text: string): PushRequest {
+export function decodeJsonPush(text: string, maxStreams = Number.POSITIVE_INFINITY): PushRequest {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -88,5 +88,6 @@ export function decodeJsonPush(text: string): PushRequest {
   if (!isObject(body) || !Array.isArray(body.streams)) {
     throw new PushError('body must be a JSON object with a "streams" array');
   }
+  if (body.streams.length > maxStreams) throw tooManyStreams(body.streams.length, maxStreams);
   return { streams: body.streams.map(streamOf) };
 }

@@ -4,10 +4,14 @@
 import protobuf from 'protobufjs';
 import { uncompress } from 'snappyjs';
 import { LabelSyntaxError, parseLabelText } from './labels.js';
-import { PushError } from './push-error.js';
+import { invalidUtf8Labels, PushError, tooManyStreams } from './push-error.js';
 import type { PushEntry, PushRequest } from './push-types.js';
 
-/** Loki's messages; Timestamp is declared here with google.protobuf.Timestamp's fields (same wire form). */
+/**
+ * Loki's messages; Timestamp is declared here with google.protobuf.Timestamp's fields (same wire
+ * form). Loki's `string` fields are read as `bytes` (the same on the wire) so that their UTF-8 is
+ * checked here, not guessed at by the protobuf library.
+ */
 export const PUSH_PROTO = `
 syntax = "proto3";
 package logproto;
@@ -16,18 +20,18 @@ message PushRequest {
   repeated StreamAdapter streams = 1;
 }
 message StreamAdapter {
-  string labels = 1;
+  bytes labels = 1;
   repeated EntryAdapter entries = 2;
   uint64 hash = 3;
 }
 message EntryAdapter {
   Timestamp timestamp = 1;
-  string line = 2;
+  bytes line = 2;
   repeated LabelPairAdapter structuredMetadata = 3;
 }
 message LabelPairAdapter {
-  string name = 1;
-  string value = 2;
+  bytes name = 1;
+  bytes value = 2;
 }
 message Timestamp {
   int64 seconds = 1;
@@ -40,17 +44,67 @@ export const PushRequestType = root.lookupType('logproto.PushRequest');
 
 interface DecodedPush {
   streams?: {
-    labels?: string;
+    labels?: Uint8Array;
     entries?: {
       timestamp?: { seconds?: string; nanos?: number };
-      line?: string;
-      structuredMetadata?: { name?: string; value?: string }[];
+      line?: Uint8Array;
+      structuredMetadata?: { name?: Uint8Array; value?: Uint8Array }[];
     }[];
   }[];
 }
 
-/** Reads the bytes after snappy decompression. */
-export function decodePushProtobuf(bytes: Uint8Array): PushRequest {
+const strict = new TextDecoder('utf-8', { fatal: true });
+const lenient = new TextDecoder('utf-8');
+const text = (bytes: Uint8Array | undefined) => (bytes ? lenient.decode(bytes) : '');
+
+/**
+ * How many times top-level field `field` occurs in a protobuf message, without decoding it: a
+ * push is measured (streams) before any of it is built in memory. Undefined if malformed.
+ */
+export function countFields(bytes: Uint8Array, field: number): number | undefined {
+  let count = 0;
+  let i = 0;
+  const varint = (): number | undefined => {
+    let value = 0;
+    for (let shift = 0; shift < 53; shift += 7) {
+      if (i >= bytes.length) return undefined;
+      const b = bytes[i++];
+      value += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return value;
+    }
+    return undefined;
+  };
+  while (i < bytes.length) {
+    const key = varint();
+    if (key === undefined) return undefined;
+    if (Math.floor(key / 8) === field) count++;
+    switch (key & 7) {
+      case 0:
+        if (varint() === undefined) return undefined;
+        break;
+      case 1:
+        i += 8;
+        break;
+      case 2: {
+        const len = varint();
+        if (len === undefined) return undefined;
+        i += len;
+        break;
+      }
+      case 5:
+        i += 4;
+        break;
+      default:
+        return undefined;
+    }
+  }
+  return i === bytes.length ? count : undefined;
+}
+
+/** Reads the bytes after snappy decompression; refuses more than `maxStreams` streams up front. */
+export function decodePushProtobuf(bytes: Uint8Array, maxStreams = Number.POSITIVE_INFINITY): PushRequest {
+  const streams = countFields(bytes, 1);
+  if (streams !== undefined && streams > maxStreams) throw tooManyStreams(streams, maxStreams);
   let decoded: DecodedPush;
   try {
     const message = PushRequestType.decode(bytes);
@@ -62,8 +116,9 @@ export function decodePushProtobuf(bytes: Uint8Array): PushRequest {
     streams: (decoded.streams ?? []).map((stream, i) => {
       let labels: Record<string, string>;
       try {
-        labels = parseLabelText(stream.labels ?? '');
+        labels = parseLabelText(stream.labels ? strict.decode(stream.labels) : '');
       } catch (error) {
+        if (error instanceof TypeError) throw invalidUtf8Labels(`streams[${i}].labels`);
         if (error instanceof LabelSyntaxError) throw new PushError(`streams[${i}].labels: ${error.message}`);
         throw error;
       }
@@ -77,11 +132,12 @@ export function decodePushProtobuf(bytes: Uint8Array): PushRequest {
         }
         const out: PushEntry = {
           timestampNs: seconds * 1_000_000_000n + BigInt(nanos),
-          line: entry.line ?? '',
+          // Invalid UTF-8 in a line becomes U+FFFD: what Loki's readers get for such bytes.
+          line: text(entry.line),
         };
         if (entry.structuredMetadata?.length) {
           out.metadata = Object.fromEntries(
-            entry.structuredMetadata.map((p) => [p.name ?? '', p.value ?? '']),
+            entry.structuredMetadata.map((p) => [text(p.name), text(p.value)]),
           );
         }
         return out;

@@ -27,6 +27,11 @@ export interface PushLimits {
   maxLabelValueLength: number;
   /** Largest body after decompression; guards against compression bombs (ours: 64 MiB). */
   maxDecompressedBytes: number;
+  /**
+   * Most streams in one push (ours: 5000, Loki's default `max_global_streams_per_user`, so a push
+   * a default Loki could never take whole is refused before it costs memory).
+   */
+  maxStreams: number;
 }
 
 export const DEFAULT_PUSH_LIMITS: PushLimits = {
@@ -35,4 +40,5 @@ export const DEFAULT_PUSH_LIMITS: PushLimits = {
   maxLabelNameLength: 1024,
   maxLabelValueLength: 2048,
   maxDecompressedBytes: 64 * 1024 * 1024,
+  maxStreams: 5000,
 };

@@ -4,6 +4,10 @@
  * aggregations and binary operators, answered with vectors, matrices or scalars).
  */
 
+import type { LogRegex } from './regex.js';
+
+export type { LogRegex } from './regex.js';
+
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
 /** One `name op "value"` of a stream selector or a string label filter. */
@@ -12,7 +16,7 @@ export interface Matcher {
   op: MatchOp;
   value: string;
   /** Compiled, fully anchored, for `=~` and `!~` (as Prometheus and Loki anchor them). */
-  regex?: RegExp;
+  regex?: LogRegex;
 }
 
 export type LineFilterOp = '|=' | '!=' | '|~' | '!~';
@@ -23,7 +27,7 @@ export interface LineFilter {
   op: LineFilterOp;
   values: string[];
   /** Unanchored, one per value, for `|~`/`!~`. */
-  regexes?: RegExp[];
+  regexes?: LogRegex[];
 }
 
 export type CompareOp = '==' | '!=' | '>' | '>=' | '<' | '<=';

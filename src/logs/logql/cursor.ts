@@ -1,10 +1,17 @@
 import { LogQLParseError } from './errors.js';
 import { describe, type Token, tokenize } from './lexer.js';
 
+/**
+ * How deep a query may nest (parentheses, unary signs, chains of operators), so that neither the
+ * parser nor the evaluator, both recursive, can run out of stack. Go's regexp has the same bound.
+ */
+export const MAX_NESTING = 1000;
+
 /** The parser's read position over the tokens, and Loki-style `unexpected X` errors. */
 export class Cursor {
   private readonly tokens: Token[];
   private pos = 0;
+  private depth = 0;
 
   constructor(src: string) {
     this.tokens = tokenize(src);
@@ -46,6 +53,16 @@ export class Cursor {
   unexpected(expecting?: string, token = this.peek()): never {
     const suffix = expecting ? `, expecting ${expecting}` : '';
     throw new LogQLParseError(`syntax error: unexpected ${describe(token)}${suffix}`, token.line, token.col);
+  }
+
+  /** One level deeper (at `token`); fails past MAX_NESTING. Pair with `leave`. */
+  enter(token = this.peek()): void {
+    if (++this.depth > MAX_NESTING)
+      this.failAt(token, `syntax error: the query nests more than ${MAX_NESTING} levels deep`);
+  }
+
+  leave(levels = 1): void {
+    this.depth -= levels;
   }
 
   failAt(token: Token, detail: string): never {

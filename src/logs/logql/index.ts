@@ -3,7 +3,17 @@
  * HTTP query responses. Pure: no I/O beyond what the given `LogSource` does.
  */
 export type * from './ast.js';
+export { MAX_NESTING } from './cursor.js';
 export { LogQLEvalError, LogQLParseError } from './errors.js';
+export {
+  DEFAULT_QUERY_LIMITS,
+  LogQLCanceledError,
+  LogQLLimitError,
+  LogQLTimeoutError,
+  QueryContext,
+  type QueryContextOptions,
+  type QueryLimits,
+} from './limits.js';
 export { ERROR_DETAILS_LABEL, ERROR_LABEL } from './line-parsers.js';
 export { matcherMatches, selectorMatches } from './matchers.js';
 export { parseQuery } from './parser.js';
@@ -15,6 +25,7 @@ export {
   queryRange,
   type RangeQuery,
 } from './query.js';
+export { compileRegex, type LogRegex } from './regex.js';
 export type { MatrixData, QueryData, QueryStats, ScalarData, StreamsData, VectorData } from './results.js';
 export { arraySource, type Direction, type LogSource, type SelectRequest } from './source.js';
 export { parseBytes, parseDurationMs } from './units.js';

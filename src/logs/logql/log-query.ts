@@ -1,4 +1,5 @@
 import type { LogExpr } from './ast.js';
+import type { QueryContext } from './limits.js';
 import { selectorMatches } from './matchers.js';
 import { compilePipeline, labelsKey, type ProcessedEntry } from './pipeline.js';
 import type { StatsCounter, StreamsData } from './results.js';
@@ -7,6 +8,7 @@ import type { Direction, LogSource } from './source.js';
 interface Kept extends ProcessedEntry {
   ts: bigint;
   seq: number;
+  size: number;
 }
 
 /**
@@ -15,6 +17,8 @@ interface Kept extends ProcessedEntry {
  */
 class BoundedHeap {
   readonly items: Kept[] = [];
+  /** Bytes of the lines kept. */
+  bytes = 0;
   constructor(
     private readonly limit: number,
     private readonly backward: boolean,
@@ -35,6 +39,7 @@ class BoundedHeap {
     if (this.limit <= 0) return;
     if (h.length < this.limit) {
       h.push(k);
+      this.bytes += k.size;
       for (let i = h.length - 1; i > 0; ) {
         const p = (i - 1) >> 1;
         if (!this.worse(h[i], h[p])) break;
@@ -44,6 +49,7 @@ class BoundedHeap {
       return;
     }
     if (this.worse(k, h[0])) return;
+    this.bytes += k.size - h[0].size;
     h[0] = k;
     for (let i = 0; ; ) {
       const l = 2 * i + 1;
@@ -71,21 +77,33 @@ export async function evalLogQuery(
   p: LogQueryParams,
   source: LogSource,
   stats: StatsCounter,
+  ctx: QueryContext,
 ): Promise<Omit<StreamsData, 'stats'>> {
+  ctx.checkEntriesLimit(p.limit);
   const pipeline = compilePipeline(expr.pipeline);
   const backward = p.direction === 'backward';
   const heap = new BoundedHeap(p.limit, backward);
   let seq = 0;
-  const req = { matchers: expr.matchers, startNs: p.startNs, endNs: p.endNs, direction: p.direction };
+  const req = {
+    matchers: expr.matchers,
+    startNs: p.startNs,
+    endNs: p.endNs,
+    direction: p.direction,
+    signal: ctx.signal,
+  };
   for await (const entry of source.select(req)) {
+    const size = Buffer.byteLength(entry.line);
+    const paused = ctx.read(size);
+    if (paused) await paused;
     if (entry.timestampNs < p.startNs || entry.timestampNs >= p.endNs) continue;
     if (!selectorMatches(expr.matchers, entry.labels)) continue;
     stats.lines++;
-    stats.bytes += Buffer.byteLength(entry.line);
+    stats.bytes += size;
     const out = pipeline(entry);
     if (!out) continue;
     stats.postFilterLines++;
-    heap.offer({ ...out, ts: entry.timestampNs, seq: seq++ });
+    heap.offer({ ...out, ts: entry.timestampNs, seq: seq++, size });
+    ctx.checkHeld(heap.bytes);
     if (source.ordered && heap.full) break;
   }
   const kept = heap.items.sort((a, b) => {

@@ -2,7 +2,7 @@ import type { CompareOp, LabelFilterExpr, LineFilterOp, LogExpr, Matcher, MatchO
 import type { Cursor } from './cursor.js';
 import { LogQLParseError } from './errors.js';
 import type { Token } from './lexer.js';
-import { compileRegex } from './matchers.js';
+import { compileRegex, type LogRegex } from './regex.js';
 
 const MATCH_OPS = new Set(['=', '!=', '=~', '!~']);
 const LINE_FILTER_OPS = new Set(['|=', '!=', '|~', '!~']);
@@ -17,11 +17,17 @@ const UNSUPPORTED_STAGES = new Set([
   'unpack',
 ]);
 
-function regexOf(c: Cursor, at: Token, source: string, anchored: boolean): RegExp {
+/** Longest part of a bad pattern quoted back in an error (RE2 quotes the whole rest of it). */
+const MAX_QUOTED = 100;
+
+function regexOf(c: Cursor, at: Token, source: string, anchored: boolean): LogRegex {
   try {
     return compileRegex(source, anchored);
   } catch (err) {
-    return c.failAt(at, `error parsing regexp: ${(err as Error).message}`);
+    let detail = (err as Error).message;
+    if (!detail.startsWith('error parsing regexp')) detail = `error parsing regexp: ${detail}`;
+    if (detail.length > MAX_QUOTED + 40) detail = `${detail.slice(0, MAX_QUOTED + 40)}...`;
+    return c.failAt(at, detail);
   }
 }
 
@@ -157,30 +163,45 @@ function parseLogfmt(c: Cursor): Stage {
   return { kind: 'logfmt', strict, keepEmpty };
 }
 
+// Chains and parentheses count towards the query's nesting limit (see Cursor.enter): the
+// evaluator walks these trees recursively.
 function parseLabelFilterOr(c: Cursor): LabelFilterExpr {
   let left = parseLabelFilterAnd(c);
+  let levels = 0;
   while (c.is('or')) {
+    c.enter();
+    levels++;
     c.next();
     left = { kind: 'or', left, right: parseLabelFilterAnd(c) };
   }
+  c.leave(levels);
   return left;
 }
 
 function parseLabelFilterAnd(c: Cursor): LabelFilterExpr {
   let left = parseLabelFilterAtom(c);
+  let levels = 0;
   for (;;) {
+    const t = c.peek();
     if (c.is('and') || c.is(',')) c.next();
     // Juxtaposed filters (`| a="x" b="y"`) also mean `and`.
-    else if (!(c.peek().kind === 'ident' && FILTER_OPS.has(c.peek(1).text) && c.peek(1).kind === 'op'))
+    else if (!(t.kind === 'ident' && FILTER_OPS.has(c.peek(1).text) && c.peek(1).kind === 'op')) {
+      c.leave(levels);
       return left;
+    }
+    c.enter(t);
+    levels++;
     left = { kind: 'and', left, right: parseLabelFilterAtom(c) };
   }
 }
 
 function parseLabelFilterAtom(c: Cursor): LabelFilterExpr {
-  if (c.accept('(')) {
+  if (c.is('(')) {
+    c.enter();
+    c.next();
     const inner = parseLabelFilterOr(c);
     c.expect(')');
+    c.leave();
     return inner;
   }
   const name = c.expectKind('ident', 'IDENTIFIER');

@@ -68,26 +68,33 @@ function binaryOpAt(c: Cursor): Token | undefined {
 
 function parseBinary(c: Cursor, minPrec: number): Expr {
   let left = parseUnary(c);
+  // Each operator of a chain puts the tree one level deeper.
+  let levels = 0;
   for (let op = binaryOpAt(c); op && PRECEDENCE[op.text] >= minPrec; op = binaryOpAt(c)) {
     const prec = PRECEDENCE[op.text];
     if (left.kind === 'log') c.unexpected();
+    c.enter(op);
+    levels++;
     c.next();
     const returnBool = COMPARISONS.has(op.text) && c.accept('bool');
     // `^` is right-associative; the rest bind left.
     const right = metric(c, parseBinary(c, op.text === '^' ? prec : prec + 1));
     left = { kind: 'binary', op: op.text as BinaryOp, returnBool, left, right };
   }
+  c.leave(levels);
   return left;
 }
 
 function parseUnary(c: Cursor): Expr {
-  if (c.accept('+')) return metric(c, parseUnary(c));
-  if (c.accept('-')) {
-    const inner = metric(c, parseUnary(c));
-    if (inner.kind === 'number') return { kind: 'number', value: -inner.value };
-    return { kind: 'binary', op: '*', returnBool: false, left: inner, right: { kind: 'number', value: -1 } };
-  }
-  return parsePrimary(c);
+  const sign = c.peek();
+  if (!c.is('+') && !c.is('-')) return parsePrimary(c);
+  c.next();
+  c.enter(sign);
+  const inner = metric(c, parseUnary(c));
+  c.leave();
+  if (sign.text === '+') return inner;
+  if (inner.kind === 'number') return { kind: 'number', value: -inner.value };
+  return { kind: 'binary', op: '*', returnBool: false, left: inner, right: { kind: 'number', value: -1 } };
 }
 
 function parsePrimary(c: Cursor): Expr {
@@ -97,10 +104,13 @@ function parsePrimary(c: Cursor): Expr {
     return { kind: 'number', value: t.value! };
   }
   if (c.is('{')) return parseLogExpr(c);
-  if (c.accept('(')) {
+  if (c.is('(')) {
+    c.enter();
+    c.next();
     const inner = parseBinary(c, 1);
     if (inner.kind === 'log') c.unexpected();
     c.expect(')');
+    c.leave();
     return inner;
   }
   if (t.kind === 'ident') {
@@ -165,11 +175,13 @@ function parseGrouping(c: Cursor): Grouping | undefined {
 
 /** `sum by (a) (expr)` or `sum (expr) by (a)`. */
 function parseVectorAgg(c: Cursor): MetricExpr {
+  c.enter();
   const op = c.next().text as VectorOp;
   let grouping = parseGrouping(c);
   c.expect('(');
   const inner = metric(c, parseBinary(c, 1));
   c.expect(')');
+  c.leave();
   const after = parseGrouping(c);
   if (after && grouping) c.unexpected();
   grouping ??= after;

@@ -1,6 +1,7 @@
 import type { Expr, MetricExpr } from './ast.js';
 import { LogQLEvalError } from './errors.js';
 import { formatValue, secondsOf } from './format.js';
+import { QueryContext } from './limits.js';
 import { evalLogQuery } from './log-query.js';
 import { parseQuery } from './parser.js';
 import { evalRangeAgg } from './range-agg.js';
@@ -35,6 +36,7 @@ async function evalMetric(
   grid: Grid,
   source: LogSource,
   stats: StatsCounter,
+  ctx: QueryContext,
 ): Promise<Value> {
   switch (expr.kind) {
     case 'number':
@@ -44,12 +46,12 @@ async function evalMetric(
       return { kind: 'series', series: new Map([['{}', { labels: {}, values }]]) };
     }
     case 'range_agg':
-      return evalRangeAgg(expr, grid, source, stats);
+      return evalRangeAgg(expr, grid, source, stats, ctx);
     case 'vector_agg':
-      return aggregate(expr.op, expr.grouping, await evalMetric(expr.inner, grid, source, stats), grid);
+      return aggregate(expr.op, expr.grouping, await evalMetric(expr.inner, grid, source, stats, ctx), grid);
     case 'binary': {
-      const left = await evalMetric(expr.left, grid, source, stats);
-      const right = await evalMetric(expr.right, grid, source, stats);
+      const left = await evalMetric(expr.left, grid, source, stats, ctx);
+      const right = await evalMetric(expr.right, grid, source, stats, ctx);
       return binary(expr.op, expr.returnBool, left, right, grid);
     }
   }
@@ -59,13 +61,20 @@ function sortedSeries(v: Value & { kind: 'series' }) {
   return [...v.series.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
 }
 
-/** `/loki/api/v1/query_range`: streams for log queries, a matrix for metric queries. */
-export async function queryRange(q: RangeQuery, source: LogSource): Promise<QueryData> {
+/**
+ * `/loki/api/v1/query_range`: streams for log queries, a matrix for metric queries. `ctx` holds
+ * the query's limits, deadline and cancellation (Loki's defaults when not given).
+ */
+export async function queryRange(
+  q: RangeQuery,
+  source: LogSource,
+  ctx = new QueryContext(),
+): Promise<QueryData> {
   const expr = typeof q.query === 'string' ? parseQuery(q.query) : q.query;
   const stats = new StatsCounter();
   if (q.endNs < q.startNs) throw new LogQLEvalError('end timestamp must not be before start time');
   if (expr.kind === 'log') {
-    const streams = await evalLogQuery(expr, { ...q }, source, stats);
+    const streams = await evalLogQuery(expr, { ...q }, source, stats, ctx);
     return { ...streams, stats: stats.summary(streams.result.reduce((n, s) => n + s.values.length, 0)) };
   }
   if (!(q.stepMs > 0)) {
@@ -81,7 +90,7 @@ export async function queryRange(q: RangeQuery, source: LogSource): Promise<Quer
     );
   }
   const grid: Grid = { startNs: q.startNs, stepNs, count };
-  const value = await evalMetric(expr, grid, source, stats);
+  const value = await evalMetric(expr, grid, source, stats, ctx);
   const times = Array.from({ length: count }, (_, k) => secondsOf(stepTimeNs(grid, k)));
   const result: MatrixData['result'] = [];
   const all =
@@ -98,7 +107,11 @@ export async function queryRange(q: RangeQuery, source: LogSource): Promise<Quer
 }
 
 /** `/loki/api/v1/query`: a vector (or a scalar) at one time; log queries are refused, as Loki 3 does. */
-export async function queryInstant(q: InstantQuery, source: LogSource): Promise<QueryData> {
+export async function queryInstant(
+  q: InstantQuery,
+  source: LogSource,
+  ctx = new QueryContext(),
+): Promise<QueryData> {
   const expr = typeof q.query === 'string' ? parseQuery(q.query) : q.query;
   if (expr.kind === 'log') {
     throw new LogQLEvalError(
@@ -107,7 +120,7 @@ export async function queryInstant(q: InstantQuery, source: LogSource): Promise<
   }
   const stats = new StatsCounter();
   const grid: Grid = { startNs: q.timeNs, stepNs: 1n, count: 1 };
-  const value = await evalMetric(expr, grid, source, stats);
+  const value = await evalMetric(expr, grid, source, stats, ctx);
   const ts = secondsOf(q.timeNs);
   if (value.kind === 'scalar') {
     return { resultType: 'scalar', result: [ts, formatValue(value.value)], stats: stats.summary(0) };

@@ -1,5 +1,6 @@
 import type { RangeAggExpr } from './ast.js';
 import { LogQLEvalError } from './errors.js';
+import type { QueryContext } from './limits.js';
 import { ERROR_LABEL } from './line-parsers.js';
 import { selectorMatches } from './matchers.js';
 import { compilePipeline, labelsKey } from './pipeline.js';
@@ -20,6 +21,7 @@ export async function evalRangeAgg(
   grid: Grid,
   source: LogSource,
   stats: StatsCounter,
+  ctx: QueryContext,
 ): Promise<Value> {
   const rangeNs = BigInt(expr.rangeMs) * NS_PER_MS;
   const offsetNs = BigInt(expr.offsetMs) * NS_PER_MS;
@@ -31,12 +33,20 @@ export async function evalRangeAgg(
   const step = Number(grid.stepNs);
   const range = Number(rangeNs);
   const series = new Map<string, Series>();
-  const req = { matchers: expr.log.matchers, startNs, endNs, direction: 'forward' as const };
+  const req = {
+    matchers: expr.log.matchers,
+    startNs,
+    endNs,
+    direction: 'forward' as const,
+    signal: ctx.signal,
+  };
   for await (const entry of source.select(req)) {
+    const size = Buffer.byteLength(entry.line);
+    const paused = ctx.read(size);
+    if (paused) await paused;
     const ts = entry.timestampNs;
     if (ts < startNs || ts >= endNs || !selectorMatches(expr.log.matchers, entry.labels)) continue;
     stats.lines++;
-    const size = Buffer.byteLength(entry.line);
     stats.bytes += size;
     const out = pipeline(entry);
     if (!out) continue;
@@ -50,6 +60,7 @@ export async function evalRangeAgg(
     let s = series.get(key);
     if (!s) {
       if (out.labels[ERROR_LABEL] !== undefined) throw pipelineError(out.labels[ERROR_LABEL], key);
+      ctx.checkSeries(series.size + 1);
       s = { labels: out.labels, values: emptyValues(grid) };
       series.set(key, s);
     }

@@ -12,6 +12,8 @@ export interface SelectRequest {
   /** Exclusive, Unix nanoseconds. */
   endNs: bigint;
   direction: Direction;
+  /** Aborted when the query stops early (cancelled, out of time): a store stops reading. */
+  signal?: AbortSignal;
 }
 
 /**

@@ -7,6 +7,7 @@ import { parseChunkSummary } from './chunk.js';
 import { LabelIndex, type ReadRange } from './label-index.js';
 import { LogIndexer } from './log-indexer.js';
 import type { LogsConfig } from './logs-config.js';
+import { ReaderPool } from './reader-pool.js';
 import { ensureLogTopics, indexTopicOf } from './topic-setup.js';
 
 export interface OutgoingRecord {
@@ -31,6 +32,8 @@ const CLIENT_ID = 'sluice-logs';
 /** Well under the 1 MiB max.message.bytes default, so a batch of a push is never refused as too large. */
 const PUSH_BATCH_BYTES = 512 * 1024;
 const READ_WAIT_MS = 0;
+/** A query reader unused this long is closed (and opened again when needed). */
+const READER_IDLE_MS = 30_000;
 
 /**
  * The log monitor's storage: lines live in a Kafka topic, a label index of chunk summaries lives
@@ -39,6 +42,9 @@ const READ_WAIT_MS = 0;
  */
 export class LogStore implements LogSource {
   private readonly listeners = new Set<(entry: LogEntry) => void>();
+  /** Readers for queries, per partition, shared by all of them (the indexer has its own follower). */
+  private readonly pools = new Map<number, ReaderPool>();
+  private closing = false;
 
   private constructor(
     private readonly options: LogStoreOptions,
@@ -46,6 +52,34 @@ export class LogStore implements LogSource {
     private readonly producer: Producer,
     private readonly indexer: LogIndexer,
   ) {}
+
+  private pool(partition: number): ReaderPool {
+    let pool = this.pools.get(partition);
+    if (!pool) {
+      const { bootstrap, config } = this.options;
+      pool = new ReaderPool({
+        size: config.queryReaders,
+        idleMs: READER_IDLE_MS,
+        open: () =>
+          PartitionReader.open({
+            bootstrap,
+            topic: config.topic,
+            partitions: [partition],
+            start: new Map([[partition, 0n]]),
+            clientId: CLIENT_ID,
+          }),
+      });
+      this.pools.set(partition, pool);
+    }
+    return pool;
+  }
+
+  /** Readers the store's queries have open now (not counting the indexer's). */
+  get queryReadersOpen(): number {
+    let open = 0;
+    for (const pool of this.pools.values()) open += pool.open;
+    return open;
+  }
 
   static async open(options: LogStoreOptions): Promise<LogStore> {
     const { bootstrap, config, logger } = options;
@@ -119,34 +153,34 @@ export class LogStore implements LogSource {
    * Entries of matching streams with startNs <= ts < endNs, chunk by chunk in offset order per
    * partition (not globally sorted: the query engine orders and limits).
    */
-  async *select({ matchers, startNs, endNs }: SelectRequest): AsyncGenerator<LogEntry> {
+  async *select({ matchers, startNs, endNs, signal }: SelectRequest): AsyncGenerator<LogEntry> {
     const ranges = this.index.ranges(matchers, startNs, endNs);
-    const readers = new Map<number, PartitionReader>();
-    try {
-      for (const range of ranges) {
-        let reader = readers.get(range.partition);
-        if (!reader) {
-          reader = await PartitionReader.open({
-            bootstrap: this.options.bootstrap,
-            topic: this.options.config.topic,
-            partitions: [range.partition],
-            start: new Map([[range.partition, BigInt(range.from)]]),
-            clientId: CLIENT_ID,
-          });
-          readers.set(range.partition, reader);
-        }
-        for await (const record of readRange(reader, range)) {
+    for (const range of ranges) {
+      // One range at a time with a pooled reader: other queries take their turns in between.
+      if (this.closing) return;
+      const pool = this.pool(range.partition);
+      const reader = await pool.acquire(signal);
+      let failed = false;
+      try {
+        for await (const record of readRange(reader, range, signal)) {
           const entry = this.options.decode(record);
           if (entry.timestampNs < startNs || entry.timestampNs >= endNs) continue;
           if (selectorMatches(matchers, entry.labels)) yield entry;
         }
+      } catch (err) {
+        failed = true;
+        throw err;
+      } finally {
+        // A range left early (limit reached, query stopped) leaves the reader sound: the next
+        // user seeks it anyway. Only a failed read closes it.
+        pool.release(reader, failed);
       }
-    } finally {
-      await Promise.all([...readers.values()].map((r) => r.close()));
     }
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all([...this.pools.values()].map((pool) => pool.close()));
     await this.indexer.stop();
     this.listeners.clear();
     await this.producer.close().catch(() => {});
@@ -160,9 +194,13 @@ function headerBytes(headers: Map<Buffer, Buffer>): number {
 }
 
 /** The records of one range; stops at its end, or early where retention already removed it. */
-async function* readRange(reader: PartitionReader, range: ReadRange): AsyncGenerator<ConsumedRecord> {
+async function* readRange(
+  reader: PartitionReader,
+  range: ReadRange,
+  signal?: AbortSignal,
+): AsyncGenerator<ConsumedRecord> {
   reader.seek(range.partition, BigInt(range.from));
-  for (let idle = 0; idle < 2; ) {
+  for (let idle = 0; idle < 2 && !signal?.aborted; ) {
     const records = await reader.poll(READ_WAIT_MS);
     if (records.length === 0) idle++;
     for (const record of records) {

@@ -1,4 +1,5 @@
-import { parseBytes, parseDurationMs } from '../logql/index.js';
+import { DEFAULT_PUSH_LIMITS, type PushLimits } from '../ingest/index.js';
+import { DEFAULT_QUERY_LIMITS, parseBytes, parseDurationMs, type QueryLimits } from '../logql/index.js';
 import { DEFAULT_LOGS_TOPIC } from '../model.js';
 
 /** The `logs:` section of Sluice's config file. */
@@ -15,6 +16,14 @@ export interface LogsConfig {
   chunkEntries: number;
   /** ... or after this long, whichever comes first. */
   chunkMs: number;
+  /** What one query may use (time, lines, series, bytes). */
+  query: QueryLimits;
+  /** Readers per partition of the logs topic that all queries share (their Kafka connections). */
+  queryReaders: number;
+  /** Live tails open at once (Loki `max_concurrent_tail_requests`, 10). */
+  maxTails: number;
+  /** What one push may carry. */
+  push: PushLimits;
 }
 
 export const DEFAULT_LOGS_CONFIG: LogsConfig = {
@@ -24,7 +33,47 @@ export const DEFAULT_LOGS_CONFIG: LogsConfig = {
   retentionBytes: -1,
   chunkEntries: 5000,
   chunkMs: 5000,
+  query: DEFAULT_QUERY_LIMITS,
+  queryReaders: 2,
+  maxTails: 10,
+  push: DEFAULT_PUSH_LIMITS,
 };
+
+type Kind = 'count' | 'duration' | 'size' | 'size0';
+/** Limit keys of the section: where each goes and what its value is. */
+const LIMIT_KEYS: Record<string, [Kind, (c: LogsConfig, v: number) => void]> = {
+  queryTimeout: ['duration', (c, v) => (c.query.timeoutMs = v)],
+  maxEntriesPerQuery: ['count', (c, v) => (c.query.maxEntries = v)],
+  maxQuerySeries: ['count', (c, v) => (c.query.maxSeries = v)],
+  maxQueryBytesRead: ['size0', (c, v) => (c.query.maxBytesRead = v)],
+  maxQueryResultBytes: ['size', (c, v) => (c.query.maxBytesHeld = v)],
+  queryReaders: ['count', (c, v) => (c.queryReaders = v)],
+  maxTails: ['count', (c, v) => (c.maxTails = v)],
+  maxLineSize: ['size', (c, v) => (c.push.maxLineBytes = v)],
+  maxLabelNamesPerSeries: ['count', (c, v) => (c.push.maxLabelNames = v)],
+  maxLabelNameLength: ['count', (c, v) => (c.push.maxLabelNameLength = v)],
+  maxLabelValueLength: ['count', (c, v) => (c.push.maxLabelValueLength = v)],
+  maxStreamsPerPush: ['count', (c, v) => (c.push.maxStreams = v)],
+  maxPushBytes: ['size', (c, v) => (c.push.maxDecompressedBytes = v)],
+};
+
+function limitValue(kind: Kind, value: unknown, where: string): number {
+  switch (kind) {
+    case 'count':
+      if (!Number.isInteger(value) || (value as number) < 1)
+        throw new LogsConfigError(`${where}: expected a positive integer`);
+      return value as number;
+    case 'duration': {
+      const ms = duration(value, where);
+      if (ms <= 0) throw new LogsConfigError(`${where}: must be longer than 0`);
+      return ms;
+    }
+    case 'size':
+      return bytes(value, where);
+    case 'size0':
+      return value === 0 || value === '0' ? 0 : bytes(value, where);
+  }
+}
 
 export class LogsConfigError extends Error {
   override name = 'LogsConfigError';
@@ -32,10 +81,19 @@ export class LogsConfigError extends Error {
 
 /** Validates the `logs:` section; every key is optional. */
 export function parseLogsConfig(raw: unknown): LogsConfig {
-  if (raw === undefined || raw === null) return { ...DEFAULT_LOGS_CONFIG };
+  const config = {
+    ...DEFAULT_LOGS_CONFIG,
+    query: { ...DEFAULT_LOGS_CONFIG.query },
+    push: { ...DEFAULT_LOGS_CONFIG.push },
+  };
+  if (raw === undefined || raw === null) return config;
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new LogsConfigError('logs: expected a mapping');
-  const config = { ...DEFAULT_LOGS_CONFIG };
   for (const [key, value] of Object.entries(raw)) {
+    const limit = Object.hasOwn(LIMIT_KEYS, key) ? LIMIT_KEYS[key] : undefined;
+    if (limit) {
+      limit[1](config, limitValue(limit[0], value, `logs.${key}`));
+      continue;
+    }
     switch (key) {
       case 'topic':
         if (typeof value !== 'string' || !/^[a-zA-Z0-9._-]{1,200}$/.test(value))
@@ -63,7 +121,8 @@ export function parseLogsConfig(raw: unknown): LogsConfig {
         break;
       default:
         throw new LogsConfigError(
-          `logs: unknown key '${key}' (known: topic, partitions, retention, retentionBytes, chunkEntries, chunkInterval)`,
+          `logs: unknown key '${key}' (known: topic, partitions, retention, retentionBytes, chunkEntries, ` +
+            `chunkInterval, ${Object.keys(LIMIT_KEYS).join(', ')})`,
         );
     }
   }

@@ -168,6 +168,7 @@ test("Loki's limits: line size, label count and lengths, decompressed size", () 
     maxLabelNameLength: 1024,
     maxLabelValueLength: 2048,
     maxDecompressedBytes: 1000,
+    maxStreams: 5000,
   };
   const big = gzipSync(stream({ a: 'b' }, 'x'.repeat(5000)));
   rejects(() => decodePushRequest(big, 'application/json', 'gzip', limits), /larger than 1000 bytes/, 413);
