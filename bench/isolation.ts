@@ -30,6 +30,8 @@ interface Sample {
 
 const TAILS = 200;
 const QUERY_LOOPS = 4;
+// Loki (and Sluice) allow 10 tails by default; the attack raises the cap so all 200 stay open.
+const CONFIG = `logs:\n  maxTails: ${TAILS + 50}\n`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -66,7 +68,7 @@ async function main(): Promise<void> {
     '2s',
   ];
   try {
-    platform = await startPlatform({ repoRoot: root, workDir });
+    platform = await startPlatform({ repoRoot: root, workDir, config: CONFIG });
     const created = await loadgen(
       gen,
       'create-topic',
@@ -210,7 +212,8 @@ ${new Date().toISOString()}, ${m.nproc} cores (${m.cpuModel}), load average ${m.
     .join(' ')} at start; \`node dist/bench/isolation.js --rounds ${rounds}\`, median of ${rounds} rounds,
 idle and attacked alternating. Produce→consume latency of \`${command}\` (franz-go, acks=all) against
 \`sluice start\`; "attacked" runs it while ${QUERY_LOOPS} clients query \`${REDOS_QUERY}\` over a line
-of 28 \`a\`s and a \`!\` in a loop, ${TAILS} live tails complete the WebSocket handshake and never read,
+of 28 \`a\`s and a \`!\` in a loop, ${TAILS} live tails complete the WebSocket handshake and never read (the config raises
+\`logs.maxTails\` from its default of 10 so that they all stay open),
 and 50 lines are pushed every 100 ms for them. /actuator/health is probed every 250 ms.
 
 | platform | p50 ms | p99 ms | p99.9 ms | health p99 ms | health max ms |

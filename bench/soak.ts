@@ -94,7 +94,8 @@ async function main(): Promise<void> {
   let died: string | undefined;
   const started = Date.now();
   try {
-    platform = await startPlatform({ repoRoot: root, workDir });
+    // 50 tails that never read: above the default cap of 10 tails, raised for the soak.
+    platform = await startPlatform({ repoRoot: root, workDir, config: 'logs:\n  maxTails: 120\n' });
     const p = platform;
     for (const [topic, partitions] of [
       ['soak', 3],

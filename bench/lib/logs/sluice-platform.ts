@@ -1,7 +1,7 @@
 // Runs `sluice start` (broker, HTTP server and log monitor in one process) as a child process on
 // free ports with its own data directory, the way a user would.
 
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tailFile } from '../broker.js';
 import { freePort, isAlive, start } from '../processes.js';
@@ -25,12 +25,15 @@ export interface PlatformStart {
   workDir: string;
   /** Node flags before the script (e.g. --cpu-prof). */
   nodeArgs?: readonly string[];
+  /** Sluice's config file (YAML text), passed with --config. */
+  config?: string;
 }
 
 export async function startPlatform({
   repoRoot,
   workDir,
   nodeArgs = [],
+  config,
 }: PlatformStart): Promise<RunningPlatform> {
   const kafkaPort = await freePort();
   const httpPort = await freePort();
@@ -47,6 +50,11 @@ export async function startPlatform({
     '--data-dir',
     join(workDir, 'data'),
   ];
+  if (config !== undefined) {
+    const configPath = join(workDir, 'sluice.yaml');
+    writeFileSync(configPath, config);
+    args.push('--config', configPath);
+  }
   const { child, exited } = start(process.execPath, args, { cwd: repoRoot });
   const pid = child.pid ?? -1;
   let exit: string | undefined;
