@@ -21,6 +21,8 @@ export interface PlatformOptions {
   logs?: boolean;
   /** Heap limit of the platform thread in MiB (default 256): past it, that thread restarts, not the broker. */
   platformHeapMb?: number;
+  /** Nice value of the platform thread (Linux; default 10, 0 leaves it as the broker's). */
+  platformNice?: number;
 }
 
 export interface RunningPlatform {
@@ -71,6 +73,7 @@ export async function startPlatform(
       logs: options.logs !== false,
       logLevel: log.level,
       version: packageVersion(),
+      nice: options.platformNice ?? 10,
     });
   } catch (err) {
     await supervisor.close();

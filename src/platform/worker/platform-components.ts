@@ -30,6 +30,8 @@ export interface PlatformSettings {
   logs: boolean;
   logLevel: string;
   version: string;
+  /** Nice value of the platform thread (Linux): above the broker's 0, so the broker wins a busy core. */
+  nice: number;
 }
 
 export interface RunningComponents {
