@@ -20,3 +20,4 @@ export {
 } from './topic-config.js';
 export { MAX_TOPIC_NAME_LENGTH, validateTopicName } from './topic-name.js';
 export { newTopicId } from './topic-store.js';
+export { RepeatThrottle } from './repeat-throttle.js';
