@@ -50,7 +50,8 @@ export function spawnBroker(
           stdio: ['ignore', 'pipe', 'pipe'],
         });
   if (options.onStderr) child.stderr?.on('data', options.onStderr);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // 'close', not 'exit': by then everything the broker wrote to stdout and stderr has been read.
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
