@@ -58,10 +58,7 @@ export async function startBroker(options: BrokerOptions = {}, logger?: Logger):
   };
   const started = performance.now();
   const logs = await LogManager.open(resolved.dataDir, dynamicConfigs.effectiveDefaults(), { io, onWarning });
-  log.info(
-    { ...logs.startReport, ms: Math.round(performance.now() - started) },
-    'partitions loaded',
-  );
+  log.info({ ...logs.startReport, ms: Math.round(performance.now() - started) }, 'partitions loaded');
   const groups = await GroupService.open(logs, resolved.groups, log);
   core = new BrokerCore(resolved, logs, groups, clusterId, log);
   core.dynamicConfigs = dynamicConfigs;

@@ -28,7 +28,10 @@ const isOffset = (v: unknown): v is number => typeof v === 'number' && Number.is
 /** The state if `value` is a well-formed one. */
 export function parseCleanState(value: unknown): PartitionCleanState | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const { logStartOffset, activeBase, activeSize, nextOffset, rollStartMs } = value as Record<string, unknown>;
+  const { logStartOffset, activeBase, activeSize, nextOffset, rollStartMs } = value as Record<
+    string,
+    unknown
+  >;
   if (![logStartOffset, activeBase, activeSize, nextOffset].every(isOffset)) return undefined;
   if (rollStartMs !== null && !isOffset(rollStartMs)) return undefined;
   const entry = { logStartOffset, activeBase, activeSize, nextOffset, rollStartMs } as PartitionCleanState;

@@ -70,7 +70,11 @@ const writesInFlight = new Map<string, Promise<void>>();
  * Concurrent calls for the same path run in call order (the last call's data wins), and each
  * uses its own temp name, so no writer can rename another's half-written file away.
  */
-export function writeFileAtomic(path: string, data: string | Buffer, io: StorageIo = defaultIo): Promise<void> {
+export function writeFileAtomic(
+  path: string,
+  data: string | Buffer,
+  io: StorageIo = defaultIo,
+): Promise<void> {
   const previous = writesInFlight.get(path) ?? Promise.resolve();
   const run = previous.then(() => replaceFile(path, data, io));
   const settled = run.catch(() => {});

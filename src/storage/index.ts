@@ -9,6 +9,7 @@ export { LogManager } from './log-manager.js';
 export type { ReadResult } from './log-reader.js';
 export type { AppendResult, LogOptions, OpenReport, SegmentInfo } from './partition-log.js';
 export { PartitionLog } from './partition-log.js';
+export { RepeatThrottle } from './repeat-throttle.js';
 export type { StorageErrorCode } from './storage-error.js';
 export { errorKind, isOutOfSpace, isStorageError, StorageError } from './storage-error.js';
 export type { TopicConfigEntry, TopicConfigType } from './topic-config.js';
@@ -20,4 +21,3 @@ export {
 } from './topic-config.js';
 export { MAX_TOPIC_NAME_LENGTH, validateTopicName } from './topic-name.js';
 export { newTopicId } from './topic-store.js';
-export { RepeatThrottle } from './repeat-throttle.js';

@@ -258,7 +258,7 @@ export class LogManager {
     const noSpace = failures.filter(isOutOfSpace);
     if (noSpace.length > 0) {
       this.warn(
-        `${noSpace.length} of ${logs.length} partitions could not write their index files for lack of space; the next start recovers them`,
+        `${noSpace.length} of ${logs.length} partitions did not close cleanly for lack of space; the next start recovers them`,
         noSpace[0],
       );
     }
@@ -266,7 +266,10 @@ export class LogManager {
       await writeCleanShutdownState(this.dataDir, states, this.io);
     } catch (err) {
       if (!isOutOfSpace(err)) throw err;
-      this.warn('cannot record the clean shutdown for lack of space; the next start recovers every partition', err);
+      this.warn(
+        'cannot record the clean shutdown for lack of space; the next start recovers every partition',
+        err,
+      );
     }
     const other = failures.find((err) => !isOutOfSpace(err));
     if (other !== undefined) throw other;
@@ -383,7 +386,8 @@ export class LogManager {
       const match = PARTITION_DIR.exec(entry.name);
       if (!entry.isDirectory()) {
         // A temp file of the clean-shutdown state, left by a crash while it was written.
-        if (entry.name.startsWith(CLEAN_SHUTDOWN_STATE_FILE) && entry.name.endsWith('.tmp')) await removeFile(path);
+        if (entry.name.startsWith(CLEAN_SHUTDOWN_STATE_FILE) && entry.name.endsWith('.tmp'))
+          await removeFile(path);
         continue;
       }
       const stray = match !== null && !this.store.get(match[1]) && fs.existsSync(join(path, CHECKPOINT_FILE));

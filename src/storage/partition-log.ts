@@ -352,7 +352,8 @@ export class PartitionLog {
           nextOffset: active.nextOffset,
           rollStartMs: active.rollStartMs ?? null,
         };
-        if (recordInDir) await writeFileAtomic(join(this.dir, CLEAN_SHUTDOWN_FILE), JSON.stringify(state), this.io);
+        if (recordInDir)
+          await writeFileAtomic(join(this.dir, CLEAN_SHUTDOWN_FILE), JSON.stringify(state), this.io);
         this.cleanState = state;
       }
     } catch (err) {
