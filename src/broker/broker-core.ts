@@ -1,6 +1,13 @@
 import type { Logger } from 'pino';
 import { ErrorCode } from '../protocol/index.js';
-import { type LogManager, type PartitionLog, StorageError, type TopicInfo } from '../storage/index.js';
+import {
+  errorKind,
+  type LogManager,
+  type PartitionLog,
+  RepeatThrottle,
+  StorageError,
+  type TopicInfo,
+} from '../storage/index.js';
 import { AppendNotifier } from './append-notifier.js';
 import type { ResolvedBrokerOptions } from './config.js';
 import { DynamicBrokerConfigs } from './dynamic-configs.js';
@@ -8,6 +15,9 @@ import type { GroupService } from './groups/index.js';
 import { type BrokerMetrics, NO_BROKER_METRICS } from './metrics/index.js';
 import { ProducerIdAllocator } from './producers/producer-ids.js';
 import { ProducerStates } from './producers/producer-state.js';
+
+/** Repeats of one kind of storage failure are logged at most once per this interval. */
+const STORAGE_ERROR_LOG_INTERVAL_MS = 10_000;
 
 export type TopicLookup = { topic: TopicInfo; error?: undefined } | { topic?: undefined; error: number };
 
@@ -28,6 +38,7 @@ export class BrokerCore {
   metrics: BrokerMetrics = NO_BROKER_METRICS;
   /** Broker configs changed at run time (kafka-configs.sh --entity-type brokers); set by startBroker. */
   dynamicConfigs: DynamicBrokerConfigs;
+  private readonly storageErrors = new RepeatThrottle(STORAGE_ERROR_LOG_INTERVAL_MS);
 
   constructor(
     readonly options: ResolvedBrokerOptions,
@@ -67,6 +78,21 @@ export class BrokerCore {
       }
       throw err;
     }
+  }
+
+  /**
+   * Logs a storage failure the client is told about anyway (KAFKA_STORAGE_ERROR): one line, no
+   * stack trace, and of repeats of the same kind (operation and errno) one per interval with
+   * the number held back.
+   */
+  reportStorageError(operation: string, err: unknown, context: Record<string, unknown> = {}): void {
+    const kind = errorKind(err);
+    const suppressed = this.storageErrors.admit(`${operation}\0${kind}`);
+    if (suppressed === undefined) return;
+    this.log.error(
+      { ...context, kind, error: err instanceof Error ? err.message : String(err), suppressed },
+      `${operation} failed (${kind}); repeats are logged once per ${STORAGE_ERROR_LOG_INTERVAL_MS / 1000} s`,
+    );
   }
 
   partition(topic: string, index: number): PartitionLog | undefined {

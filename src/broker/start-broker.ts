@@ -1,6 +1,6 @@
 import { type Logger, pino } from 'pino';
 import type { Registry } from 'prom-client';
-import { defaultIo, LogManager, type StorageIo } from '../storage/index.js';
+import { defaultIo, LogManager, RepeatThrottle, type StorageIo } from '../storage/index.js';
 import { BrokerCore } from './broker-core.js';
 import { loadClusterIdentity } from './cluster-identity.js';
 import { type BrokerOptions, resolveOptions } from './config.js';
@@ -12,6 +12,7 @@ import { listen } from './listener.js';
 import { type NetworkStats, PromBrokerMetrics } from './metrics/index.js';
 
 const PRODUCER_SNAPSHOT_INTERVAL_MS = 30_000;
+const STORAGE_WARNING_INTERVAL_MS = 60_000;
 
 export interface RunningBroker {
   readonly host: string;
@@ -48,7 +49,16 @@ export async function startBroker(options: BrokerOptions = {}, logger?: Logger):
     { ...resolved.topicDefaults },
     (m) => log.warn(m),
   );
-  const logs = await LogManager.open(resolved.dataDir, dynamicConfigs.effectiveDefaults(), { io });
+  // Skipped metadata writes (a full disk) cost only a longer next start: one line per kind.
+  const warnings = new RepeatThrottle(STORAGE_WARNING_INTERVAL_MS);
+  const onWarning = (message: string, err: unknown) => {
+    const suppressed = warnings.admit(message.replace(/\S*\//g, ''));
+    if (suppressed === undefined) return;
+    log.warn({ error: err instanceof Error ? err.message : String(err), suppressed }, message);
+  };
+  const started = performance.now();
+  const logs = await LogManager.open(resolved.dataDir, dynamicConfigs.effectiveDefaults(), { io, onWarning });
+  log.info({ ...logs.startReport, ms: Math.round(performance.now() - started) }, 'partitions loaded');
   const groups = await GroupService.open(logs, resolved.groups, log);
   core = new BrokerCore(resolved, logs, groups, clusterId, log);
   core.dynamicConfigs = dynamicConfigs;

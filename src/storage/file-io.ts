@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { dirname } from 'node:path';
 import { ioError, StorageError } from './storage-error.js';
@@ -60,18 +61,34 @@ export function writeAllSync(fd: number, buf: Buffer, position: number): void {
   }
 }
 
+/** Per target path, the write in progress: writes of one file run one after another. */
+const writesInFlight = new Map<string, Promise<void>>();
+
 /**
  * Replaces `path` atomically and durably: write a temp file, fsync it, rename over the target,
  * fsync the directory. A crash leaves either the old or the new content, never a mix.
+ * Concurrent calls for the same path run in call order (the last call's data wins), and each
+ * uses its own temp name, so no writer can rename another's half-written file away.
  */
-export async function writeFileAtomic(
+export function writeFileAtomic(
   path: string,
   data: string | Buffer,
   io: StorageIo = defaultIo,
 ): Promise<void> {
-  const tmp = `${path}.tmp`;
+  const previous = writesInFlight.get(path) ?? Promise.resolve();
+  const run = previous.then(() => replaceFile(path, data, io));
+  const settled = run.catch(() => {});
+  writesInFlight.set(path, settled);
+  void settled.then(() => {
+    if (writesInFlight.get(path) === settled) writesInFlight.delete(path);
+  });
+  return run;
+}
+
+async function replaceFile(path: string, data: string | Buffer, io: StorageIo): Promise<void> {
+  const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    const handle = await fs.promises.open(tmp, 'w');
+    const handle = await fs.promises.open(tmp, 'wx');
     try {
       await handle.writeFile(data);
       await handle.sync();
@@ -81,6 +98,7 @@ export async function writeFileAtomic(
     await fs.promises.rename(tmp, path);
     await io.syncDir(dirname(path));
   } catch (err) {
+    await fs.promises.unlink(tmp).catch(() => {});
     throw ioError(`cannot write ${path}`, err);
   }
 }

@@ -4,13 +4,14 @@ export type { StorageIo } from './file-io.js';
 export { defaultIo } from './file-io.js';
 export type { CleanupPolicy, LogConfig } from './log-config.js';
 export { DEFAULT_LOG_CONFIG, validateLogConfig } from './log-config.js';
-export type { LogManagerOptions, TopicInfo } from './log-manager.js';
+export type { LogManagerOptions, StartReport, TopicInfo } from './log-manager.js';
 export { LogManager } from './log-manager.js';
 export type { ReadResult } from './log-reader.js';
 export type { AppendResult, LogOptions, OpenReport, SegmentInfo } from './partition-log.js';
 export { PartitionLog } from './partition-log.js';
+export { RepeatThrottle } from './repeat-throttle.js';
 export type { StorageErrorCode } from './storage-error.js';
-export { isStorageError, StorageError } from './storage-error.js';
+export { errorKind, isOutOfSpace, isStorageError, StorageError } from './storage-error.js';
 export type { TopicConfigEntry, TopicConfigType } from './topic-config.js';
 export {
   describeTopicConfigs,

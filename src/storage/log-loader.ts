@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { BATCH, readInt64 } from '../protocol/records/batch-header.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { type PartitionCleanState, parseCleanState } from './clean-shutdown.js';
 import { ensureDir, readAt, removeFile, type StorageIo } from './file-io.js';
 import { OffsetIndex } from './offset-index.js';
 import { loadSegmentTail, recoverSegment } from './recovery.js';
@@ -12,7 +13,7 @@ import {
   parseSegmentFileName,
   timeIndexPath,
 } from './segment-files.js';
-import { ioError } from './storage-error.js';
+import { ioError, isOutOfSpace } from './storage-error.js';
 import { TimeIndex } from './time-index.js';
 
 export interface LoadedLog {
@@ -24,29 +25,102 @@ export interface LoadedLog {
   clean: boolean;
   /** Bytes cut from torn or corrupt tails (including segments dropped after a hole). */
   truncatedBytes: number;
+  /**
+   * A checkpoint or index write that failed for lack of space and was skipped: the log is
+   * correct, the next start just recovers more of it.
+   */
+  skippedWrite?: unknown;
 }
 
 /**
- * Opens a partition directory: lists segments, trusts those below the recovery point (or all,
- * after a clean shutdown), validates the rest batch by batch, truncates what is torn, and makes
- * the result durable before anything is appended.
+ * Opens a partition directory. With `state` from a clean shutdown whose active segment still
+ * matches, trusts everything and touches nothing but the index files; otherwise trusts the
+ * segments below the checkpoint's recovery point (or all, after a per-partition clean marker of
+ * older versions), validates the rest batch by batch, truncates what is torn, and makes the
+ * result durable before anything is appended.
  */
 export async function loadLog(
   dir: string,
   indexIntervalBytes: number,
   io: StorageIo,
   now: number,
+  state?: PartitionCleanState,
 ): Promise<LoadedLog> {
   await ensureDir(dir, io);
   const marker = join(dir, CLEAN_SHUTDOWN_FILE);
-  const clean = fs.existsSync(marker);
-  if (clean) {
-    // Durably forget the marker first: a crash from here on must lead to a full recovery.
+  const own = readMarker(marker);
+  if (own !== undefined) {
+    // Durably forget the marker first: a crash from here on must lead to a recovery.
     await removeFile(marker);
     await io.syncDir(dir);
   }
-  const checkpoint = await readCheckpoint(dir);
   const listed = await listSegments(dir);
+  const trusted = own === 'legacy' ? undefined : (own ?? state);
+  if (trusted) {
+    const loaded = trustCleanShutdown(listed, trusted);
+    if (loaded) return loaded;
+  }
+  return recoverLog(dir, listed, own === 'legacy', indexIntervalBytes, io, now);
+}
+
+/**
+ * A partition's own clean-shutdown marker, written when a PartitionLog is closed on its own
+ * (without a LogManager): its state, 'legacy' for the empty marker of earlier versions (trust
+ * the indexes, walk the tail), undefined when absent or unreadable (recover).
+ */
+function readMarker(path: string): PartitionCleanState | 'legacy' | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  if (text === '') return 'legacy';
+  try {
+    return parseCleanState(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The clean-shutdown path: the active segment must still be the one that was closed (same base
+ * and size); then no tail is walked, no file opened for writing, nothing written.
+ */
+function trustCleanShutdown(listed: Segment[], state: PartitionCleanState): LoadedLog | undefined {
+  const active = listed[listed.length - 1];
+  if (active === undefined || active.baseOffset !== state.activeBase || active.size !== state.activeSize)
+    return undefined;
+  for (let i = 0; i < listed.length - 1; i++) {
+    const segment = listed[i];
+    if (segment.isEmpty || !loadIndexes(segment, listed[i + 1].baseOffset)) return undefined;
+  }
+  if (!loadIndexes(active)) return undefined;
+  const lastIndexed = active.offsetIndex.last()?.offset ?? active.baseOffset;
+  if (active.isEmpty ? state.nextOffset !== active.baseOffset : lastIndexed >= state.nextOffset)
+    return undefined;
+  active.nextOffset = state.nextOffset;
+  active.rollStartMs = state.rollStartMs ?? undefined;
+  const logStartOffset = Math.max(state.logStartOffset, listed[0].baseOffset);
+  if (logStartOffset > state.nextOffset) return undefined;
+  return {
+    segments: listed,
+    logStartOffset,
+    recoveryPoint: active.baseOffset,
+    clean: true,
+    truncatedBytes: 0,
+  };
+}
+
+async function recoverLog(
+  dir: string,
+  listed: Segment[],
+  clean: boolean,
+  indexIntervalBytes: number,
+  io: StorageIo,
+  now: number,
+): Promise<LoadedLog> {
+  const checkpoint = await readCheckpoint(dir);
   const recoveryPoint = clean ? Number.POSITIVE_INFINITY : (checkpoint?.recoveryPoint ?? 0);
 
   const segments: Segment[] = [];
@@ -100,19 +174,27 @@ export async function loadLog(
   active.rollStartMs = await firstBatchTimestamp(active, now);
 
   // Recovered data may exist only in the page cache (process crash): make it durable and
-  // record it as checked, so the next unclean start does not validate it again.
+  // record it as checked, so the next unclean start does not validate it again. Index files
+  // that cannot be written (full disk) are left out: the next load rebuilds them.
+  let skippedWrite: unknown;
+  const tolerate = (err: unknown) => {
+    if (!isOutOfSpace(err)) throw err;
+    skippedWrite ??= err;
+  };
   for (const segment of recovered) {
     if (segment.isRetired) continue;
     await segment.datasync(io);
     if (segment !== active) {
       segment.sealTimeIndex();
-      await segment.writeIndexes(io);
+      await segment.writeIndexes(io).catch(tolerate);
     }
   }
-  // Every inactive segment is now durable and indexed on disk.
+  // Every inactive segment is now durable, and indexed on disk or without index files.
   const durableTo = active.baseOffset;
-  await writeCheckpoint(dir, { logStartOffset, recoveryPoint: durableTo }, io);
-  return { segments, logStartOffset, recoveryPoint: durableTo, clean, truncatedBytes };
+  if (checkpoint?.logStartOffset !== logStartOffset || checkpoint.recoveryPoint !== durableTo) {
+    await writeCheckpoint(dir, { logStartOffset, recoveryPoint: durableTo }, io).catch(tolerate);
+  }
+  return { segments, logStartOffset, recoveryPoint: durableTo, clean, truncatedBytes, skippedWrite };
 }
 
 /** Segments on disk in offset order; removes leftovers (temp files, indexes without a log). */

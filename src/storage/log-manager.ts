@@ -1,11 +1,18 @@
 import * as fs from 'node:fs';
-import { join } from 'node:path';
-import { defaultIo, type StorageIo } from './file-io.js';
+import { basename, join } from 'node:path';
+import { settleBounded } from './bounded.js';
+import {
+  CLEAN_SHUTDOWN_STATE_FILE,
+  type PartitionCleanState,
+  takeCleanShutdownState,
+  writeCleanShutdownState,
+} from './clean-shutdown.js';
+import { defaultIo, removeFile, type StorageIo } from './file-io.js';
 import { type LogConfig, validateLogConfig } from './log-config.js';
 import { type LogOptions, PartitionLog } from './partition-log.js';
 import { RetentionSweeper } from './retention-sweeper.js';
 import { CHECKPOINT_FILE } from './segment-files.js';
-import { ioError, StorageError } from './storage-error.js';
+import { ioError, isOutOfSpace, StorageError } from './storage-error.js';
 import { logConfigFor, validateTopicConfigs } from './topic-config.js';
 import { partitionDirName, validateTopicName } from './topic-name.js';
 import { newTopicId, type TopicRecord, TopicStore } from './topic-store.js';
@@ -27,6 +34,21 @@ export interface LogManagerOptions extends LogOptions {
   onError?: (err: unknown) => void;
 }
 
+/** What opening the data directory found, for the start-up log line. */
+export interface StartReport {
+  partitions: number;
+  /** Partitions trusted as a clean shutdown left them (nothing scanned). */
+  clean: number;
+  /** Bytes cut from torn tails after a crash. */
+  truncatedBytes: number;
+  /** Partitions whose checkpoint or index write was skipped for lack of space. */
+  skippedWrites: number;
+}
+
+/** Partitions opened or closed at once: enough to keep the disk busy, few enough file descriptors. */
+const OPEN_CONCURRENCY = 32;
+const CLOSE_CONCURRENCY = 16;
+
 /** Dirs of deleted topics await removal under this suffix; real partition dirs end in digits. */
 const DELETING = /-delete$/;
 const PARTITION_DIR = /^([a-zA-Z0-9._-]+)-(\d+)$/;
@@ -42,6 +64,8 @@ export class LogManager {
   private admin: Promise<unknown> = Promise.resolve();
   private readonly sweeper: RetentionSweeper;
   private closed = false;
+  /** Set by open. */
+  startReport: StartReport = { partitions: 0, clean: 0, truncatedBytes: 0, skippedWrites: 0 };
 
   private constructor(
     readonly dataDir: string,
@@ -53,7 +77,11 @@ export class LogManager {
     this.sweeper = new RetentionSweeper(() => this.applyRetention(), options.onError ?? (() => {}));
   }
 
-  /** Opens the data directory, recovering every partition log. */
+  /**
+   * Opens the data directory: every partition log, a bounded number at a time. After a clean
+   * shutdown nothing is scanned (see clean-shutdown.ts); after a crash each partition recovers
+   * what lies after its recovery point.
+   */
   static async open(
     dataDir: string,
     defaults: LogConfig,
@@ -64,8 +92,9 @@ export class LogManager {
     const store = await TopicStore.open(dataDir, io);
     const manager = new LogManager(dataDir, { ...defaults }, store, options, io);
     await manager.removeLeftovers();
+    const clean = await takeCleanShutdownState(dataDir, io);
     try {
-      for (const record of store.list()) await manager.openTopic(record);
+      await manager.openAll(clean);
     } catch (err) {
       await manager.close().catch(() => {});
       throw err;
@@ -208,15 +237,85 @@ export class LogManager {
     return this.sweeper.stop();
   }
 
-  /** Stops the sweep and closes every log cleanly. */
+  /**
+   * Stops the sweep, closes every log (a bounded number at a time) and records those that
+   * closed cleanly in one file, so the next start scans none of them. A full disk only makes
+   * the next start recover more: it is reported through onWarning, not thrown.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.sweeper.stop();
     await this.admin.catch(() => {});
-    const results = await Promise.allSettled([...this.logs.values()].flat().map((log) => log.close()));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    const logs = [...this.logs.values()].flat();
+    const results = await settleBounded(logs, CLOSE_CONCURRENCY, (log) => log.close({ recordInDir: false }));
+    const states = new Map<string, PartitionCleanState>();
+    for (const log of logs) {
+      const state = log.closedCleanly;
+      if (state) states.set(basename(log.dir), state);
+    }
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    const noSpace = failures.filter(isOutOfSpace);
+    if (noSpace.length > 0) {
+      this.warn(
+        `${noSpace.length} of ${logs.length} partitions did not close cleanly for lack of space; the next start recovers them`,
+        noSpace[0],
+      );
+    }
+    try {
+      await writeCleanShutdownState(this.dataDir, states, this.io);
+    } catch (err) {
+      if (!isOutOfSpace(err)) throw err;
+      this.warn(
+        'cannot record the clean shutdown for lack of space; the next start recovers every partition',
+        err,
+      );
+    }
+    const other = failures.find((err) => !isOutOfSpace(err));
+    if (other !== undefined) throw other;
+  }
+
+  private warn(message: string, err: unknown): void {
+    this.options.onWarning?.(message, err);
+  }
+
+  /** Opens every partition of every stored topic; stops starting new ones after a failure. */
+  private async openAll(clean: ReadonlyMap<string, PartitionCleanState>): Promise<void> {
+    const jobs: { config: LogConfig; logs: PartitionLog[]; index: number; dir: string }[] = [];
+    for (const record of this.store.list()) {
+      const config = logConfigFor(record.configs, this.defaults);
+      const logs: PartitionLog[] = [];
+      this.logs.set(record.name, logs);
+      for (let index = 0; index < record.partitions; index++) {
+        jobs.push({ config, logs, index, dir: partitionDirName(record.name, index) });
+      }
+    }
+    let failure: { err: unknown } | undefined;
+    await settleBounded(jobs, OPEN_CONCURRENCY, async ({ config, logs, index, dir }) => {
+      if (failure) return;
+      try {
+        logs[index] = await PartitionLog.open(join(this.dataDir, dir), config, this.options, clean.get(dir));
+      } catch (err) {
+        failure ??= { err };
+      }
+    });
+    if (failure) throw failure.err;
+    for (const record of this.store.list()) this.register(record);
+
+    const all = [...this.logs.values()].flat();
+    const skipped = all.filter((log) => log.openReport.skippedWrite !== undefined);
+    this.startReport = {
+      partitions: all.length,
+      clean: all.filter((log) => log.openReport.clean).length,
+      truncatedBytes: all.reduce((sum, log) => sum + log.openReport.truncatedBytes, 0),
+      skippedWrites: skipped.length,
+    };
+    if (skipped.length > 0) {
+      this.warn(
+        `${skipped.length} of ${all.length} partitions could not write their checkpoint or index files for lack of space; their data is intact and served, the next start recovers them again`,
+        skipped[0].openReport.skippedWrite,
+      );
+    }
   }
 
   /** Opens (or, after addPartitions, extends) a topic's logs and publishes its info. */
@@ -283,9 +382,14 @@ export class LogManager {
       throw ioError(`cannot list ${this.dataDir}`, err);
     }
     for (const entry of entries) {
-      if (!entry.isDirectory()) continue;
       const path = join(this.dataDir, entry.name);
       const match = PARTITION_DIR.exec(entry.name);
+      if (!entry.isDirectory()) {
+        // A temp file of the clean-shutdown state, left by a crash while it was written.
+        if (entry.name.startsWith(CLEAN_SHUTDOWN_STATE_FILE) && entry.name.endsWith('.tmp'))
+          await removeFile(path);
+        continue;
+      }
       const stray = match !== null && !this.store.get(match[1]) && fs.existsSync(join(path, CHECKPOINT_FILE));
       if (DELETING.test(entry.name) || stray) await this.removeDir(path);
     }

@@ -1,12 +1,9 @@
-import * as fs from 'node:fs';
-import { join } from 'node:path';
 import { writeCheckpoint } from './checkpoint.js';
 import type { StorageIo } from './file-io.js';
 import { GroupCommit } from './group-commit.js';
 import { MAX_TIMER_MS } from './log-config.js';
 import type { Segment } from './segment.js';
-import { CLEAN_SHUTDOWN_FILE } from './segment-files.js';
-import { ioError, type StorageError } from './storage-error.js';
+import { ioError, isOutOfSpace, type StorageError } from './storage-error.js';
 
 /**
  * The durability side of a partition log: which segments hold unsynced bytes, the group commit
@@ -32,6 +29,7 @@ export class LogSync {
     private readonly io: StorageIo,
     private readonly log: { readonly logEndOffset: number; readonly logStartOffset: number },
     recoveryPoint: number,
+    private readonly warn: (message: string, err: unknown) => void = () => {},
   ) {
     this.flushedOffset = log.logEndOffset;
     this.recoveryPoint = recoveryPoint;
@@ -65,15 +63,19 @@ export class LogSync {
     return this.commit.request();
   }
 
-  /** Indexes, syncs and checkpoints a segment that stopped being active, off the append path. */
+  /**
+   * Indexes, syncs and checkpoints a segment that stopped being active, off the append path.
+   * A full disk only costs the index files or the checkpoint (reported, not fatal): the data is
+   * synced either way, and the next start recovers what they would have spared it.
+   */
   finalize(segment: Segment): void {
     this.enqueue(async () => {
       if (segment.isRetired) return;
-      await segment.writeIndexes(this.io);
+      await segment.writeIndexes(this.io).catch((err) => this.tolerate(err));
       await segment.datasync(this.io);
       this.dirty.delete(segment);
       this.recoveryPoint = Math.max(this.recoveryPoint, segment.nextOffset);
-      await this.checkpoint();
+      await this.checkpoint().catch((err) => this.tolerate(err));
     }).catch(() => {});
   }
 
@@ -106,21 +108,18 @@ export class LogSync {
   }
 
   /**
-   * Stops the timer and waits for background work; when `clean`, makes everything durable,
-   * records the whole log as recovered and writes the clean-shutdown marker last. Not after a
-   * failure: the next open must then recover.
+   * Stops the timer and waits for background work; when `clean`, makes every byte durable and
+   * the active segment's index files current. True if the log closed cleanly and the caller may
+   * record it so (see clean-shutdown.ts); never after a failure: the next open must recover.
    */
-  async shutdown(clean: boolean, active: Segment): Promise<void> {
+  async shutdown(clean: boolean, active: Segment): Promise<boolean> {
     this.schedule(undefined);
     await this.background;
-    if (!clean || this.failure) return;
+    if (!clean || this.failure) return false;
     await this.commit.request();
     active.sealTimeIndex();
-    await active.writeIndexes(this.io);
-    this.recoveryPoint = this.log.logEndOffset;
-    await this.checkpoint();
-    fs.writeFileSync(join(this.dir, CLEAN_SHUTDOWN_FILE), '');
-    await this.io.syncDir(this.dir);
+    if (!active.indexesOnDisk) await active.writeIndexes(this.io);
+    return true;
   }
 
   /** Marks the log failed: after an fsync error the page cache can no longer be trusted. */
@@ -143,6 +142,12 @@ export class LogSync {
       throw this.fail(err);
     }
     this.flushedOffset = Math.max(this.flushedOffset, target);
+  }
+
+  /** Swallows (and reports) a metadata write that failed for lack of space; rethrows the rest. */
+  private tolerate(err: unknown): void {
+    if (!isOutOfSpace(err)) throw err;
+    this.warn(`${this.dir}: skipped a metadata write for lack of space; the next start recovers more`, err);
   }
 
   private checkpoint(): Promise<void> {

@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { BATCH, type BatchHeader, patchBaseOffset, readInt64 } from '../protocol/records/batch-header.js';
-import { defaultIo, type StorageIo } from './file-io.js';
+import type { PartitionCleanState } from './clean-shutdown.js';
+import { defaultIo, type StorageIo, writeFileAtomic } from './file-io.js';
 import { INT32_MAX, type LogConfig, validateLogConfig } from './log-config.js';
 import { loadLog } from './log-loader.js';
 import { findBatchByTimestamp, type ReadResult, readBatches, scanBatchHeaders } from './log-reader.js';
 import { LogSync } from './log-sync.js';
 import { countBelowStart, countExpiredByTime, countOverSize } from './retention.js';
 import { Segment } from './segment.js';
+import { CLEAN_SHUTDOWN_FILE } from './segment-files.js';
 import { ioError, isStorageError, StorageError } from './storage-error.js';
 
 export interface LogOptions {
@@ -16,6 +18,8 @@ export interface LogOptions {
   io?: StorageIo;
   /** Wall clock for append times and segment.ms; tests inject a fake one. */
   clock?: () => number;
+  /** Problems that cost nothing but a longer next start (a metadata write skipped on a full disk). */
+  onWarning?: (message: string, err: unknown) => void;
 }
 
 export interface AppendResult {
@@ -37,6 +41,8 @@ export interface OpenReport {
   clean: boolean;
   /** Bytes dropped from torn or corrupt tails. */
   truncatedBytes: number;
+  /** A checkpoint or index write skipped for lack of space while opening (next start recovers more). */
+  skippedWrite?: unknown;
 }
 
 /**
@@ -51,6 +57,7 @@ export class PartitionLog {
   private logConfig: LogConfig;
   private readonly sync: LogSync;
   private closing: Promise<void> | undefined;
+  private cleanState: PartitionCleanState | undefined;
   /** What recovery found when the log was opened. */
   readonly openReport: OpenReport;
 
@@ -58,25 +65,39 @@ export class PartitionLog {
     readonly dir: string,
     config: LogConfig,
     loaded: Awaited<ReturnType<typeof loadLog>>,
-    io: StorageIo,
+    private readonly io: StorageIo,
     private readonly clock: () => number,
+    warn: LogOptions['onWarning'],
   ) {
     this.logConfig = { ...config };
     this.segments = loaded.segments;
     this.startOffset = loaded.logStartOffset;
     this.totalSize = loaded.segments.reduce((sum, s) => sum + s.size, 0);
-    this.openReport = { clean: loaded.clean, truncatedBytes: loaded.truncatedBytes };
-    this.sync = new LogSync(dir, io, this, loaded.recoveryPoint);
+    this.openReport = {
+      clean: loaded.clean,
+      truncatedBytes: loaded.truncatedBytes,
+      ...(loaded.skippedWrite === undefined ? {} : { skippedWrite: loaded.skippedWrite }),
+    };
+    this.sync = new LogSync(dir, io, this, loaded.recoveryPoint, warn);
     this.sync.schedule(config.flushIntervalMs);
   }
 
-  /** Opens (creating if missing) the log in `dir`, recovering a torn tail. */
-  static async open(dir: string, config: LogConfig, options: LogOptions = {}): Promise<PartitionLog> {
+  /**
+   * Opens (creating if missing) the log in `dir`, recovering a torn tail. `cleanState` is what
+   * a clean shutdown recorded for it (see clean-shutdown.ts): if it still matches, nothing is
+   * scanned.
+   */
+  static async open(
+    dir: string,
+    config: LogConfig,
+    options: LogOptions = {},
+    cleanState?: PartitionCleanState,
+  ): Promise<PartitionLog> {
     validateLogConfig(config);
     const io = options.io ?? defaultIo;
     const clock = options.clock ?? Date.now;
-    const loaded = await loadLog(dir, config.indexIntervalBytes, io, clock());
-    return new PartitionLog(dir, config, loaded, io, clock);
+    const loaded = await loadLog(dir, config.indexIntervalBytes, io, clock(), cleanState);
+    return new PartitionLog(dir, config, loaded, io, clock, options.onWarning);
   }
 
   get logStartOffset(): number {
@@ -287,15 +308,24 @@ export class PartitionLog {
     this.sync.schedule(config.flushIntervalMs);
   }
 
-  /** Flushes, writes indexes and a clean-shutdown marker so the next open skips recovery. */
-  close(): Promise<void> {
-    this.closing ??= this.shutdown(true);
+  /**
+   * Flushes and writes the active segment's indexes; then `closedCleanly` holds what the next
+   * open needs to skip recovery. A LogManager records that for all its partitions in one file
+   * (`recordInDir: false`); a log closed on its own writes it to a marker in its directory.
+   */
+  close(options: { recordInDir?: boolean } = {}): Promise<void> {
+    this.closing ??= this.shutdown(true, options.recordInDir ?? true);
     return this.closing;
+  }
+
+  /** After a clean close, the state to hand to the next open; undefined otherwise. */
+  get closedCleanly(): PartitionCleanState | undefined {
+    return this.cleanState;
   }
 
   /** Closes and removes the partition directory. */
   async delete(): Promise<void> {
-    this.closing ??= this.shutdown(false);
+    this.closing ??= this.shutdown(false, false);
     await this.closing.catch(() => {});
     // Rename first (atomic): a crash mid-removal leaves a "-delete" dir the manager cleans up,
     // never a half-deleted partition under its real name.
@@ -311,9 +341,21 @@ export class PartitionLog {
     }
   }
 
-  private async shutdown(clean: boolean): Promise<void> {
+  private async shutdown(clean: boolean, recordInDir: boolean): Promise<void> {
     try {
-      await this.sync.shutdown(clean, this.active);
+      const active = this.active;
+      if (await this.sync.shutdown(clean, active)) {
+        const state: PartitionCleanState = {
+          logStartOffset: this.startOffset,
+          activeBase: active.baseOffset,
+          activeSize: active.size,
+          nextOffset: active.nextOffset,
+          rollStartMs: active.rollStartMs ?? null,
+        };
+        if (recordInDir)
+          await writeFileAtomic(join(this.dir, CLEAN_SHUTDOWN_FILE), JSON.stringify(state), this.io);
+        this.cleanState = state;
+      }
     } catch (err) {
       throw ioError(`closing ${this.dir} failed`, err);
     } finally {

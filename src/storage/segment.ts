@@ -28,6 +28,8 @@ export class Segment {
   /** Set when a failed write could not be cut back: the file no longer matches `size`. */
   torn = false;
   private bytesSinceIndexEntry = 0;
+  /** Log size the index files on disk describe (-1: none known); equal to `size` means current. */
+  private indexedSize = -1;
   private fd = -1;
   private refs = 0;
   private retired = false;
@@ -111,6 +113,7 @@ export class Segment {
     this.offsetIndex = new OffsetIndex(this.baseOffset);
     this.timeIndex = new TimeIndex(this.baseOffset);
     this.bytesSinceIndexEntry = 0;
+    this.indexedSize = -1;
     this.nextOffset = this.baseOffset;
     this.maxTimestamp = -1;
     this.offsetOfMaxTimestamp = -1;
@@ -131,6 +134,12 @@ export class Segment {
       this.offsetOfMaxTimestamp = last.offset;
     }
     this.bytesSinceIndexEntry = this.size - (offsetIndex.last()?.position ?? 0);
+    this.indexedSize = this.size;
+  }
+
+  /** True when the index files on disk describe the whole segment as it is now. */
+  get indexesOnDisk(): boolean {
+    return this.indexedSize === this.size;
   }
 
   /** Writes `records` at the end of the log in one call. On failure the file is cut back. */
@@ -193,10 +202,25 @@ export class Segment {
     if (this.refs === 0) this.closeFd();
   }
 
-  /** Writes `.index` and `.timeindex` durably (write, fdatasync). */
+  /**
+   * Writes `.index` and `.timeindex` durably (write, fdatasync). If either cannot be written
+   * whole (a full disk), both are removed: a missing index makes the next load rebuild it from
+   * the log, while a cut one could pass for a true but shorter one.
+   */
   async writeIndexes(io: StorageIo): Promise<void> {
-    await writeDurably(offsetIndexPath(this.dir, this.baseOffset), this.offsetIndex.toBuffer(), io);
-    await writeDurably(timeIndexPath(this.dir, this.baseOffset), this.timeIndex.toBuffer(), io);
+    const size = this.size;
+    const offsetPath = offsetIndexPath(this.dir, this.baseOffset);
+    const timePath = timeIndexPath(this.dir, this.baseOffset);
+    try {
+      await writeDurably(offsetPath, this.offsetIndex.toBuffer(), io);
+      await writeDurably(timePath, this.timeIndex.toBuffer(), io);
+    } catch (err) {
+      this.indexedSize = -1;
+      await removeFile(offsetPath).catch(() => {});
+      await removeFile(timePath).catch(() => {});
+      throw err;
+    }
+    this.indexedSize = size;
   }
 
   /** Retires the segment and removes its three files. */

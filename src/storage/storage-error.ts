@@ -54,3 +54,22 @@ export function ioError(what: string, cause: unknown): StorageError {
   const detail = cause instanceof Error ? cause.message : String(cause);
   return new StorageError('IO', `${what}: ${detail}`, { cause });
 }
+
+const NO_SPACE = new Set(['ENOSPC', 'EDQUOT']);
+
+/** True when `err` (or an error it wraps) says the filesystem is full or over quota. */
+export function isOutOfSpace(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    if (NO_SPACE.has((e as NodeJS.ErrnoException).code ?? '')) return true;
+  }
+  return false;
+}
+
+/** The errno code behind a storage failure ("ENOSPC", "EIO"), or the storage code ("CORRUPT"). */
+export function errorKind(err: unknown): string {
+  for (let e = err; e instanceof Error; e = e.cause) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+  }
+  return err instanceof StorageError ? err.code : 'UNKNOWN';
+}

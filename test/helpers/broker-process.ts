@@ -14,20 +14,44 @@ export interface BrokerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+export interface SpawnOptions {
+  /** Runs the broker with this limit on open file descriptors (`ulimit -n`). */
+  openFiles?: number;
+  /** Receives everything the broker writes to stderr, for tests that count its log lines. */
+  onStderr?: (chunk: Buffer) => void;
+}
+
 /**
  * Runs `sluice broker` as a separate process (for crash tests) and waits for its port, and
  * with `--http-port` among `extraArgs` for its HTTP server too.
  */
-export function spawnBroker(dataDir: string, port = 0, extraArgs: string[] = []): Promise<BrokerProcess> {
+export function spawnBroker(
+  dataDir: string,
+  port = 0,
+  extraArgs: string[] = [],
+  options: SpawnOptions = {},
+): Promise<BrokerProcess> {
   const withHttp = extraArgs.includes('--http-port');
-  const child = spawn(
-    process.execPath,
-    [CLI, 'broker', '--port', String(port), '--data-dir', dataDir, '--log-level', 'warn', ...extraArgs],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const args = [
+    CLI,
+    'broker',
+    '--port',
+    String(port),
+    '--data-dir',
+    dataDir,
+    '--log-level',
+    'warn',
+    ...extraArgs,
+  ];
+  const child =
+    options.openFiles === undefined
+      ? spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('bash', ['-c', `ulimit -n ${options.openFiles} && exec "$0" "$@"`, process.execPath, ...args], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+  if (options.onStderr) child.stderr?.on('data', options.onStderr);
+  // 'close', not 'exit': by then everything the broker wrote to stdout and stderr has been read.
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';

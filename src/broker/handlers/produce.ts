@@ -149,7 +149,7 @@ function appendPartition(
       logStartOffset: log.logStartOffset,
     };
   } catch (err) {
-    broker.log.error({ err, topic, partition: index }, 'append failed');
+    broker.reportStorageError('append', err, { topic, partition: index });
     return failure(index, storageErrorCode(err), (err as Error).message);
   }
 }
