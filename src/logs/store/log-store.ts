@@ -7,6 +7,7 @@ import { parseChunkSummary } from './chunk.js';
 import { LabelIndex, type ReadRange } from './label-index.js';
 import { LogIndexer } from './log-indexer.js';
 import type { LogsConfig } from './logs-config.js';
+import { RangeCache } from './range-cache.js';
 import { ReaderPool } from './reader-pool.js';
 import { ensureLogTopics, indexTopicOf } from './topic-setup.js';
 
@@ -44,6 +45,8 @@ export class LogStore implements LogSource {
   private readonly listeners = new Set<(entry: LogEntry) => void>();
   /** Readers for queries, per partition, shared by all of them (the indexer has its own follower). */
   private readonly pools = new Map<number, ReaderPool>();
+  /** Ranges read whole lately, decoded: repeated queries read no Kafka. */
+  private readonly cache: RangeCache;
   private closing = false;
 
   private constructor(
@@ -51,7 +54,9 @@ export class LogStore implements LogSource {
     readonly index: LabelIndex,
     private readonly producer: Producer,
     private readonly indexer: LogIndexer,
-  ) {}
+  ) {
+    this.cache = new RangeCache(options.config.queryCacheBytes);
+  }
 
   private pool(partition: number): ReaderPool {
     let pool = this.pools.get(partition);
@@ -155,17 +160,26 @@ export class LogStore implements LogSource {
    */
   async *select({ matchers, startNs, endNs, signal }: SelectRequest): AsyncGenerator<LogEntry> {
     const ranges = this.index.ranges(matchers, startNs, endNs);
+    const wanted = (entry: LogEntry) =>
+      entry.timestampNs >= startNs && entry.timestampNs < endNs && selectorMatches(matchers, entry.labels);
     for (const range of ranges) {
-      // One range at a time with a pooled reader: other queries take their turns in between.
       if (this.closing) return;
+      const cached = this.cache.get(range);
+      if (cached) {
+        for (const entry of cached) if (wanted(entry)) yield entry;
+        continue;
+      }
+      // One range at a time with a pooled reader: other queries take their turns in between.
       const pool = this.pool(range.partition);
       const reader = await pool.acquire(signal);
       let failed = false;
+      const read: LogEntry[] = [];
+      const progress = { whole: false };
       try {
-        for await (const record of readRange(reader, range, signal)) {
+        for await (const record of readRange(reader, range, progress, signal)) {
           const entry = this.options.decode(record);
-          if (entry.timestampNs < startNs || entry.timestampNs >= endNs) continue;
-          if (selectorMatches(matchers, entry.labels)) yield entry;
+          read.push(entry);
+          if (wanted(entry)) yield entry;
         }
       } catch (err) {
         failed = true;
@@ -175,6 +189,8 @@ export class LogStore implements LogSource {
         // user seeks it anyway. Only a failed read closes it.
         pool.release(reader, failed);
       }
+      // Only a range read to its end is kept (the loop above is not reached when the query stops).
+      if (progress.whole) this.cache.set(range, read);
     }
   }
 
@@ -193,21 +209,32 @@ function headerBytes(headers: Map<Buffer, Buffer>): number {
   return n;
 }
 
-/** The records of one range; stops at its end, or early where retention already removed it. */
+/**
+ * The records of one range; stops at its end (and sets `progress.whole`), or early where
+ * retention already removed it.
+ */
 async function* readRange(
   reader: PartitionReader,
   range: ReadRange,
+  progress: { whole: boolean },
   signal?: AbortSignal,
 ): AsyncGenerator<ConsumedRecord> {
   reader.seek(range.partition, BigInt(range.from));
+  const to = BigInt(range.to);
   for (let idle = 0; idle < 2 && !signal?.aborted; ) {
     const records = await reader.poll(READ_WAIT_MS);
     if (records.length === 0) idle++;
     for (const record of records) {
-      if (record.offset > BigInt(range.to)) return;
+      if (record.offset > to) {
+        progress.whole = true;
+        return;
+      }
       if (record.offset >= BigInt(range.from)) yield record;
     }
-    if ((reader.positions.get(range.partition) ?? 0n) > BigInt(range.to)) return;
+    if ((reader.positions.get(range.partition) ?? 0n) > to) {
+      progress.whole = true;
+      return;
+    }
   }
 }
 

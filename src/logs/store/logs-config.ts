@@ -20,6 +20,8 @@ export interface LogsConfig {
   query: QueryLimits;
   /** Readers per partition of the logs topic that all queries share (their Kafka connections). */
   queryReaders: number;
+  /** Heap for recently read ranges, decoded (Loki's chunk cache); 0 turns it off. */
+  queryCacheBytes: number;
   /** Live tails open at once (Loki `max_concurrent_tail_requests`, 10). */
   maxTails: number;
   /** What one push may carry. */
@@ -35,6 +37,7 @@ export const DEFAULT_LOGS_CONFIG: LogsConfig = {
   chunkMs: 5000,
   query: DEFAULT_QUERY_LIMITS,
   queryReaders: 2,
+  queryCacheBytes: 32 * 1024 * 1024,
   maxTails: 10,
   push: DEFAULT_PUSH_LIMITS,
 };
@@ -48,6 +51,7 @@ const LIMIT_KEYS: Record<string, [Kind, (c: LogsConfig, v: number) => void]> = {
   maxQueryBytesRead: ['size0', (c, v) => (c.query.maxBytesRead = v)],
   maxQueryResultBytes: ['size', (c, v) => (c.query.maxBytesHeld = v)],
   queryReaders: ['count', (c, v) => (c.queryReaders = v)],
+  queryCache: ['size0', (c, v) => (c.queryCacheBytes = v)],
   maxTails: ['count', (c, v) => (c.maxTails = v)],
   maxLineSize: ['size', (c, v) => (c.push.maxLineBytes = v)],
   maxLabelNamesPerSeries: ['count', (c, v) => (c.push.maxLabelNames = v)],
