@@ -15,7 +15,7 @@ import { pushLines, queryLoop, REDOS_LINE, REDOS_QUERY, stuckTails } from './lib
 import { buildLoadgen, commandLine, loadgen } from './lib/loadgen.js';
 import { type RunningPlatform, startPlatform } from './lib/logs/sluice-platform.js';
 import { machineInfo } from './lib/machine.js';
-import { installSignalHandlers } from './lib/processes.js';
+import { installSignalHandlers, start } from './lib/processes.js';
 import { writeSection } from './lib/sections.js';
 
 type Mode = 'idle' | 'attacked';
@@ -40,8 +40,10 @@ async function main(): Promise<void> {
       rate: { type: 'string' },
       duration: { type: 'string' },
       out: { type: 'string' },
+      attack: { type: 'string' },
     },
   });
+  if (values.attack) return attackUntilStopped(values.attack);
   const rounds = Number(values.rounds ?? 3);
   const rate = Number(values.rate ?? 2000);
   const duration = values.duration ?? '20s';
@@ -111,7 +113,7 @@ async function measure(
   const health = probeHealth(platform.httpUrl);
   let attack: { close(): Promise<string> } | undefined;
   try {
-    if (mode === 'attacked') attack = await startAttack(platform.httpUrl);
+    if (mode === 'attacked') attack = await startAttackProcess(platform.httpUrl);
     const outcome = await run();
     if (!outcome.ok) throw new Error(`e2e (${mode}) failed: ${outcome.error}`);
     const latency = outcome.result.latency as { p50Ms: number; p99Ms: number; p999Ms: number };
@@ -128,6 +130,49 @@ async function measure(
     await health.stop();
     await attack?.close();
   }
+}
+
+/**
+ * The attackers run in a process of their own at the lowest priority: a real attacker's clients
+ * are on other machines, and on 2 shared cores their CPU would otherwise starve the load
+ * generator and the broker alike, whatever the platform does with their requests.
+ */
+async function startAttackProcess(httpUrl: string): Promise<{ close(): Promise<string> }> {
+  const script = fileURLToPath(import.meta.url);
+  const { child, exited } = start('nice', ['-n', '19', process.execPath, script, '--attack', httpUrl]);
+  let out = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  const ready = await Promise.race([
+    new Promise<boolean>((resolve) => {
+      const check = () => (out.includes('ready\n') ? resolve(true) : setTimeout(check, 50));
+      check();
+    }),
+    exited.then(() => false),
+  ]);
+  if (!ready) throw new Error(`the attack process ended before it was ready: ${out}`);
+  let summary: Promise<string> | undefined;
+  return {
+    close() {
+      summary ??= (async () => {
+        child.kill('SIGTERM');
+        await exited;
+        return /summary: (.*)/.exec(out)?.[1] ?? 'attack process gave no summary';
+      })();
+      return summary;
+    },
+  };
+}
+
+/** `--attack URL`: attacks until SIGTERM, then prints what the attack saw. */
+async function attackUntilStopped(httpUrl: string): Promise<void> {
+  const attack = await startAttack(httpUrl);
+  console.log('ready');
+  await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
+  console.log(`summary: ${await attack.close()}`);
+  process.exit(0);
 }
 
 async function startAttack(httpUrl: string) {
@@ -214,7 +259,9 @@ idle and attacked alternating. Produce→consume latency of \`${command}\` (fran
 \`sluice start\`; "attacked" runs it while ${QUERY_LOOPS} clients query \`${REDOS_QUERY}\` over a line
 of 28 \`a\`s and a \`!\` in a loop, ${TAILS} live tails complete the WebSocket handshake and never read (the config raises
 \`logs.maxTails\` from its default of 10 so that they all stay open),
-and 50 lines are pushed every 100 ms for them. /actuator/health is probed every 250 ms.
+and 50 lines are pushed every 100 ms for them. The attackers run in their own process at nice 19
+(an attacker's clients would be on other machines; here they would otherwise take the load
+generator's CPU). /actuator/health is probed every 250 ms.
 
 | platform | p50 ms | p99 ms | p99.9 ms | health p99 ms | health max ms |
 |---|---:|---:|---:|---:|---:|

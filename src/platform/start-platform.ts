@@ -23,6 +23,8 @@ export interface PlatformOptions {
   platformHeapMb?: number;
   /** Nice value of the platform thread (Linux; default 10, 0 leaves it as the broker's). */
   platformNice?: number;
+  /** Share of one core the platform's HTTP requests may keep busy (default 0.5; 1: no limit). */
+  platformMaxCpu?: number;
 }
 
 export interface RunningPlatform {
@@ -74,6 +76,7 @@ export async function startPlatform(
       logLevel: log.level,
       version: packageVersion(),
       nice: options.platformNice ?? 10,
+      maxCpu: options.platformMaxCpu ?? 0.5,
     });
   } catch (err) {
     await supervisor.close();

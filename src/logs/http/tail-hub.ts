@@ -76,7 +76,12 @@ export class Tail {
     this.flush();
   }
 
-  flush(): void {
+  /**
+   * Sends what is queued. Tails of one query that dropped nothing hold the same run of entries
+   * (the hub offers each entry to all of them in order), so with `shared` one flush of the hub
+   * encodes such a run once for all of them: 200 tails cost one JSON, not 200.
+   */
+  flush(shared?: SharedMessages): void {
     if (!this.live || !this.writable()) return;
     if (this.queue.length === 0 && this.dropped.length === 0) return;
     const entries = this.queue;
@@ -84,7 +89,16 @@ export class Tail {
     this.queue = [];
     this.queuedBytes = 0;
     this.dropped = [];
-    this.socket.send(JSON.stringify(message(entries, dropped)));
+    const same = shared && dropped.length === 0 ? shared.get(entries[0]) : undefined;
+    let data = same?.get(entries.length);
+    if (!data) {
+      data = Buffer.from(JSON.stringify(message(entries, dropped)));
+      if (shared && dropped.length === 0) {
+        if (same) same.set(entries.length, data);
+        else shared.set(entries[0], new Map([[entries.length, data]]));
+      }
+    }
+    this.socket.send(data, { binary: false });
   }
 
   /** Lets go of everything the tail holds. */
@@ -94,6 +108,9 @@ export class Tail {
     this.dropped = [];
   }
 }
+
+/** Encoded messages of one hub flush, by the run they carry: its first entry, then its length. */
+type SharedMessages = Map<TailEntry, Map<number, Buffer>>;
 
 interface Group {
   expr: LogExpr;
@@ -160,7 +177,10 @@ export class TailHub {
   }
 
   private flushAll(): void {
-    for (const group of this.groups.values()) for (const tail of group.tails) tail.flush();
+    for (const group of this.groups.values()) {
+      const shared: SharedMessages = new Map();
+      for (const tail of group.tails) tail.flush(shared);
+    }
   }
 }
 

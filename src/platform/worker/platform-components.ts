@@ -2,7 +2,7 @@
 // broker only through its Kafka address, as they would reach Apache Kafka.
 
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { type LogMonitor, parseLogsConfig, startLogMonitor } from '../../logs/index.js';
 import {
   parseAlertConfig,
@@ -17,6 +17,7 @@ import { diskSpaceIndicator } from '../health/disk-space.js';
 import { HealthRegistry } from '../health/health.js';
 import { kafkaIndicator } from '../health/kafka-health.js';
 import { createHttpApp, listenHttp } from '../http-server.js';
+import { CpuGovernor, PlatformBusyError } from './cpu-governor.js';
 
 /** What the platform thread is told about the broker and its own settings (structured-clonable). */
 export interface PlatformSettings {
@@ -32,6 +33,8 @@ export interface PlatformSettings {
   version: string;
   /** Nice value of the platform thread (Linux): above the broker's 0, so the broker wins a busy core. */
   nice: number;
+  /** Share of one core the platform's requests may keep busy (0–1; 1: no limit). */
+  maxCpu: number;
 }
 
 export interface RunningComponents {
@@ -90,6 +93,19 @@ export async function startPlatformComponents(
     }
 
     const app = createHttpApp(log);
+    const governor = new CpuGovernor({ maxUtilization: settings.maxCpu });
+    stack.push(async () => governor.close());
+    registerGovernorMetrics(registry, governor);
+    // Probes and scrapes always go in: they are cheap, and an orchestrator must see the truth.
+    app.addHook('onRequest', async (req, reply) => {
+      if (req.url.startsWith('/actuator') || req.url.startsWith('/metrics')) return;
+      try {
+        await governor.admit();
+      } catch (err) {
+        if (!(err instanceof PlatformBusyError)) throw err;
+        return reply.code(429).send({ error: err.message });
+      }
+    });
     registerAlertRoutes(app, alerts);
     registerLagRoutes(app, lag);
     logs?.registerRoutes(app);
@@ -115,4 +131,33 @@ export async function startPlatformComponents(
     await unwind();
     throw err;
   }
+}
+
+function registerGovernorMetrics(registry: Registry, governor: CpuGovernor): void {
+  new Gauge({
+    name: 'sluice_platform_utilization',
+    help: "Busy share of the platform thread's event loop in the governor's last window (0-1).",
+    registers: [registry],
+    collect() {
+      this.set(governor.utilization);
+    },
+  });
+  const delayed = new Counter({
+    name: 'sluice_platform_requests_delayed_total',
+    help: 'Platform HTTP requests that waited because the platform thread was over its CPU share.',
+    registers: [registry],
+    collect() {
+      delayed.reset();
+      delayed.inc(governor.delayed);
+    },
+  });
+  const refused = new Counter({
+    name: 'sluice_platform_requests_refused_total',
+    help: 'Platform HTTP requests answered 429 because too many were already waiting.',
+    registers: [registry],
+    collect() {
+      refused.reset();
+      refused.inc(governor.refused);
+    },
+  });
 }
