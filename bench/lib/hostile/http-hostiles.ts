@@ -30,16 +30,21 @@ export async function pushLines(httpUrl: string, service: string, lines: string[
 export function queryLoop(httpUrl: string, query: string, concurrency: number) {
   const statuses = new Map<number, number>();
   let stopped = false;
-  const controller = new AbortController();
+  // One controller per request: fetch leaves a listener on the signal it is given.
+  const inFlight = new Set<AbortController>();
   const url = `${httpUrl}/loki/api/v1/query_range?${new URLSearchParams({ query, since: '1h', limit: '100' })}`;
   const loops = Array.from({ length: concurrency }, async () => {
     while (!stopped) {
+      const controller = new AbortController();
+      inFlight.add(controller);
       try {
         const res = await fetch(url, { signal: controller.signal });
         await res.arrayBuffer();
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       } catch {
         if (!stopped) statuses.set(0, (statuses.get(0) ?? 0) + 1);
+      } finally {
+        inFlight.delete(controller);
       }
     }
   });
@@ -47,7 +52,7 @@ export function queryLoop(httpUrl: string, query: string, concurrency: number) {
     statuses,
     async close() {
       stopped = true;
-      controller.abort();
+      for (const controller of inFlight) controller.abort();
       await Promise.allSettled(loops);
     },
   };
