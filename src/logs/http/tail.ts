@@ -5,16 +5,14 @@ import {
   compilePipeline,
   type LogExpr,
   LogQLCanceledError,
-  LogQLTimeoutError,
   parseQuery,
   QueryContext,
-  queryRange,
-  type StreamsData,
 } from '../logql/index.js';
 import type { LogStore, LogsConfig } from '../store/index.js';
 import { BadRequest, HOUR_NS, nowNs, parseLimit, parseTime } from './loki-params.js';
 import { errorStatus } from './loki-routes.js';
-import { Tail, type TailEntry, TailHub } from './tail-hub.js';
+import { TailHistories } from './tail-history.js';
+import { Tail, TailHub } from './tail-hub.js';
 
 /** A tail's history that takes longer is skipped, so live entries are not held back for long. */
 const HISTORY_TIMEOUT_MS = 10_000;
@@ -36,6 +34,8 @@ export function registerTailRoutes(app: FastifyInstance, store: LogStore, config
     (listener) => store.subscribe(listener),
     (expr) => compilePipeline(expr.pipeline),
   );
+  const historyLimits = { ...config.query, timeoutMs: Math.min(config.query.timeoutMs, HISTORY_TIMEOUT_MS) };
+  const histories = new TailHistories(store, (signal) => new QueryContext(historyLimits, { signal }));
   app.register(async (scope) => {
     await scope.register(websocket, { options: { maxPayload: 64 * 1024 } });
     scope.addHook('onClose', async () => hub.stop());
@@ -52,7 +52,7 @@ export function registerTailRoutes(app: FastifyInstance, store: LogStore, config
         socket.close(1013, tooManyTails(hub.size + 1, config.maxTails));
         return;
       }
-      startTail(socket, req.query as Record<string, string | undefined>, store, config, hub).catch(
+      startTail(socket, req.query as Record<string, string | undefined>, histories, hub).catch(
         (err: unknown) => {
           if (err instanceof LogQLCanceledError) return;
           const status = errorStatus(err);
@@ -69,8 +69,7 @@ export function registerTailRoutes(app: FastifyInstance, store: LogStore, config
 async function startTail(
   socket: WebSocket,
   query: Record<string, string | undefined>,
-  store: LogStore,
-  config: LogsConfig,
+  histories: TailHistories,
   hub: TailHub,
 ): Promise<void> {
   const text = query.query;
@@ -93,23 +92,11 @@ async function startTail(
 
   // History first (entries from `start` up to the moment the tail began), oldest first.
   // Live entries wait for the history: it gets a short deadline of its own.
-  const limits = { ...config.query, timeoutMs: Math.min(config.query.timeoutMs, HISTORY_TIMEOUT_MS) };
-  const ctx = new QueryContext(limits, { signal: aborter.signal });
-  let history: StreamsData;
-  try {
-    history = (await queryRange(
-      { query: expr, startNs, endNs: now, stepMs: 1000, limit, direction: 'backward' },
-      store,
-      ctx,
-    )) as StreamsData;
-  } catch (err) {
-    // History that takes too long is skipped; the tail goes on with live entries.
-    if (!(err instanceof LogQLTimeoutError)) throw err;
-    tail.sendHistory([]);
-    return;
-  }
-  const sorted: TailEntry[] = history.result
-    .flatMap((s) => s.values.map(([ts, line]) => ({ labels: s.stream, timestampNs: BigInt(ts), line })))
-    .sort((a, b) => (a.timestampNs < b.timestampNs ? -1 : a.timestampNs > b.timestampNs ? 1 : 0));
-  tail.sendHistory(sorted);
+  const key = `${text}\u0000${limit}\u0000${query.start ?? ''}`;
+  const history = await histories.read(
+    key,
+    { expr: expr as LogExpr, startNs, endNs: now, limit },
+    aborter.signal,
+  );
+  tail.sendHistory(history);
 }
