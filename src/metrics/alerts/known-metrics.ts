@@ -45,8 +45,13 @@ export const LAG_METRICS = [
   'kafka_burrow_status',
 ] as const;
 
-/** Metrics of components built later (gateway, circuit breaker, registry). */
+/** The platform thread's own, and metrics of components built later (gateway, circuit breaker, registry). */
 export const PLATFORM_METRICS = [
+  'sluice_platform_restarts_total',
+  'sluice_platform_utilization',
+  'sluice_platform_requests_delayed_total',
+  'sluice_platform_requests_refused_total',
+  'sluice_platform_heap_used_bytes',
   'sluice_gateway_requests_total',
   'sluice_circuit_breaker_state',
   'sluice_registry_instances',

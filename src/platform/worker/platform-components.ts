@@ -1,6 +1,7 @@
 // The platform's components and its HTTP server, as the platform thread runs them: they reach the
 // broker only through its Kafka address, as they would reach Apache Kafka.
 
+import { getHeapStatistics } from 'node:v8';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { type LogMonitor, parseLogsConfig, startLogMonitor } from '../../logs/index.js';
@@ -134,6 +135,15 @@ export async function startPlatformComponents(
 }
 
 function registerGovernorMetrics(registry: Registry, governor: CpuGovernor): void {
+  // The process metrics (RSS, the broker's heap) come from the broker thread; this is the platform's own heap.
+  new Gauge({
+    name: 'sluice_platform_heap_used_bytes',
+    help: 'V8 heap in use by the platform thread (its limit is platformHeapMb).',
+    registers: [registry],
+    collect() {
+      this.set(getHeapStatistics().used_heap_size);
+    },
+  });
   new Gauge({
     name: 'sluice_platform_utilization',
     help: "Busy share of the platform thread's event loop in the governor's last window (0-1).",
