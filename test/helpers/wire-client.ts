@@ -3,10 +3,12 @@ import {
   type ApiDefinition,
   decodeResponse,
   encodeRequest,
+  Fetch,
   type Partially,
   type RequestOf,
   type ResponseOf,
 } from '../../src/protocol/index.js';
+import { decodeBatches } from './records.js';
 
 /**
  * A bare Kafka protocol client built on Sluice's own codec, for tests that need exact control
@@ -85,6 +87,25 @@ export class WireClient {
       });
       if (frame.length > 0) this.socket.write(frame);
     });
+  }
+
+  /**
+   * One Fetch (v12) of one partition from `fetchOffset`, at most 1 MiB, without waiting: the
+   * partition's answer, and the values of the records it holds.
+   */
+  async fetchValues(topic: string, partition: number, fetchOffset = 0) {
+    const res = await this.request(Fetch, 12, {
+      maxWaitMs: 0,
+      minBytes: 1,
+      maxBytes: 1 << 20,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [{ topic, partitions: [{ partition, fetchOffset, partitionMaxBytes: 1 << 20 }] }],
+    });
+    const answer = res.responses[0].partitions[0];
+    const values = decodeBatches(answer.records ?? Buffer.alloc(0)).map((r) => String(r.value));
+    return { errorCode: answer.errorCode, values };
   }
 
   /** Writes bytes as they are, for malformed-input tests. */

@@ -8,9 +8,9 @@ import { closeSync, mkdtempSync, openSync, rmSync, statfsSync, writeSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CreateTopics, ErrorCode, Fetch, Produce } from '../../src/protocol/index.js';
+import { CreateTopics, ErrorCode, Produce } from '../../src/protocol/index.js';
 import { type BrokerProcess, spawnBroker } from '../helpers/broker-process.js';
-import { buildBatch, decodeBatches } from '../helpers/records.js';
+import { buildBatch } from '../helpers/records.js';
 import { WireClient } from '../helpers/wire-client.js';
 
 const TOPIC = 'full';
@@ -64,18 +64,9 @@ async function produce(client: WireClient, partition: number, value: string) {
 }
 
 async function readValues(client: WireClient, partition: number): Promise<string[]> {
-  const res = await client.request(Fetch, 12, {
-    maxWaitMs: 0,
-    minBytes: 1,
-    maxBytes: 1 << 20,
-    isolationLevel: 0,
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: [{ topic: TOPIC, partitions: [{ partition, fetchOffset: 0, partitionMaxBytes: 1 << 20 }] }],
-  });
-  const p = res.responses[0].partitions[0];
-  assert.equal(p.errorCode, ErrorCode.NONE);
-  return decodeBatches(p.records ?? Buffer.alloc(0)).map((r) => String(r.value));
+  const { errorCode, values } = await client.fetchValues(TOPIC, partition);
+  assert.equal(errorCode, ErrorCode.NONE);
+  return values;
 }
 
 describe('full disk', () => {

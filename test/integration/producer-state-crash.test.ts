@@ -6,9 +6,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CreateTopics, ErrorCode, Fetch, InitProducerId, Produce } from '../../src/protocol/index.js';
+import { CreateTopics, ErrorCode, InitProducerId, Produce } from '../../src/protocol/index.js';
 import { type BrokerProcess, spawnBroker } from '../helpers/broker-process.js';
-import { buildBatch, decodeBatches } from '../helpers/records.js';
+import { buildBatch } from '../helpers/records.js';
 import { WireClient } from '../helpers/wire-client.js';
 
 const TOPIC = 'idem';
@@ -51,18 +51,7 @@ describe('idempotent producer state across restarts', { concurrency: 1 }, () => 
   }
 
   async function values(c: WireClient): Promise<string[]> {
-    const res = await c.request(Fetch, 12, {
-      maxWaitMs: 0,
-      minBytes: 1,
-      maxBytes: 1 << 20,
-      isolationLevel: 0,
-      sessionId: 0,
-      sessionEpoch: -1,
-      topics: [{ topic: TOPIC, partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 1 << 20 }] }],
-    });
-    return decodeBatches(res.responses[0].partitions[0].records ?? Buffer.alloc(0)).map((r) =>
-      String(r.value),
-    );
+    return (await c.fetchValues(TOPIC, 0)).values;
   }
 
   it('a retried batch that reached the log before a kill -9 is answered as a duplicate, not appended again', async () => {
