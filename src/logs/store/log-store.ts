@@ -7,7 +7,7 @@ import { parseChunkSummary } from './chunk.js';
 import { LabelIndex, type ReadRange } from './label-index.js';
 import { LogIndexer } from './log-indexer.js';
 import type { LogsConfig } from './logs-config.js';
-import { RangeCache } from './range-cache.js';
+import { entrySize, RangeCache } from './range-cache.js';
 import { ReaderPool } from './reader-pool.js';
 import { ensureLogTopics, indexTopicOf } from './topic-setup.js';
 
@@ -173,12 +173,19 @@ export class LogStore implements LogSource {
       const pool = this.pool(range.partition);
       const reader = await pool.acquire(signal);
       let failed = false;
-      const read: LogEntry[] = [];
+      // Kept for the cache only while the range stays small enough to be cached at all, so a
+      // large scan never holds more than its query's own budget allows.
+      let read: LogEntry[] | undefined = [];
+      let readBytes = 0;
       const progress = { whole: false };
       try {
         for await (const record of readRange(reader, range, progress, signal)) {
           const entry = this.options.decode(record);
-          read.push(entry);
+          if (read) {
+            readBytes += entrySize(entry);
+            if (readBytes > this.cache.maxRangeBytes) read = undefined;
+            else read.push(entry);
+          }
           if (wanted(entry)) yield entry;
         }
       } catch (err) {
@@ -190,7 +197,7 @@ export class LogStore implements LogSource {
         pool.release(reader, failed);
       }
       // Only a range read to its end is kept (the loop above is not reached when the query stops).
-      if (progress.whole) this.cache.set(range, read);
+      if (progress.whole && read) this.cache.set(range, read);
     }
   }
 

@@ -25,6 +25,11 @@ export class RangeCache {
     return this.#bytes;
   }
 
+  /** The largest range worth keeping: a reader stops collecting one once it is past this. */
+  get maxRangeBytes(): number {
+    return this.#budget / 4;
+  }
+
   get(range: ReadRange): LogEntry[] | undefined {
     const key = keyOf(range);
     const hit = this.#ranges.get(key);
@@ -36,8 +41,8 @@ export class RangeCache {
 
   /** Keeps a range read whole; one larger than a quarter of the budget is not worth evicting for. */
   set(range: ReadRange, entries: LogEntry[]): void {
-    const bytes = entries.reduce((n, e) => n + sizeOf(e), 0);
-    if (bytes > this.#budget / 4) return;
+    const bytes = entries.reduce((n, e) => n + entrySize(e), 0);
+    if (bytes > this.maxRangeBytes) return;
     const key = keyOf(range);
     const old = this.#ranges.get(key);
     if (old) {
@@ -58,7 +63,8 @@ function keyOf(range: ReadRange): string {
   return `${range.partition}:${range.from}:${range.to}`;
 }
 
-function sizeOf(entry: LogEntry): number {
+/** Rough heap cost of one decoded entry. */
+export function entrySize(entry: LogEntry): number {
   let n = ENTRY_OVERHEAD + entry.line.length * 2;
   for (const k in entry.labels) n += (k.length + entry.labels[k].length) * 2 + 16;
   if (entry.metadata) for (const k in entry.metadata) n += (k.length + entry.metadata[k].length) * 2 + 16;
