@@ -36,7 +36,7 @@ export interface BrokerOptions {
   maxUnsentResponseBytes?: number;
   /**
    * Broker-wide: as unsent response bytes of all connections approach this, Fetch answers less
-   * (down to one batch) until clients read. No Kafka equivalent (Kafka sends log bytes with
+   * (down to maxUnsentResponseBytes, at least one batch) until clients read. No Kafka equivalent (Kafka sends log bytes with
    * sendfile, not from memory). Default 128 MiB, so non-reading clients cannot hold more than
    * that plus one batch each, whatever their number.
    */

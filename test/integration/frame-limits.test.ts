@@ -98,6 +98,34 @@ test('connections waiting for request memory get it once slow frames time out', 
   assert.equal(broker.network.bufferedRequestBytes(), 0);
 });
 
+test('bug: two unfinished large frames stopped every other client until the frame timeout', async (t) => {
+  const broker = await startTestBroker({
+    maxRequestBytes: 4 * MiB,
+    queuedMaxRequestBytes: 4 * MiB,
+    requestFrameTimeoutMs: 120_000,
+  });
+  t.after(() => broker.dispose());
+  const hostile = await Promise.all([rawSocket(broker.port), rawSocket(broker.port)]);
+  t.after(() => {
+    for (const s of hostile) s.destroy();
+  });
+  for (const s of hostile) s.write(partialFrame(4 * MiB, 3 * MiB));
+  await eventually('one huge frame admitted, the other waiting', 10_000, async () =>
+    broker.network.blockedConnections().request_memory === 1 ? true : undefined,
+  );
+  // The pool is full of a frame that will not complete, yet an ordinary request is answered.
+  const client = await WireClient.connect(broker.port);
+  t.after(() => client.close());
+  let timer: NodeJS.Timeout | undefined;
+  const answered = await Promise.race([
+    client.request(ApiVersions, 3, { clientSoftwareName: 't', clientSoftwareVersion: '1' }),
+    new Promise<undefined>((r) => {
+      timer = setTimeout(() => r(undefined), 10_000);
+    }),
+  ]).finally(() => clearTimeout(timer));
+  assert.equal(answered?.errorCode, 0, 'ApiVersions was not answered while the huge frames were held');
+});
+
 test('idle connections are closed after connections.max.idle.ms', async (t) => {
   const broker = await startTestBroker({ connectionsMaxIdleMs: 300 });
   t.after(() => broker.dispose());

@@ -228,3 +228,50 @@ test('a fetch answers at most fetch.max.bytes whatever max_bytes the client asks
     [4, 4],
   );
 });
+
+test('bug: clients that used up the unsent budget left every reader one batch of one partition per fetch', async (t) => {
+  const MiB = 1024 * 1024;
+  const broker = await startTestBroker({ fetchMaxBytes: 4 * MiB, unsentResponseBudgetBytes: 4 * MiB });
+  t.after(() => broker.dispose());
+  await broker.core.logs.createTopic('wide', 1, {});
+  await broker.core.logs.createTopic('orders', 3, {});
+  const client = await WireClient.connect(broker.port);
+  t.after(() => client.close());
+  const produce = (topic: string, index: number, value: Buffer) =>
+    client.request(Produce, 9, {
+      transactionalId: null,
+      acks: 1,
+      timeoutMs: 10_000,
+      topicData: [{ name: topic, partitionData: [{ index, records: buildBatch([{ value }]) }] }],
+    });
+  for (let i = 0; i < 32; i++) await produce('wide', 0, Buffer.alloc(256 * 1024 - 100, 'y'));
+  for (let i = 0; i < 5; i++)
+    for (let p = 0; p < 3; p++) await produce('orders', p, Buffer.from(`order ${i}`));
+
+  const sockets: Socket[] = [];
+  t.after(() => {
+    for (const s of sockets) s.destroy();
+  });
+  for (let i = 0; i < 4; i++) sockets.push(await nonReader(broker.port, hostileFetches('wide', 1)));
+  await eventually('the unsent budget used up by the non-readers', 30_000, async () =>
+    broker.network.unsentResponseBytes() >= 4 * MiB ? true : undefined,
+  );
+
+  // A consumer that reads gets every partition it asks for, several batches each.
+  const res = await client.request(Fetch, 12, {
+    maxWaitMs: 0,
+    minBytes: 1,
+    maxBytes: 0x7fffffff,
+    isolationLevel: 0,
+    sessionId: 0,
+    sessionEpoch: -1,
+    topics: [
+      {
+        topic: 'orders',
+        partitions: [0, 1, 2].map((partition) => ({ partition, fetchOffset: 0, partitionMaxBytes: MiB })),
+      },
+    ],
+  });
+  const batches = res.responses[0].partitions.map((p) => decodeBatches(p.records ?? Buffer.alloc(0)).length);
+  assert.deepEqual(batches, [5, 5, 5]);
+});

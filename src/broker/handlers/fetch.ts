@@ -134,11 +134,14 @@ async function readOnce(broker: BrokerCore, request: FetchRequest, useIds: boole
   }
 
   const asked = request.maxBytes > 0 ? request.maxBytes : 0x7fffffff;
-  // While clients leave many responses unread, answer less (one batch at least) until they read.
-  const { fetchMaxBytes, unsentResponseBudgetBytes } = broker.options;
+  // While clients leave many responses unread, answer less until they read: never less than
+  // what one connection may leave unsent before the broker stops reading it, so clients that
+  // read keep a useful share (every partition, several batches) however many others do not,
+  // and each non-reading connection still holds no more than that.
+  const { fetchMaxBytes, unsentResponseBudgetBytes, maxUnsentResponseBytes } = broker.options;
   const { responses: memory } = broker;
   const spare = Math.max(0, unsentResponseBudgetBytes - memory.unsent - memory.preparing);
-  const budget = Math.min(asked, fetchMaxBytes, spare);
+  const budget = Math.min(asked, fetchMaxBytes, Math.max(spare, maxUnsentResponseBytes));
   memory.preparing += budget;
   try {
     return await assemble(plans, reads, budget, errors);

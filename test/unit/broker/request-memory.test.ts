@@ -45,3 +45,31 @@ test('a waiter that goes away no longer holds up the queue', () => {
   pool.release(10);
   assert.deepEqual(log, ['next']);
 });
+
+test('bug: large frames that never complete held every small request until they timed out', () => {
+  const MiB = 1024 * 1024;
+  const pool = new RequestMemoryPool(100 * MiB); // a quarter of it is kept for small frames
+  const log: string[] = [];
+  const huge1 = waiter(pool, 100 * MiB, log, 'huge1');
+  const huge2 = waiter(pool, 100 * MiB, log, 'huge2');
+  const produce = waiter(pool, 64 * 1024, log, 'produce');
+  assert.equal(pool.tryReserve(100 * MiB, huge1), true);
+  assert.equal(pool.tryReserve(100 * MiB, huge2), false); // large frames wait behind the first
+  assert.equal(pool.tryReserve(64 * 1024, produce), true); // small ones do not wait behind them
+  // Small frames fill their reserve, then wait too; the worst case stays limit + one frame.
+  const small = waiter(pool, MiB, log, 'small');
+  let admitted = 0;
+  while (pool.tryReserve(MiB, small)) admitted++;
+  assert.equal(admitted, 25);
+  assert.ok(pool.used <= 200 * MiB);
+  pool.release(100 * MiB); // huge1 went away: the pool has room for both queues again
+  assert.deepEqual(log, ['small', 'huge2']);
+});
+
+test('small frames use the whole pool while no large frame needs it', () => {
+  const pool = new RequestMemoryPool(10 * 1024 * 1024);
+  const w = waiter(pool, 1024 * 1024, [], 'w');
+  let admitted = 0;
+  while (pool.tryReserve(1024 * 1024, w)) admitted++;
+  assert.equal(admitted, 10);
+});
