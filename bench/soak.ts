@@ -44,7 +44,12 @@ interface Tally {
   pushes: number;
   pushFailures: number;
   waves: string[];
+  /** Peak RSS (KiB) seen while each hostile wave (or none) was running. */
+  peakByPhase: Map<string, number>;
 }
+
+/** The hostile wave running now, for attributing RSS peaks. */
+let phase = 'no hostile wave';
 
 function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
@@ -86,6 +91,7 @@ async function main(): Promise<void> {
     pushes: 0,
     pushFailures: 0,
     waves: [],
+    peakByPhase: new Map(),
   };
   let platform: RunningPlatform | undefined;
   let peakKiB = 0;
@@ -135,7 +141,10 @@ async function main(): Promise<void> {
     const sampler = (async () => {
       while (live()) {
         const kib = await rssKiB(p.pid);
-        if (kib !== undefined) peakKiB = Math.max(peakKiB, kib);
+        if (kib !== undefined) {
+          peakKiB = Math.max(peakKiB, kib);
+          tally.peakByPhase.set(phase, Math.max(tally.peakByPhase.get(phase) ?? 0, kib));
+        }
         await sleep(1000);
       }
     })();
@@ -261,6 +270,7 @@ async function hostileWaves(p: RunningPlatform, live: () => boolean, t: Tally) {
     i++;
     let hostile: Hostile | undefined;
     try {
+      phase = name;
       hostile = await open();
       const opened = hostile.open();
       for (let s = 0; s < 120 && live(); s++) await sleep(1000);
@@ -269,6 +279,7 @@ async function hostileWaves(p: RunningPlatform, live: () => boolean, t: Tally) {
       t.waves.push(`${elapsed()} ${name}: could not start (${(err as Error).message})`);
     } finally {
       hostile?.close();
+      phase = 'no hostile wave';
     }
     for (let s = 0; s < 60 && live(); s++) await sleep(1000);
   }
@@ -314,6 +325,10 @@ regex LogQL query in loops, 50 live tails that never read, and hostile Kafka cli
 | group runs (failed) | ${tally.groupRuns} (${tally.groupFailures}) |
 | log pushes (failed) | ${tally.pushes} (${tally.pushFailures}) |
 | process | ${r.died ? `**died: ${r.died}**` : 'up throughout'} |
+
+Peak RSS by phase: ${[...tally.peakByPhase]
+    .map(([name, kib]) => `${name} ${(kib / 1024).toFixed(0)} MiB`)
+    .join('; ')}.
 
 ${tally.waves.map((w) => `- ${w}`).join('\n')}
 `;
