@@ -2,7 +2,7 @@
 // writes docs/benchmarks.md. Never part of the test command.
 //
 //   node dist/bench/run.js [--vs kafka] [--quick] [--only sluice|kafka] [--only-groups]
-//                          [--recovery | --only-recovery] [--rounds N] [--out FILE]
+//                          [--only-consume] [--recovery | --only-recovery] [--rounds N] [--out FILE]
 
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -25,7 +25,15 @@ import { sluiceVersion } from './lib/sluice-broker.js';
 import { runStreams, type SystemName, writeStreams, writeStreamsSection } from './lib/streams/index.js';
 import { runSuite, type SuiteResult } from './lib/suite.js';
 import { Tables } from './lib/tables.js';
-import { FULL, groupsOnly, QUICK, type Scale, SIDE_BY_SIDE_ROUNDS, workloads } from './lib/workloads.js';
+import {
+  consumeOnly,
+  FULL,
+  groupsOnly,
+  QUICK,
+  type Scale,
+  SIDE_BY_SIDE_ROUNDS,
+  workloads,
+} from './lib/workloads.js';
 
 const USAGE = `Usage: node dist/bench/run.js [options]
 
@@ -36,6 +44,9 @@ ${peersUsage()}
   --only BROKER    sluice or kafka: measure only that broker
   --only-groups    only the consumer-group cases (after the warm-up); the report then goes
                    to bench/results/<time>-groups.md unless --out says otherwise
+  --only-consume   only the franz-go consume cells (with the acks=1 produce runs that fill their
+                   topics, after the warm-up); the report then goes to
+                   bench/results/<time>-consume.md unless --out says otherwise
   --recovery       also time recovery after kill -9 of a ~1 GiB log, once per round per broker
                    (off by default: adds ~1–2 min per round on 2 cores); a row under "Broker process"
   --only-recovery  only that: no other workload; the report goes to bench/results/<time>-recovery.md
@@ -72,6 +83,7 @@ function parseOptions(args: string[]) {
       quick: { type: 'boolean' },
       only: { type: 'string' },
       'only-groups': { type: 'boolean' },
+      'only-consume': { type: 'boolean' },
       recovery: { type: 'boolean' },
       'only-recovery': { type: 'boolean' },
       'sluice-log-level': { type: 'string' },
@@ -127,21 +139,21 @@ async function main(): Promise<number> {
   }
   const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
   const onlyGroups = values['only-groups'] === true;
+  const onlyConsume = values['only-consume'] === true;
   const onlyRecovery = values['only-recovery'] === true;
   const recovery = onlyRecovery || values.recovery === true;
-  if (onlyGroups && onlyRecovery) {
-    console.error('--only-groups and --only-recovery exclude each other');
+  if ([onlyGroups, onlyConsume, onlyRecovery].filter(Boolean).length > 1) {
+    console.error('--only-groups, --only-consume and --only-recovery exclude each other');
     return 2;
   }
   const began = saved ? new Date(saved.began) : new Date();
   const stamp = began.toISOString().replace(/[:.]/g, '-');
   const resultsDir = join(repoRoot, 'bench', 'results');
   // A partial run must not overwrite the report of a full one.
+  const partial = onlyGroups ? 'groups' : onlyConsume ? 'consume' : onlyRecovery ? 'recovery' : undefined;
   const out =
     values.out ??
-    (onlyGroups || onlyRecovery
-      ? join(resultsDir, `${stamp}-${onlyGroups ? 'groups' : 'recovery'}.md`)
-      : join(repoRoot, 'docs', 'benchmarks.md'));
+    (partial ? join(resultsDir, `${stamp}-${partial}.md`) : join(repoRoot, 'docs', 'benchmarks.md'));
   installSignalHandlers();
   // NATS, Redis and RabbitMQ get their own workload (bench/streams.ts), run after Kafka's matrix.
   const otherPeers = async () => {
@@ -165,7 +177,7 @@ async function main(): Promise<number> {
   const tmpRoot = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
   onCleanup(() => rmSync(tmpRoot, { recursive: true, force: true }));
   const all = workloads(scale, { sideBySide });
-  const list = onlyRecovery ? [] : onlyGroups ? groupsOnly(all) : all;
+  const list = onlyRecovery ? [] : onlyGroups ? groupsOnly(all) : onlyConsume ? consumeOnly(all) : all;
   const run = saved ?? (await measure());
 
   async function measure(): Promise<Saved> {
@@ -254,7 +266,7 @@ async function main(): Promise<number> {
   // The chart of the ratios, beside the report (docs/benchmarks.png), when there are ratios.
   const t = new Tables(results, list);
   let chart: { file: string } | { note: string } | undefined;
-  if (!onlyGroups && !onlyRecovery && results.has('kafka')) {
+  if (partial === undefined && results.has('kafka')) {
     const png = out.replace(/\.md$/, '') + '.png';
     const rounds = `median of ${scale.rounds} round${scale.rounds === 1 ? '' : 's'}`;
     const subtitle = `${began.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${scale.name} scale, ${rounds}, ${machine.nproc} CPUs (shared, noisy); Apache Kafka ${versions.kafka} at its defaults`;
@@ -304,12 +316,14 @@ async function main(): Promise<number> {
   const raw = renderFile ?? join(resultsDir, `${stamp}.jsonl`);
 
   if (onlyRecovery) console.log(`\n${t.broker(recoveryRuns, true)}\n`);
+  else if (onlyConsume) console.log(`\n${t.throughput()}\n\n${t.cpu()}\n`);
   else if (!onlyGroups) {
     console.log(
       `\n${t.throughput()}\n\n${t.produceLatency()}\n\n${t.endToEnd()}\n\n${t.broker(recoveryRuns)}`,
     );
   }
-  if (!onlyRecovery) console.log(`\n${t.groupThroughput()}\n\n${t.rebalance()}\n\n${t.rebalanceRuns()}\n`);
+  if (!onlyRecovery && !onlyConsume)
+    console.log(`\n${t.groupThroughput()}\n\n${t.rebalance()}\n\n${t.rebalanceRuns()}\n`);
   if (sideBySide) console.log(`\n${t.summaryThroughput()}\n\n${t.summaryLatency()}\n`);
   const png = chart && 'file' in chart ? `, ${relative(process.cwd(), join(out, '..', chart.file))}` : '';
   console.log(

@@ -416,6 +416,19 @@ export function groupsOnly(list: readonly Workload[]): Workload[] {
   return list.filter((w) => w.groups || w.hidden === 'warmup');
 }
 
+/**
+ * Only the franz-go consume cells, with the warm-up and the acks=1 produce runs that fill the
+ * topics they read.
+ */
+export function consumeOnly(list: readonly Workload[]): Workload[] {
+  const read = new Set(list.filter((w) => w.kind === 'consume' && w.cell && !w.gen).map((w) => w.topic));
+  return list.filter(
+    (w) =>
+      (w.hidden === 'warmup' && !w.groups) ||
+      (w.gen === undefined && w.cell !== undefined && read.has(w.topic) && w.kind !== 'e2e'),
+  );
+}
+
 /** Every topic the workloads use, with its partition count. */
 export function topics(list: readonly Workload[]): Map<string, number> {
   return new Map(list.map((w) => [w.topic, w.partitions]));

@@ -4,6 +4,7 @@ import {
   errorKind,
   type LogManager,
   type PartitionLog,
+  ReadBufferPool,
   RepeatThrottle,
   StorageError,
   type TopicInfo,
@@ -31,6 +32,8 @@ export class BrokerCore {
    * listener), and bytes fetches are reading right now (kept by Fetch).
    */
   readonly responses = { unsent: 0, preparing: 0 };
+  /** Slabs Fetch reads log bytes into, reused once their response is sent. */
+  readonly readBuffers: ReadBufferPool;
   /** The API version ranges we serve, as ApiVersions reports them. */
   supportedApis: { apiKey: number; minVersion: number; maxVersion: number }[] = [];
   /** Set once the listener is bound. */
@@ -48,6 +51,7 @@ export class BrokerCore {
     readonly log: Logger,
   ) {
     this.producerIds = new ProducerIdAllocator(options.dataDir);
+    this.readBuffers = new ReadBufferPool(options.fetchBufferPoolBytes);
     this.producers = new ProducerStates((err, partition) =>
       log.warn({ err, partition }, 'producer state: load or snapshot failed'),
     );

@@ -3,8 +3,18 @@ import type { Logger } from 'pino';
 import { ReceivedBytes } from './received-bytes.js';
 import type { MemoryWaiter, RequestMemoryPool } from './request-memory.js';
 
+/** A response frame as buffers for a vectored write. */
+export interface Reply {
+  chunks: Buffer[];
+  /**
+   * Runs once the connection no longer refers to `chunks`: after they reached the kernel, or
+   * when they are dropped unwritten. Not after a failed write (the socket may still hold them).
+   */
+  sent?: () => void;
+}
+
 /** What a connection asks of the broker for each complete request frame. */
-export type FrameHandler = (frame: Buffer, connection: Connection) => Promise<Buffer[] | null>;
+export type FrameHandler = (frame: Buffer, connection: Connection) => Promise<Reply | null>;
 
 export interface ConnectionLimits {
   /** Largest request frame accepted (Kafka's socket.request.max.bytes). */
@@ -42,7 +52,7 @@ interface Entry {
   /** Pool bytes held until the handler settles. */
   reserved: number;
   settled: boolean;
-  response: Buffer[] | null;
+  response: Reply | null;
 }
 
 /**
@@ -97,7 +107,8 @@ export class Connection implements MemoryWaiter {
   /** Finished responses waiting for an earlier one to be written. */
   get readyResponseBytes(): number {
     let bytes = 0;
-    for (const entry of this.queue) if (entry.response) for (const b of entry.response) bytes += b.length;
+    for (const entry of this.queue)
+      if (entry.response) for (const b of entry.response.chunks) bytes += b.length;
     return bytes;
   }
 
@@ -230,13 +241,16 @@ export class Connection implements MemoryWaiter {
     );
   }
 
-  private settle(entry: Entry, response: Buffer[] | null): void {
+  private settle(entry: Entry, response: Reply | null): void {
     this.running--;
     this.env.pool.release(entry.reserved);
     entry.reserved = 0;
     entry.frame = EMPTY;
     entry.settled = true;
-    if (this.closed) return;
+    if (this.closed) {
+      response?.sent?.();
+      return;
+    }
     entry.response = response;
     this.writeReady();
     this.pump();
@@ -252,17 +266,22 @@ export class Connection implements MemoryWaiter {
     }
   }
 
-  private write(chunks: Buffer[]): void {
+  private write({ chunks, sent }: Reply): void {
     this.lastActive = this.env.now();
     let total = 0;
     for (const chunk of chunks) total += chunk.length;
-    if (total === 0) return;
+    if (total === 0) {
+      sent?.();
+      return;
+    }
     this.outstanding += total;
     this.env.responses.unsent += total;
     this.socket.cork();
     for (let i = 0; i < chunks.length - 1; i++) this.socket.write(chunks[i]);
-    // Called once the last chunk reached the kernel: the client is reading, so go on.
-    this.socket.write(chunks[chunks.length - 1], () => {
+    // Called once the last chunk reached the kernel: the client is reading, so go on. The chunks
+    // of one response leave in order, so by then the kernel has copied every one of them.
+    this.socket.write(chunks[chunks.length - 1], (err) => {
+      if (!err) sent?.();
       if (this.closed) return;
       this.outstanding -= total;
       this.env.responses.unsent -= total;
@@ -287,7 +306,10 @@ export class Connection implements MemoryWaiter {
     this.received.clear();
     this.frameStartedAt = undefined;
     for (const entry of this.queue.splice(this.started)) pool.release(entry.reserved);
-    for (const entry of this.queue) entry.response = null;
+    for (const entry of this.queue) {
+      entry.response?.sent?.();
+      entry.response = null;
+    }
     this.env.onClose(this, reason);
   }
 }

@@ -7,7 +7,7 @@ import {
   peekRequestHeader,
 } from '../protocol/index.js';
 import type { BrokerCore } from './broker-core.js';
-import type { Connection, FrameHandler } from './connection.js';
+import type { Connection, FrameHandler, Reply } from './connection.js';
 import type { Handler } from './handler.js';
 import { responseErrorCodes } from './metrics/index.js';
 
@@ -35,15 +35,29 @@ export function createDispatcher(broker: BrokerCore, handlers: readonly Handler[
     }
     const started = performance.now();
     const { header, body } = decodeRequest(handler.api, frame);
-    const response = await handler.handle({ broker, connection, header, version: apiVersion }, body);
+    let onSent: (() => void)[] | undefined;
+    const whenSent = (done: () => void) => {
+      onSent ??= [];
+      onSent.push(done);
+    };
+    const ctx = { broker, connection, header, version: apiVersion, whenSent };
+    const response = await handler.handle(ctx, body);
     const { metrics } = broker;
     if (metrics.enabled) {
       const errors = response === null ? [] : responseErrorCodes(response);
       metrics.request(handler.api.name, (performance.now() - started) / 1000, errors);
     }
-    if (response === null) return null;
-    return encodeResponse(handler.api, apiVersion, correlationId, response);
+    const done = onSent && (() => runAll(onSent as (() => void)[]));
+    if (response === null) {
+      done?.();
+      return null;
+    }
+    return { chunks: encodeResponse(handler.api, apiVersion, correlationId, response), sent: done };
   };
+}
+
+function runAll(callbacks: (() => void)[]): void {
+  for (const f of callbacks) f();
 }
 
 export function advertisedVersions(handlers: readonly Handler[]) {
@@ -56,11 +70,12 @@ export function advertisedVersions(handlers: readonly Handler[]) {
  * A client asking ApiVersions in a version we do not know gets a v0 answer with
  * UNSUPPORTED_VERSION, so it can retry with a version we serve.
  */
-function unsupportedApiVersions(handlers: readonly Handler[], correlationId: number): Buffer[] {
+function unsupportedApiVersions(handlers: readonly Handler[], correlationId: number): Reply {
   // Like Kafka, list only ApiVersions' own range: the client retries at a version it can use
   // and learns the full table from that answer.
-  return encodeResponse(ApiVersions, 0, correlationId, {
+  const chunks = encodeResponse(ApiVersions, 0, correlationId, {
     errorCode: ErrorCode.UNSUPPORTED_VERSION,
     apiKeys: advertisedVersions(handlers).filter((a) => a.apiKey === API_VERSIONS_KEY),
   });
+  return { chunks };
 }

@@ -8,6 +8,12 @@ export interface RequestContext {
   readonly connection: Connection;
   readonly header: RequestHeader;
   readonly version: number;
+  /**
+   * Registers `done` to run once nothing refers to the response's buffers any more: written to
+   * the kernel, or dropped before any write. It never runs if a write failed or the request
+   * failed, so memory lent to a response is then left to the garbage collector.
+   */
+  readonly whenSent: (done: () => void) => void;
 }
 
 /** Answers one API. Returning null sends no response (Produce with acks=0). */

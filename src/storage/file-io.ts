@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { dirname } from 'node:path';
+import { freshBuffers, type ReadBuffers } from './read-buffers.js';
 import { ioError, StorageError } from './storage-error.js';
 
 /**
@@ -37,8 +38,13 @@ export function syncDirSync(path: string): void {
 }
 
 /** Positional read of exactly `length` bytes; a short file means someone cut it under us. */
-export async function readAt(fd: number, position: number, length: number): Promise<Buffer> {
-  const buf = Buffer.allocUnsafe(length);
+export async function readAt(
+  fd: number,
+  position: number,
+  length: number,
+  buffers: ReadBuffers = freshBuffers,
+): Promise<Buffer> {
+  const buf = buffers.take(length);
   let done = 0;
   while (done < length) {
     const n = await new Promise<number>((resolve, reject) =>

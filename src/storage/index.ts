@@ -9,6 +9,8 @@ export { LogManager } from './log-manager.js';
 export type { ReadResult } from './log-reader.js';
 export type { AppendResult, LogOptions, OpenReport, SegmentInfo } from './partition-log.js';
 export { PartitionLog } from './partition-log.js';
+export type { ReadBuffers } from './read-buffers.js';
+export { ReadBufferPool, ReadLease } from './read-buffers.js';
 export { RepeatThrottle } from './repeat-throttle.js';
 export type { StorageErrorCode } from './storage-error.js';
 export { errorKind, isOutOfSpace, isStorageError, StorageError } from './storage-error.js';

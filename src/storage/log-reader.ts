@@ -1,5 +1,6 @@
 import { BATCH, type BatchHeader, readBatchHeader, readInt64 } from '../protocol/records/batch-header.js';
 import { readAt } from './file-io.js';
+import { freshBuffers, type ReadBuffers } from './read-buffers.js';
 import type { Segment } from './segment.js';
 import { StorageError } from './storage-error.js';
 
@@ -71,6 +72,7 @@ export async function readSegmentBatches(
   upTo: number,
   slack: number,
   out: ReadResult,
+  buffers: ReadBuffers = freshBuffers,
 ): Promise<boolean> {
   const end = segment.size;
   if (segment.nextOffset <= offset) return true;
@@ -84,7 +86,7 @@ export async function readSegmentBatches(
     let pending = 0;
     while (pos < end) {
       const len = Math.min(end - pos, Math.max(MIN_WINDOW, pending, Math.min(want, MAX_WINDOW)));
-      const buf = await readAt(fd, pos, len);
+      const buf = await readAt(fd, pos, len, buffers);
       let at = 0;
       let runStart = -1;
       let incomplete = 0;
@@ -175,11 +177,12 @@ export async function readBatches(
   maxBytes: number,
   limit: number,
   slack: number,
+  buffers: ReadBuffers = freshBuffers,
 ): Promise<ReadResult> {
   const out: ReadResult = { records: [], bytes: 0 };
   let from = offset;
   for (let i = segmentIndexFor(segments, offset); i < segments.length && from < limit; i++) {
-    const more = await readSegmentBatches(segments[i], from, maxBytes, limit, slack, out);
+    const more = await readSegmentBatches(segments[i], from, maxBytes, limit, slack, out, buffers);
     if (!more || out.bytes >= maxBytes) break;
     from = Math.max(from, segments[i].nextOffset);
   }

@@ -8,6 +8,7 @@ import { INT32_MAX, type LogConfig, validateLogConfig } from './log-config.js';
 import { loadLog } from './log-loader.js';
 import { findBatchByTimestamp, type ReadResult, readBatches, scanBatchHeaders } from './log-reader.js';
 import { LogSync } from './log-sync.js';
+import type { ReadBuffers } from './read-buffers.js';
 import { countBelowStart, countExpiredByTime, countOverSize } from './retention.js';
 import { Segment } from './segment.js';
 import { CLEAN_SHUTDOWN_FILE } from './segment-files.js';
@@ -213,8 +214,14 @@ export class PartitionLog {
   /**
    * Whole batches from the one containing `offset`, up to about `maxBytes` (at least one batch),
    * never reaching `upTo`. Empty at the log end; OFFSET_OUT_OF_RANGE outside [start, end].
+   * `buffers` lends the memory read into (Fetch's pooled lease); by default the result owns it.
    */
-  async read(offset: number, maxBytes: number, upTo = this.logEndOffset): Promise<ReadResult> {
+  async read(
+    offset: number,
+    maxBytes: number,
+    upTo = this.logEndOffset,
+    buffers?: ReadBuffers,
+  ): Promise<ReadResult> {
     if (this.closing) throw this.closedError();
     if (offset < this.startOffset || offset > this.logEndOffset) {
       throw new StorageError(
@@ -224,7 +231,7 @@ export class PartitionLog {
     }
     const limit = Math.min(upTo, this.logEndOffset);
     try {
-      return await readBatches(this.segments, offset, maxBytes, limit, this.interval);
+      return await readBatches(this.segments, offset, maxBytes, limit, this.interval, buffers);
     } catch (err) {
       throw this.retiredDuringRead(err, offset);
     }

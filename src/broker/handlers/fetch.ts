@@ -1,5 +1,5 @@
 import { BATCH, ErrorCode, Fetch, type RequestOf, type ResponseInput } from '../../protocol/index.js';
-import type { PartitionLog } from '../../storage/index.js';
+import type { PartitionLog, ReadBuffers } from '../../storage/index.js';
 import { type BrokerCore, partitionKey } from '../broker-core.js';
 import { defineHandler } from '../handler.js';
 import { byteLength, countRecords } from '../metrics/index.js';
@@ -16,6 +16,10 @@ const LEADER_EPOCH = 0;
  * asks. It long-polls: with less than minBytes available it waits for an append to any
  * requested partition, for maxWaitMs, or for the connection to close. Sessions (KIP-227) are not
  * created: answering session id 0 tells clients to keep sending full fetch requests.
+ *
+ * Log bytes are read into slabs lent by the broker's read buffer pool; the lease goes back once
+ * the response is in the kernel's hands (or, for reads a long poll throws away, before reading
+ * again). Nothing else may keep these buffers.
  */
 export const fetch = defineHandler(Fetch, async (ctx, request) => {
   const { broker, version } = ctx;
@@ -30,15 +34,19 @@ export const fetch = defineHandler(Fetch, async (ctx, request) => {
   const useIds = version >= 13;
   const deadline = Date.now() + Math.max(0, request.maxWaitMs);
   const { signal } = ctx.connection;
+  const lease = broker.readBuffers.lease();
   for (;;) {
     // Marked before reading, so an append that lands while the reads are awaited still wakes us.
     const mark = broker.appends.mark();
-    const { responses, bytes, errors } = await readOnce(broker, request, useIds);
+    const { responses, bytes, errors } = await readOnce(broker, request, useIds, lease);
     const remaining = deadline - Date.now();
     if (bytes >= Math.max(1, request.minBytes) || errors || remaining <= 0 || signal.aborted) {
       if (bytes > 0 && broker.metrics.enabled) countOut(broker, responses);
+      ctx.whenSent(() => lease.release());
       return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses };
     }
+    // Too little to answer: these reads are dropped, and every one of them has finished.
+    lease.release();
     await broker.appends.wait(waitKeys(broker, request, useIds), remaining, mark, signal);
   }
 });
@@ -86,7 +94,7 @@ type Slot = {
  * limits add up to the budget left; the rest wait, so one fetch never holds much more than it
  * may answer.
  */
-async function readOnce(broker: BrokerCore, request: FetchRequest, useIds: boolean) {
+async function readOnce(broker: BrokerCore, request: FetchRequest, useIds: boolean, buffers: ReadBuffers) {
   let errors = false;
   const plans: { topic: TopicResponse; slots: (PartitionResponse | Slot)[] }[] = [];
   const reads: Slot[] = [];
@@ -144,7 +152,7 @@ async function readOnce(broker: BrokerCore, request: FetchRequest, useIds: boole
   const budget = Math.min(asked, fetchMaxBytes, Math.max(spare, maxUnsentResponseBytes));
   memory.preparing += budget;
   try {
-    return await assemble(plans, reads, budget, errors);
+    return await assemble(plans, reads, budget, errors, buffers);
   } finally {
     memory.preparing -= budget;
   }
@@ -156,6 +164,7 @@ async function assemble(
   reads: Slot[],
   limit: number,
   planErrors: boolean,
+  buffers: ReadBuffers,
 ) {
   let budget = limit;
   let errors = planErrors;
@@ -169,7 +178,7 @@ async function assemble(
       const limit = Math.max(1, Math.min(slot.partitionMaxBytes, budget));
       if (reserved > 0 && reserved + limit > budget) return;
       slot.limit = limit;
-      slot.read = slot.log.read(slot.offset, limit);
+      slot.read = slot.log.read(slot.offset, limit, undefined, buffers);
       slot.read.catch(() => {}); // awaited below; this only keeps an early rejection from going unhandled
       reserved += limit;
       next++;
