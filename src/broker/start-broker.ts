@@ -78,6 +78,9 @@ export async function startBroker(options: BrokerOptions = {}, logger?: Logger):
   // Producer-state snapshots bound how much log a restart after a crash must scan.
   const snapshots = setInterval(() => void core.producers.snapshotAll(), PRODUCER_SNAPSHOT_INTERVAL_MS);
   snapshots.unref();
+  // Read buffers a burst of consumers left idle are freed once a minute passes without reads.
+  const trimBuffers = setInterval(() => core.readBuffers.trim(), 60_000);
+  trimBuffers.unref();
   log.info({ host: resolved.host, port, dataDir: resolved.dataDir, clusterId }, 'broker listening');
 
   let closing: Promise<void> | undefined;
@@ -95,6 +98,7 @@ export async function startBroker(options: BrokerOptions = {}, logger?: Logger):
         core.appends.wakeAll();
         groups.close();
         clearInterval(snapshots);
+        clearInterval(trimBuffers);
         await core.producers.snapshotAll();
         await logs.close();
         log.info('broker stopped');

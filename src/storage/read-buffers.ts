@@ -14,6 +14,8 @@ export class ReadBufferPool {
   /** Slabs handed out from the free lists, and slabs allocated because none was free. */
   reused = 0;
   allocated = 0;
+  /** Whether a slab was asked for since the last trim. */
+  private usedSinceTrim = false;
 
   constructor(readonly limit: number) {}
 
@@ -29,6 +31,7 @@ export class ReadBufferPool {
 
   /** A slab of at least `length` bytes; its contents are whatever the last user left. */
   acquire(length: number): Buffer {
+    this.usedSinceTrim = true;
     const size = slabSize(length);
     const list = this.free.get(size);
     const slab = list?.pop();
@@ -39,6 +42,18 @@ export class ReadBufferPool {
     }
     this.allocated++;
     return Buffer.allocUnsafeSlow(size);
+  }
+
+  /**
+   * Called periodically: if no read asked for a slab since the last call, the idle slabs go back
+   * to the system, so memory a burst of consumers needed is not kept for good.
+   */
+  trim(): void {
+    if (!this.usedSinceTrim) {
+      this.free.clear();
+      this.freeBytes = 0;
+    }
+    this.usedSinceTrim = false;
   }
 
   /** Takes a slab back. The caller guarantees nothing refers to its bytes any more. */

@@ -44,4 +44,15 @@ describe('ReadBufferPool', () => {
     lease.release();
     assert.equal(pool.idle, 128 * KiB);
   });
+
+  it('frees idle slabs after a trim period without reads, keeps them while reads go on', () => {
+    const pool = new ReadBufferPool(64 * MiB);
+    const lease = pool.lease();
+    lease.take(MiB);
+    lease.release();
+    pool.trim(); // a read happened in this period: kept
+    assert.equal(pool.idle, MiB);
+    pool.trim(); // none since: freed
+    assert.equal(pool.idle, 0);
+  });
 });
