@@ -9,7 +9,7 @@ import { DynamicBrokerConfigs } from './dynamic-configs.js';
 import { GroupService } from './groups/index.js';
 import { HANDLERS } from './handlers/index.js';
 import { listen } from './listener.js';
-import { type NetworkStats, PromBrokerMetrics } from './metrics/index.js';
+import { type NetworkStats, PromBrokerMetrics, registerReadBufferMetrics } from './metrics/index.js';
 
 const PRODUCER_SNAPSHOT_INTERVAL_MS = 30_000;
 const STORAGE_WARNING_INTERVAL_MS = 60_000;
@@ -67,6 +67,7 @@ export async function startBroker(options: BrokerOptions = {}, logger?: Logger):
     const metrics = new PromBrokerMetrics(registry, logs, resolved.dataDir);
     core.metrics = metrics;
     groups.onRebalance = (groupId) => metrics.rebalance(groupId);
+    registerReadBufferMetrics(registry, core.readBuffers);
   }
   const { metrics } = core;
   core.supportedApis = advertisedVersions(HANDLERS);

@@ -148,5 +148,8 @@ describe('fetch read buffers', () => {
     for (const s of slow) s.socket.destroy();
     for (const c of fast) c.close();
     assert.ok(broker.core.readBuffers.reused > 0, 'fetches reused pooled buffers');
+    const slabs = await broker.metrics?.getSingleMetric('sluice_fetch_buffer_slabs_total')?.get();
+    const reused = slabs?.values.find((v) => v.labels.outcome === 'reused')?.value;
+    assert.equal(reused, broker.core.readBuffers.reused, 'the metric counts reused slabs');
   });
 });

@@ -37,7 +37,7 @@ export const DEFAULT_LOGS_CONFIG: LogsConfig = {
   chunkMs: 5000,
   query: DEFAULT_QUERY_LIMITS,
   queryReaders: 2,
-  queryCacheBytes: 32 * 1024 * 1024,
+  queryCacheBytes: 16 * 1024 * 1024,
   maxTails: 10,
   push: DEFAULT_PUSH_LIMITS,
 };

@@ -18,6 +18,8 @@ export const BROKER_METRICS = [
   'sluice_request_buffered_limit_bytes',
   'sluice_request_memory_waits_total',
   'sluice_response_unsent_bytes',
+  'sluice_fetch_buffer_pool_idle_bytes',
+  'sluice_fetch_buffer_slabs_total',
   'sluice_fsync_duration_seconds',
   'sluice_group_rebalances_total',
   'sluice_log_end_offset',

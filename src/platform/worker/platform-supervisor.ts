@@ -89,7 +89,9 @@ export class PlatformSupervisor {
 
   #spawn(): void {
     const worker = new Worker(WORKER_URL, {
-      resourceLimits: { maxOldGenerationSizeMb: this.#options.heapMb ?? 256 },
+      // A small young generation: the platform allocates briskly (queries, pushes) and V8 would
+      // otherwise grow it to ~48 MiB of mostly garbage; scavenges of 16 MiB stay cheap.
+      resourceLimits: { maxOldGenerationSizeMb: this.#options.heapMb ?? 256, maxYoungGenerationSizeMb: 16 },
     });
     this.#worker = worker;
     const stopAnswering = answerMetricsRequests(worker, this.#options.registry);
