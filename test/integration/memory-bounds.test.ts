@@ -49,6 +49,24 @@ function hostileFetches(topic: string, partitions: number): Buffer {
   return Buffer.concat(frames);
 }
 
+/** One Fetch (v12, no wait) of `partitions` of `topic` from offset 0, as a reading consumer sends it. */
+function fetchFromStart(client: WireClient, topic: string, partitions: number[], partitionMaxBytes: number) {
+  return client.request(Fetch, 12, {
+    maxWaitMs: 0,
+    minBytes: 1,
+    maxBytes: 0x7fffffff,
+    isolationLevel: 0,
+    sessionId: 0,
+    sessionEpoch: -1,
+    topics: [
+      {
+        topic,
+        partitions: partitions.map((partition) => ({ partition, fetchOffset: 0, partitionMaxBytes })),
+      },
+    ],
+  });
+}
+
 /** A connection that sends `bytes` and never reads. */
 async function nonReader(port: number, bytes: Buffer): Promise<Socket> {
   const socket = connect(port, '127.0.0.1');
@@ -172,15 +190,7 @@ test('many clients that never read are held to the broker-wide unsent response b
   assert.ok(unsent <= budget + 8 * batch, `${unsent} bytes unsent`);
 
   // A consumer that reads still gets data, a batch at a time.
-  const res = await client.request(Fetch, 12, {
-    maxWaitMs: 0,
-    minBytes: 1,
-    maxBytes: 0x7fffffff,
-    isolationLevel: 0,
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: [{ topic: 'wide', partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 64 * MiB }] }],
-  });
+  const res = await fetchFromStart(client, 'wide', [0], 64 * MiB);
   assert.ok(decodeBatches(res.responses[0].partitions[0].records ?? Buffer.alloc(0)).length >= 1);
 
   for (const s of sockets) s.destroy();
@@ -205,20 +215,7 @@ test('a fetch answers at most fetch.max.bytes whatever max_bytes the client asks
       topicData: [{ name: 'capped', partitionData: [{ index: i % 2, records: buildBatch([{ value }]) }] }],
     });
   }
-  const res = await client.request(Fetch, 12, {
-    maxWaitMs: 0,
-    minBytes: 1,
-    maxBytes: 0x7fffffff,
-    isolationLevel: 0,
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: [
-      {
-        topic: 'capped',
-        partitions: [0, 1].map((partition) => ({ partition, fetchOffset: 0, partitionMaxBytes: 64 * MiB })),
-      },
-    ],
-  });
+  const res = await fetchFromStart(client, 'capped', [0, 1], 64 * MiB);
   const sizes = res.responses[0].partitions.map((p) => p.records?.length ?? 0);
   const total = sizes[0] + sizes[1];
   assert.ok(total > 0 && total <= MiB, `${total} bytes returned`);
@@ -258,20 +255,7 @@ test('bug: clients that used up the unsent budget left every reader one batch of
   );
 
   // A consumer that reads gets every partition it asks for, several batches each.
-  const res = await client.request(Fetch, 12, {
-    maxWaitMs: 0,
-    minBytes: 1,
-    maxBytes: 0x7fffffff,
-    isolationLevel: 0,
-    sessionId: 0,
-    sessionEpoch: -1,
-    topics: [
-      {
-        topic: 'orders',
-        partitions: [0, 1, 2].map((partition) => ({ partition, fetchOffset: 0, partitionMaxBytes: MiB })),
-      },
-    ],
-  });
+  const res = await fetchFromStart(client, 'orders', [0, 1, 2], MiB);
   const batches = res.responses[0].partitions.map((p) => decodeBatches(p.records ?? Buffer.alloc(0)).length);
   assert.deepEqual(batches, [5, 5, 5]);
 });
