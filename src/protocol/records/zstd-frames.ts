@@ -1,4 +1,4 @@
-import { Decompress } from 'fzstd';
+import { constants, zstdDecompressSync } from 'node:zlib';
 import { CorruptRecordsError } from './bounded-output.js';
 
 const FRAME_MAGIC = 0xfd2fb528;
@@ -6,10 +6,12 @@ const SKIPPABLE_MASK = 0xfffffff0;
 const SKIPPABLE_MAGIC = 0x184d2a50;
 /**
  * Largest window accepted when it exceeds the output limit: zstd's levels up to 19 use at most
- * 8 MiB (window log 23). The decoder allocates and shifts the whole window, so a frame may not
- * ask for more than this or the limit, whichever is larger.
+ * 8 MiB (window log 23). The decoder allocates the whole window, so a frame may not ask for more
+ * than this or the limit, whichever is larger.
  */
 const WINDOW_FLOOR = 8 << 20;
+/** zstd's largest window log on 64-bit builds. */
+const WINDOW_LOG_CEILING = 31;
 
 interface Frame {
   start: number;
@@ -19,26 +21,32 @@ interface Frame {
 
 /**
  * Decodes zstd frames, refusing a window past max(limit, 8 MiB) and stopping once the output
- * passes `limit`. Frames are found by their block headers first, so each one's window is
- * checked before fzstd allocates it.
+ * passes `limit`. Node's decoder (zlib, Node ≥ 22.15) reads one frame per call, so the frames are
+ * found by their block headers first: a valid frame followed by a bomb is still refused, and
+ * each frame's window is checked before any memory is allocated for it.
  */
 export function decodeZstdFrames(src: Buffer, limit: number): Buffer {
-  const chunks: Uint8Array[] = [];
+  const chunks: Buffer[] = [];
   let total = 0;
+  const maxWindow = Math.max(limit, WINDOW_FLOOR);
+  const windowLogMax = Math.min(WINDOW_LOG_CEILING, Math.ceil(Math.log2(maxWindow)));
   for (const frame of splitFrames(src)) {
-    if (frame.window > Math.max(limit, WINDOW_FLOOR))
+    if (frame.window > maxWindow)
       throw new CorruptRecordsError(`zstd window of ${frame.window} bytes exceeds the limit`);
-    const stream = new Decompress((chunk) => {
-      total += chunk.length;
-      if (total > limit) throw new CorruptRecordsError(`records inflate past the limit of ${limit} bytes`);
-      chunks.push(chunk.slice());
-    });
+    let out: Buffer;
     try {
-      stream.push(src.subarray(frame.start, frame.end), true);
+      out = zstdDecompressSync(src.subarray(frame.start, frame.end), {
+        maxOutputLength: Math.max(1, limit - total),
+        params: { [constants.ZSTD_d_windowLogMax]: windowLogMax },
+      });
     } catch (err) {
-      if (err instanceof CorruptRecordsError) throw err;
+      if (err instanceof RangeError)
+        throw new CorruptRecordsError(`records inflate past the limit of ${limit} bytes`);
       throw new CorruptRecordsError(`invalid zstd data: ${(err as Error).message}`);
     }
+    total += out.length;
+    if (total > limit) throw new CorruptRecordsError(`records inflate past the limit of ${limit} bytes`);
+    chunks.push(out);
   }
   return Buffer.concat(chunks, total);
 }
