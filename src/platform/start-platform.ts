@@ -6,6 +6,7 @@ import { type BrokerOptions, type RunningBroker, startBroker } from '../broker/i
 import { ConfigFileError, type SluiceConfigFile } from './config-file.js';
 import type { ListeningHttp } from './http-server.js';
 import { PlatformStartError, PlatformSupervisor } from './worker/platform-supervisor.js';
+import { lowerGcHelperThreads, type ThreadPriority } from './worker/thread-priority.js';
 
 export interface PlatformOptions {
   /** Options of the embedded broker (data dir, Kafka port, ...). */
@@ -21,8 +22,12 @@ export interface PlatformOptions {
   logs?: boolean;
   /** Heap limit of the platform thread in MiB (default 256): past it, that thread restarts, not the broker. */
   platformHeapMb?: number;
-  /** Nice value of the platform thread (Linux; default 10, 0 leaves it as the broker's). */
-  platformNice?: number;
+  /**
+   * Priority of the platform thread (Linux): 'idle' (default) is SCHED_IDLE, so the broker's
+   * thread preempts it at once (nice 19 where chrt is missing); a number is a nice value, 0
+   * leaves it as the broker's.
+   */
+  platformPriority?: ThreadPriority;
   /** Share of one core the platform's HTTP requests may keep busy (default 0.5; 1: no limit). */
   platformMaxCpu?: number;
 }
@@ -64,6 +69,7 @@ export async function startPlatform(
     await supervisor.close();
     throw err;
   }
+  const priority = options.platformPriority ?? 'idle';
   try {
     await supervisor.start({
       bootstrap: broker.bootstrap,
@@ -75,7 +81,7 @@ export async function startPlatform(
       logs: options.logs !== false,
       logLevel: log.level,
       version: packageVersion(),
-      nice: options.platformNice ?? 10,
+      priority,
       maxCpu: options.platformMaxCpu ?? 0.5,
     });
   } catch (err) {
@@ -86,6 +92,8 @@ export async function startPlatform(
       ? new ConfigFileError(err.message)
       : err;
   }
+  if (priority !== 0)
+    log.debug({ priority: await lowerGcHelperThreads(priority) }, 'garbage collection helper threads');
   const host = options.httpHost ?? '127.0.0.1';
   log.info({ url: supervisor.url, kafka: broker.bootstrap }, 'platform started');
 

@@ -2,6 +2,8 @@
 // platform that dies takes neither the broker nor its data with it, and comes back on its port.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { threadId } from 'node:worker_threads';
 import { Produce } from '../../src/protocol/index.js';
@@ -11,6 +13,25 @@ import { eventually } from '../helpers/waiting.js';
 import { WireClient } from '../helpers/wire-client.js';
 
 const TOPIC = 'survives-platform';
+const SCHED_OTHER = 0;
+const SCHED_IDLE = 5;
+
+/** Name and scheduling policy of every thread of this process, from /proc/self/task. */
+function threadsOfThisProcess(): Map<number, { name: string; policy: number }> {
+  const out = new Map<number, { name: string; policy: number }>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start at field 3; the policy is 41.
+    const policy = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[41 - 3]);
+    const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+    out.set(Number(tid), { name, policy });
+  }
+  return out;
+}
+
+function hasChrt(): boolean {
+  return spawnSync('chrt', ['--version']).status === 0;
+}
 
 describe('the platform thread', () => {
   let platform: TestPlatform;
@@ -48,6 +69,47 @@ describe('the platform thread', () => {
     assert.equal(sampleValue(text, 'sluice_messages_in_total', { topic: TOPIC }), 1);
     assert.ok((sampleValue(text, 'nodejs_heap_size_used_bytes') ?? 0) > 0);
   });
+
+  const needsChrt = { skip: hasChrt() ? false : 'no chrt on this machine (threads fall back to nice 19)' };
+
+  it(
+    'bug: the platform thread at nice 10 kept the core for its slice while the broker thread waited (it runs SCHED_IDLE)',
+    needsChrt,
+    () => {
+      const threads = threadsOfThisProcess();
+      assert.equal(
+        threads.get(process.pid)?.policy,
+        SCHED_OTHER,
+        'the broker thread keeps the normal policy',
+      );
+      const platform = [...threads.values()].filter((t) => t.name === 'WorkerThread');
+      assert.ok(platform.length >= 1, 'the platform worker thread is named WorkerThread');
+      assert.ok(
+        platform.some((t) => t.policy === SCHED_IDLE),
+        `the platform thread runs SCHED_IDLE: ${JSON.stringify(platform)}`,
+      );
+    },
+  );
+
+  it(
+    "bug: the platform's garbage collections ran on V8's helper threads at the broker's priority (they run SCHED_IDLE)",
+    needsChrt,
+    () => {
+      const threads = [...threadsOfThisProcess().values()];
+      const helpers = threads.filter((t) => t.name === 'V8Worker');
+      assert.ok(helpers.length >= 1, 'V8 has helper threads');
+      assert.ok(
+        helpers.every((t) => t.policy === SCHED_IDLE),
+        JSON.stringify(helpers),
+      );
+      // The broker's fsyncs and file reads run on libuv's pool: those keep the normal policy.
+      const pool = threads.filter((t) => t.name === 'libuv-worker');
+      assert.ok(
+        pool.every((t) => t.policy === SCHED_OTHER),
+        JSON.stringify(pool),
+      );
+    },
+  );
 
   it('bug 0: a platform thread that dies (heap exhausted by a push) leaves Kafka serving and comes back on its port', async () => {
     const before = platform.supervisor.threadId;

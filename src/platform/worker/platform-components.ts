@@ -19,6 +19,7 @@ import { HealthRegistry } from '../health/health.js';
 import { kafkaIndicator } from '../health/kafka-health.js';
 import { createHttpApp, listenHttp } from '../http-server.js';
 import { CpuGovernor, PlatformBusyError } from './cpu-governor.js';
+import type { ThreadPriority } from './thread-priority.js';
 
 /** What the platform thread is told about the broker and its own settings (structured-clonable). */
 export interface PlatformSettings {
@@ -32,8 +33,8 @@ export interface PlatformSettings {
   logs: boolean;
   logLevel: string;
   version: string;
-  /** Nice value of the platform thread (Linux): above the broker's 0, so the broker wins a busy core. */
-  nice: number;
+  /** Priority of the platform thread (Linux): below the broker's, so the broker wins a busy core. */
+  priority: ThreadPriority;
   /** Share of one core the platform's requests may keep busy (0–1; 1: no limit). */
   maxCpu: number;
 }

@@ -12,7 +12,7 @@ import {
   startPlatformComponents,
 } from './platform-components.js';
 import type { FromPlatform, ToPlatform } from './platform-messages.js';
-import { niceThisThread } from './thread-priority.js';
+import { lowerThisThread } from './thread-priority.js';
 
 if (!parentPort) throw new Error('platform-worker.js runs only as a worker thread');
 const port = parentPort;
@@ -38,8 +38,8 @@ port.on('message', (message: ToPlatform) => {
 async function start(settings: PlatformSettings): Promise<void> {
   const log = pino({ name: 'sluice', level: settings.logLevel }, pino.destination({ dest: 2, sync: true }));
   try {
-    if (settings.nice !== 0)
-      log.debug({ priority: niceThisThread(settings.nice) }, 'platform thread priority');
+    if (settings.priority !== 0)
+      log.debug({ priority: await lowerThisThread(settings.priority) }, 'platform thread priority');
     // The broker's metrics are mirrored before the alert rules first look for them.
     await mirror.sync();
     components = await startPlatformComponents(settings, registry, log);
