@@ -44,8 +44,8 @@ ${peersUsage()}
   --only BROKER    sluice or kafka: measure only that broker
   --only-groups    only the consumer-group cases (after the warm-up); the report then goes
                    to bench/results/<time>-groups.md unless --out says otherwise
-  --only-consume   only the franz-go consume cells (with the acks=1 produce runs that fill their
-                   topics, after the warm-up); the report then goes to
+  --only-consume   only the consume cells (with the acks=1 produce runs that fill their topics,
+                   after the warm-up): franz-go's, and with --vs the other clients' too; the report then goes to
                    bench/results/<time>-consume.md unless --out says otherwise
   --recovery       also time recovery after kill -9 of a ~1 GiB log, once per round per broker
                    (off by default: adds ~1–2 min per round on 2 cores); a row under "Broker process"

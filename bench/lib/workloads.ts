@@ -417,15 +417,18 @@ export function groupsOnly(list: readonly Workload[]): Workload[] {
 }
 
 /**
- * Only the franz-go consume cells, with the warm-up and the acks=1 produce runs that fill the
- * topics they read.
+ * Only the consume cells (franz-go's, and the other clients' when the list has them), with the
+ * warm-up and the acks=1 produce runs that fill the topics they read.
  */
 export function consumeOnly(list: readonly Workload[]): Workload[] {
   const read = new Set(list.filter((w) => w.kind === 'consume' && w.cell && !w.gen).map((w) => w.topic));
+  // With --vs, the other clients' consume cells read the same topics: they come along.
   return list.filter(
     (w) =>
       (w.hidden === 'warmup' && !w.groups) ||
-      (w.gen === undefined && w.cell !== undefined && read.has(w.topic) && w.kind !== 'e2e'),
+      (w.cell !== undefined &&
+        read.has(w.topic) &&
+        ((w.gen === undefined && w.kind !== 'e2e') || w.kind === 'consume')),
   );
 }
 
