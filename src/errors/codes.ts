@@ -34,7 +34,3 @@ export const ERROR_CODES = {
 export type SluiceErrorCode = keyof typeof ERROR_CODES;
 
 export const SLUICE_ERROR_CODES = Object.keys(ERROR_CODES) as SluiceErrorCode[];
-
-export function httpStatusOf(code: SluiceErrorCode): number {
-  return ERROR_CODES[code].http;
-}

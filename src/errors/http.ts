@@ -43,7 +43,7 @@ const FRAMEWORK_CODES: Record<number, SluiceErrorCode> = {
 };
 
 /** Fastify's own client errors (they carry a 4xx `statusCode`) as SluiceErrors; else undefined. */
-export function fromFrameworkError(err: unknown, request: FastifyRequest): SluiceError | undefined {
+function fromFrameworkError(err: unknown, request: FastifyRequest): SluiceError | undefined {
   if (!(err instanceof Error)) return undefined;
   const status = (err as { statusCode?: unknown }).statusCode;
   if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
@@ -64,7 +64,7 @@ export function fromFrameworkError(err: unknown, request: FastifyRequest): Sluic
 }
 
 /** Answers `err` in the route's format. */
-export function sendHttpError(reply: FastifyReply, err: SluiceError, format: HttpErrorFormat = 'json') {
+function sendHttpError(reply: FastifyReply, err: SluiceError, format: HttpErrorFormat = 'json') {
   reply.code(err.httpStatus);
   if (format === 'text') return reply.type('text/plain').send(err.message);
   return reply.type('application/json; charset=utf-8').send(httpErrorBody(err));
