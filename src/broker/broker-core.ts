@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
+import { RateLimitedLog } from '../errors/index.js';
 import { ErrorCode } from '../protocol/index.js';
 import {
   errorKind,
+  isStorageError,
   type LogManager,
   type PartitionLog,
   ReadBufferPool,
-  RepeatThrottle,
-  StorageError,
   type TopicInfo,
 } from '../storage/index.js';
 import { AppendNotifier } from './append-notifier.js';
@@ -41,7 +41,7 @@ export class BrokerCore {
   metrics: BrokerMetrics = NO_BROKER_METRICS;
   /** Broker configs changed at run time (kafka-configs.sh --entity-type brokers); set by startBroker. */
   dynamicConfigs: DynamicBrokerConfigs;
-  private readonly storageErrors = new RepeatThrottle(STORAGE_ERROR_LOG_INTERVAL_MS);
+  private readonly storageErrors: RateLimitedLog;
 
   constructor(
     readonly options: ResolvedBrokerOptions,
@@ -52,8 +52,15 @@ export class BrokerCore {
   ) {
     this.producerIds = new ProducerIdAllocator(options.dataDir);
     this.readBuffers = new ReadBufferPool(options.fetchBufferPoolBytes);
+    this.storageErrors = new RateLimitedLog(log, STORAGE_ERROR_LOG_INTERVAL_MS);
+    // Snapshots are written every 30 s for every partition that grew: on a full disk each would fail.
     this.producers = new ProducerStates((err, partition) =>
-      log.warn({ err, partition }, 'producer state: load or snapshot failed'),
+      this.storageErrors.warn(
+        `producer state\0${errorKind(err)}`,
+        err,
+        `producer state: load or snapshot failed (${errorKind(err)}); repeats are logged once per ${STORAGE_ERROR_LOG_INTERVAL_MS / 1000} s`,
+        { partition },
+      ),
     );
     this.dynamicConfigs = new DynamicBrokerConfigs(undefined, logs.defaultConfig);
   }
@@ -73,11 +80,11 @@ export class BrokerCore {
       this.log.info({ topic: name, partitions: created.partitions }, 'auto-created topic');
       return { topic: created };
     } catch (err) {
-      if (err instanceof StorageError && err.code === 'TOPIC_EXISTS') {
+      if (isStorageError(err, 'TOPIC_EXISTS')) {
         const existing = this.logs.topic(name);
         if (existing) return { topic: existing };
       }
-      if (err instanceof StorageError && err.code === 'INVALID_TOPIC') {
+      if (isStorageError(err, 'INVALID_TOPIC')) {
         return { error: ErrorCode.INVALID_TOPIC_EXCEPTION };
       }
       throw err;
@@ -91,11 +98,11 @@ export class BrokerCore {
    */
   reportStorageError(operation: string, err: unknown, context: Record<string, unknown> = {}): void {
     const kind = errorKind(err);
-    const suppressed = this.storageErrors.admit(`${operation}\0${kind}`);
-    if (suppressed === undefined) return;
-    this.log.error(
-      { ...context, kind, error: err instanceof Error ? err.message : String(err), suppressed },
+    this.storageErrors.error(
+      `${operation}\0${kind}`,
+      err,
       `${operation} failed (${kind}); repeats are logged once per ${STORAGE_ERROR_LOG_INTERVAL_MS / 1000} s`,
+      { ...context, kind },
     );
   }
 

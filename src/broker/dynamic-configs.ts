@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import { SluiceError, type SluiceErrorOptions } from '../errors/index.js';
 import { type LogConfig, logConfigFor, validateLogConfig } from '../storage/index.js';
 
 /** Where the dynamic broker configs live, so they survive a restart (Kafka keeps them in its metadata log). */
@@ -29,9 +30,14 @@ const DYNAMIC: Record<string, { topicKey: string; scale: number; rank: number }>
 
 export type ConfigSet = Readonly<Record<string, string>>;
 
-/** Kafka's answer to a config that cannot change (the whole resource is refused). */
-export class BrokerConfigError extends Error {
-  override readonly name = 'BrokerConfigError';
+/**
+ * Kafka's answer to a config that cannot change (the whole resource is refused): both a
+ * non-dynamic key and a bad value are INVALID_REQUEST in Kafka (KAFKA-13609).
+ */
+export class BrokerConfigError extends SluiceError {
+  constructor(message: string, options?: SluiceErrorOptions) {
+    super('INVALID_CONFIG', message, { kafkaError: 'INVALID_REQUEST', ...options });
+  }
 }
 
 export function isDynamicBrokerConfig(key: string): boolean {

@@ -1,6 +1,7 @@
 import { type Logger, pino } from 'pino';
 import type { Registry } from 'prom-client';
-import { defaultIo, LogManager, RepeatThrottle, type StorageIo } from '../storage/index.js';
+import { RateLimitedLog } from '../errors/index.js';
+import { defaultIo, LogManager, type StorageIo } from '../storage/index.js';
 import { BrokerCore } from './broker-core.js';
 import { loadClusterIdentity } from './cluster-identity.js';
 import { type BrokerOptions, resolveOptions } from './config.js';
@@ -50,11 +51,9 @@ export async function startBroker(options: BrokerOptions = {}, logger?: Logger):
     (m) => log.warn(m),
   );
   // Skipped metadata writes (a full disk) cost only a longer next start: one line per kind.
-  const warnings = new RepeatThrottle(STORAGE_WARNING_INTERVAL_MS);
+  const warnings = new RateLimitedLog(log, STORAGE_WARNING_INTERVAL_MS);
   const onWarning = (message: string, err: unknown) => {
-    const suppressed = warnings.admit(message.replace(/\S*\//g, ''));
-    if (suppressed === undefined) return;
-    log.warn({ error: err instanceof Error ? err.message : String(err), suppressed }, message);
+    warnings.warn(message.replace(/\S*\//g, ''), err, message);
   };
   const started = performance.now();
   const logs = await LogManager.open(resolved.dataDir, dynamicConfigs.effectiveDefaults(), { io, onWarning });

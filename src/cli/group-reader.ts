@@ -60,9 +60,11 @@ export class GroupReader implements RecordSource {
     const consumer = createGroupConsumer(options.bootstrap, options.group);
     try {
       const metadata = await consumer.metadata({ topics: [topic] }).catch((error: unknown) => {
-        throw unknownTopicOf(error) === undefined ? error : new CliError(`topic '${topic}' does not exist`);
+        throw unknownTopicOf(error) === undefined
+          ? error
+          : new CliError(`topic '${topic}' does not exist`, 'NOT_FOUND');
       });
-      if (!metadata.topics.has(topic)) throw new CliError(`topic '${topic}' does not exist`);
+      if (!metadata.topics.has(topic)) throw new CliError(`topic '${topic}' does not exist`, 'NOT_FOUND');
       const stream = await consumer.consume({
         topics: [topic],
         mode: 'committed',

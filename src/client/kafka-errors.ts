@@ -1,8 +1,15 @@
 // What @platformatic/kafka's errors mean, for every component that uses it.
 
-/** An expected failure of a client operation (unknown topic, partition out of range, ...). */
-export class ClientError extends Error {
-  override name = 'ClientError';
+import { SluiceError, type SluiceErrorCode } from '../errors/index.js';
+
+/**
+ * An expected failure of a client operation: the broker cannot be reached or answers oddly
+ * (UNAVAILABLE, the default), or what was asked for does not exist (NOT_FOUND).
+ */
+export class ClientError extends SluiceError {
+  constructor(message: string, code: SluiceErrorCode = 'UNAVAILABLE') {
+    super(code, message);
+  }
 }
 
 /** What a leaf error of @platformatic/kafka carries that we care about. */

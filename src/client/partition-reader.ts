@@ -75,10 +75,10 @@ export class PartitionReader implements RecordSource {
       const metadata = await consumer.metadata({ topics: [topic] }).catch((error: unknown) => {
         throw unknownTopicOf(error) === undefined
           ? error
-          : new ClientError(`topic '${topic}' does not exist`);
+          : new ClientError(`topic '${topic}' does not exist`, 'NOT_FOUND');
       });
       const described = metadata.topics.get(topic);
-      if (!described) throw new ClientError(`topic '${topic}' does not exist`);
+      if (!described) throw new ClientError(`topic '${topic}' does not exist`, 'NOT_FOUND');
       const count = described.partitionsCount;
       const partitions = options.partitions ?? Array.from({ length: count }, (_, i) => i);
       for (const p of partitions) {
@@ -177,7 +177,7 @@ export class PartitionReader implements RecordSource {
       return records;
     }
     if (id === 'UNKNOWN_TOPIC_ID' || id === 'UNKNOWN_TOPIC_OR_PARTITION') {
-      throw new ClientError(`topic '${this.#topic}' no longer exists`);
+      throw new ClientError(`topic '${this.#topic}' no longer exists`, 'NOT_FOUND');
     }
     throw failed.reason;
   }

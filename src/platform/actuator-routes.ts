@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
+import { SluiceError } from '../errors/index.js';
 import type { HealthRegistry, HealthStatus } from './health/health.js';
 
 export interface ActuatorOptions {
@@ -58,7 +59,11 @@ export function registerActuatorRoutes(app: FastifyInstance, options: ActuatorOp
   app.get<{ Params: { component: string } }>('/actuator/health/:component', async (req, reply) => {
     const report = await health.report();
     const component = report.components[req.params.component];
-    if (!component) return reply.code(404).send({ error: `no health component '${req.params.component}'` });
+    if (!component) {
+      throw new SluiceError('NOT_FOUND', `no health component '${req.params.component}'`, {
+        hint: `known components: ${Object.keys(report.components).join(', ')}`,
+      });
+    }
     return send(req, reply, statusCode(component.status), component);
   });
   app.get('/actuator/info', async (req, reply) => send(req, reply, 200, options.info()));

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
+import { SluiceError, type SluiceErrorOptions } from '../errors/index.js';
 
 /**
  * Sluice's config file (YAML or JSON, `--config FILE`). Each component validates its own section;
@@ -14,8 +15,10 @@ export interface SluiceConfigFile {
 
 const SECTIONS = ['alerts', 'logs'] as const;
 
-export class ConfigFileError extends Error {
-  override readonly name = 'ConfigFileError';
+export class ConfigFileError extends SluiceError {
+  constructor(message: string, options?: SluiceErrorOptions) {
+    super('INVALID_CONFIG', message, options);
+  }
 }
 
 export async function loadConfigFile(path: string): Promise<SluiceConfigFile> {

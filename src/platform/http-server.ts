@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { installHttpErrorHandler } from '../errors/index.js';
 
 export interface ListeningHttp {
   readonly app: FastifyInstance;
@@ -11,15 +12,18 @@ export interface ListeningHttp {
 
 /**
  * The platform's one HTTP server: metrics, health, and later logs, registry, config and the
- * console attach their routes to it before it listens.
+ * console attach their routes to it before it listens. Routes throw; one error handler answers
+ * (src/errors/http.ts), in JSON or, where a scope asks for it (Loki's API), as text.
  */
 export function createHttpApp(logger: Logger): FastifyInstance {
-  return Fastify({
+  const app = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     // Scrapes and probes arrive every few seconds; per-request lines would drown the log.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 16 * 1024 * 1024,
   });
+  installHttpErrorHandler(app);
+  return app;
 }
 
 export async function listenHttp(app: FastifyInstance, host: string, port: number): Promise<ListeningHttp> {

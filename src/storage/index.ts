@@ -11,8 +11,7 @@ export type { AppendResult, LogOptions, OpenReport, SegmentInfo } from './partit
 export { PartitionLog } from './partition-log.js';
 export type { ReadBuffers } from './read-buffers.js';
 export { ReadBufferPool, ReadLease } from './read-buffers.js';
-export { RepeatThrottle } from './repeat-throttle.js';
-export type { StorageErrorCode } from './storage-error.js';
+export type { StorageErrorReason } from './storage-error.js';
 export { errorKind, isOutOfSpace, isStorageError, StorageError } from './storage-error.js';
 export type { TopicConfigEntry, TopicConfigType } from './topic-config.js';
 export {

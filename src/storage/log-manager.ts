@@ -220,7 +220,7 @@ export class LogManager {
         try {
           bytes += await log.applyRetention(now);
         } catch (err) {
-          if (!(err instanceof StorageError && err.code === 'CLOSED'))
+          if (!(err instanceof StorageError && err.reason === 'CLOSED'))
             (this.options.onError ?? (() => {}))(err);
         }
       }

@@ -216,6 +216,13 @@ describe('Loki HTTP API', () => {
     const { status, body } = await get('/loki/api/v1/query_range', { query: '{service="orders"' });
     assert.equal(status, 400);
     assert.match(String(body), /^parse error at line 1, col 18: syntax error/);
+    // Text, as Loki answers, through the platform's one error handler; a bad parameter too.
+    const text = await platform.get(
+      `/loki/api/v1/query?${new URLSearchParams({ query: '{a="b"}', limit: '-1' })}`,
+    );
+    assert.equal(text.status, 400);
+    assert.equal(text.headers.get('content-type'), 'text/plain');
+    assert.equal(await text.text(), 'invalid limit: "-1" is not a positive integer');
     const push400 = await fetch(`${platform.http.url}/loki/api/v1/push`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

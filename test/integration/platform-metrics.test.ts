@@ -123,7 +123,10 @@ describe('platform metrics and health', () => {
     assert.match(info.app.version, /^\d+\.\d+\.\d+/);
     const missing = await platform.get('/actuator/health/nope');
     assert.equal(missing.status, 404);
-    await missing.body?.cancel();
+    const { error } = (await missing.json()) as { error: { code: string; message: string; hint: string } };
+    assert.equal(error.code, 'NOT_FOUND');
+    assert.equal(error.message, "no health component 'nope'");
+    assert.match(error.hint, /known components: .*broker/);
   });
 
   it('reports DOWN with 503 once the broker stops answering', async () => {

@@ -2,10 +2,9 @@
 // node's resource, and describing them with Kafka's sources (DYNAMIC_BROKER_CONFIG,
 // DYNAMIC_DEFAULT_BROKER_CONFIG) in front of the static value.
 
-import { ErrorCode } from '../../protocol/index.js';
 import type { BrokerCore } from '../broker-core.js';
-import { BrokerConfigError, type ConfigSet, dynamicTopicKey } from '../dynamic-configs.js';
-import { type Failure, fail, failureOf, OK } from './topic-admin.js';
+import { type ConfigSet, dynamicTopicKey } from '../dynamic-configs.js';
+import { type Failure, failureOf, OK } from './topic-admin.js';
 
 /** Kafka's ConfigSource ids for dynamic broker values. */
 export const DYNAMIC_SOURCE = { NODE: 2, DEFAULT: 3 } as const;
@@ -35,8 +34,7 @@ export async function alterBrokerLevel(
     );
     return OK;
   } catch (err) {
-    // Kafka answers both a non-dynamic key and a bad value with INVALID_REQUEST (KAFKA-13609).
-    if (err instanceof BrokerConfigError) return fail(ErrorCode.INVALID_REQUEST, err.message);
+    // A BrokerConfigError answers INVALID_REQUEST (see dynamic-configs.ts).
     return failureOf(broker, err, 'alter broker configs');
   }
 }

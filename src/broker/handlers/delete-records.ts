@@ -1,7 +1,7 @@
 import { DeleteRecords, ErrorCode } from '../../protocol/index.js';
 import type { BrokerCore } from '../broker-core.js';
 import { defineHandler } from '../handler.js';
-import { storageErrorCode } from './storage-errors.js';
+import { storageErrorCode } from './error-codes.js';
 import { isInternalTopic } from './topic-admin.js';
 
 /** The offset a client sends to mean "up to the high watermark". */

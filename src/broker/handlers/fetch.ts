@@ -3,7 +3,7 @@ import type { PartitionLog, ReadBuffers } from '../../storage/index.js';
 import { type BrokerCore, partitionKey } from '../broker-core.js';
 import { defineHandler } from '../handler.js';
 import { byteLength, countRecords } from '../metrics/index.js';
-import { storageErrorCode } from './storage-errors.js';
+import { storageErrorCode } from './error-codes.js';
 
 type FetchRequest = RequestOf<typeof Fetch>;
 type TopicResponse = NonNullable<ResponseInput<typeof Fetch>['responses']>[number];

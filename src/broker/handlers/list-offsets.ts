@@ -1,5 +1,4 @@
 import {
-  CorruptRecordsError,
   ErrorCode,
   firstRecordAtOrAfter,
   ListOffsets,
@@ -8,7 +7,7 @@ import {
 } from '../../protocol/index.js';
 import type { PartitionLog } from '../../storage/index.js';
 import { defineHandler } from '../handler.js';
-import { storageErrorCode } from './storage-errors.js';
+import { storageErrorCode } from './error-codes.js';
 
 /** Special timestamps a client may ask for instead of a time. */
 const LATEST = -1;
@@ -80,10 +79,8 @@ async function lookup(log: PartitionLog, timestamp: number): Promise<Answer> {
       }
     }
   } catch (err) {
-    // A stored batch whose records do not decode (or would inflate past the bound): Kafka
-    // answers a corrupt stored batch with CORRUPT_MESSAGE for that partition.
-    if (err instanceof CorruptRecordsError)
-      return { errorCode: ErrorCode.CORRUPT_MESSAGE, offset: -1, timestamp: -1 };
+    // A stored batch whose records do not decode (or would inflate past the bound) is
+    // CORRUPT_MESSAGE for that partition, as in Kafka; other failures KAFKA_STORAGE_ERROR.
     return { errorCode: storageErrorCode(err), offset: -1, timestamp: -1 };
   }
 }

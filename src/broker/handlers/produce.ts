@@ -13,7 +13,7 @@ import type { PartitionLog } from '../../storage/index.js';
 import { type BrokerCore, partitionKey } from '../broker-core.js';
 import { defineHandler } from '../handler.js';
 import type { PartitionRef } from '../producers/producer-state.js';
-import { storageErrorCode } from './storage-errors.js';
+import { storageErrorCode } from './error-codes.js';
 import { TRANSACTIONS_UNSUPPORTED } from './transactions.js';
 
 type PartitionResponse = NonNullable<

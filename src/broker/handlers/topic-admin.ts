@@ -1,10 +1,10 @@
 // Rules shared by the admin handlers (CreateTopics, CreatePartitions, DeleteTopics, the config
 // APIs, DeleteRecords): failure answers, replica assignments on one node, repeated names.
 
+import { isSluiceError } from '../../errors/index.js';
 import { ErrorCode } from '../../protocol/index.js';
-import { StorageError } from '../../storage/index.js';
 import { type BrokerCore, partitionKey } from '../broker-core.js';
-import { storageErrorCode } from './storage-errors.js';
+import { kafkaErrorCode } from './error-codes.js';
 
 /** An error code with the message Kafka puts beside it. */
 export interface Failure {
@@ -19,9 +19,12 @@ export const fail = (errorCode: number, errorMessage: string | null = null): Fai
 
 export const OK: Failure = Object.freeze({ errorCode: ErrorCode.NONE, errorMessage: null });
 
-/** A storage failure as a protocol answer; anything else is a bug, logged and answered as such. */
+/**
+ * One of our errors (storage, a refused broker config) as a protocol answer with its message;
+ * anything else is a bug, logged and answered as such.
+ */
 export function failureOf(broker: BrokerCore, err: unknown, what: string): Failure {
-  if (err instanceof StorageError) return fail(storageErrorCode(err), err.message);
+  if (isSluiceError(err) && err.code !== 'INTERNAL') return fail(kafkaErrorCode(err), err.message);
   broker.log.error({ err }, `${what} failed`);
   return fail(ErrorCode.UNKNOWN_SERVER_ERROR, `${what} failed`);
 }

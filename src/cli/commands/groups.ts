@@ -187,7 +187,8 @@ async function remove(admin: Admin, groupId: string, out: NodeJS.WritableStream)
         `cannot delete consumer group '${groupId}': it has active members (NON_EMPTY_GROUP)`,
       );
     }
-    if (id === 'GROUP_ID_NOT_FOUND') throw new CliError(`consumer group '${groupId}' does not exist`);
+    if (id === 'GROUP_ID_NOT_FOUND')
+      throw new CliError(`consumer group '${groupId}' does not exist`, 'NOT_FOUND');
     throw error;
   }
   out.write(`Deletion of requested consumer groups ('${groupId}') was successful.\n`);

@@ -109,7 +109,7 @@ async function checkTopic(producer: Producer, settings: ProduceSettings): Promis
     if (unknownTopicOf(error) === undefined) throw error;
     partitions = 0;
   }
-  if (partitions === 0) throw new CliError(`topic '${settings.topic}' does not exist`);
+  if (partitions === 0) throw new CliError(`topic '${settings.topic}' does not exist`, 'NOT_FOUND');
   if (settings.partition !== undefined && settings.partition >= partitions) {
     throw new CliError(
       `partition ${settings.partition} does not exist: topic '${settings.topic}' has ${partitions} partition(s)`,
@@ -142,7 +142,10 @@ function toMessage(line: string, lineNumber: number, settings: ProduceSettings):
   if (settings.keySeparator !== undefined) {
     const at = line.indexOf(settings.keySeparator);
     if (at < 0)
-      throw new CliError(`no key separator '${settings.keySeparator}' on line ${lineNumber}: '${line}'`);
+      throw new CliError(
+        `no key separator '${settings.keySeparator}' on line ${lineNumber}: '${line}'`,
+        'INVALID_ARGUMENT',
+      );
     key = Buffer.from(line.slice(0, at));
     value = line.slice(at + settings.keySeparator.length);
   }

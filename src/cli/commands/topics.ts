@@ -90,7 +90,7 @@ async function create(admin: Admin, name: string, values: Values, out: NodeJS.Wr
   } catch (error) {
     if (kafkaErrorId(error) === 'TOPIC_ALREADY_EXISTS') {
       if (values['if-not-exists']) return;
-      throw new CliError(`topic '${name}' already exists`);
+      throw new CliError(`topic '${name}' already exists`, 'CONFLICT');
     }
     throw error;
   }
@@ -103,7 +103,7 @@ async function remove(admin: Admin, name: string, values: Values, out: NodeJS.Wr
   } catch (error) {
     if (kafkaErrorId(error) === 'UNKNOWN_TOPIC_OR_PARTITION') {
       if (values['if-exists']) return;
-      throw new CliError(`topic '${name}' does not exist`);
+      throw new CliError(`topic '${name}' does not exist`, 'NOT_FOUND');
     }
     throw error;
   }
@@ -145,10 +145,11 @@ async function describe(
   try {
     topic = (await admin.metadata({ topics: [name] })).topics.get(name);
   } catch (error) {
-    if (unknownTopicOf(error) !== undefined) throw new CliError(`topic '${name}' does not exist`);
+    if (unknownTopicOf(error) !== undefined)
+      throw new CliError(`topic '${name}' does not exist`, 'NOT_FOUND');
     throw error;
   }
-  if (!topic) throw new CliError(`topic '${name}' does not exist`);
+  if (!topic) throw new CliError(`topic '${name}' does not exist`, 'NOT_FOUND');
   const configs = await configSummary(admin, name, values['all-configs'] ?? false);
   const replicationFactor = topic.partitions[0]?.replicas.length ?? 0;
   out.write(

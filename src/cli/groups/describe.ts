@@ -128,7 +128,7 @@ export async function describeGroupCommand(
   err: NodeJS.WritableStream,
 ): Promise<void> {
   const group = await describeGroup(groups, groupId);
-  if (group.state === 'Dead') throw new CliError(`consumer group '${groupId}' does not exist`);
+  if (group.state === 'Dead') throw new CliError(`consumer group '${groupId}' does not exist`, 'NOT_FOUND');
   const [coordinator, committed] = await Promise.all([
     coordinatorOf(admin, groupId),
     committedOffsets(admin, groupId),

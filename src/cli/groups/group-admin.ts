@@ -106,7 +106,7 @@ export async function partitionCount(admin: Admin, topic: string): Promise<numbe
   } catch (error) {
     if (unknownTopicOf(error) === undefined) throw error;
   }
-  throw new CliError(`topic '${topic}' does not exist`);
+  throw new CliError(`topic '${topic}' does not exist`, 'NOT_FOUND');
 }
 
 /** Like partitionCount, but undefined for a topic that no longer exists (offsets can outlive it). */

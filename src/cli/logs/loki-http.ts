@@ -50,7 +50,7 @@ async function send(url: URL, init: RequestInit): Promise<Response> {
  */
 async function failure(res: Response, url: URL): Promise<CliError> {
   const body = (await res.text().catch(() => '')).replace(/\s+/g, ' ').trim();
-  if (res.status === 400 && body) return new CliError(body);
+  if (res.status === 400 && body) return new CliError(body, 'INVALID_ARGUMENT');
   const what = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''} from ${url.pathname}`;
   return new CliError(body ? `${what}: ${body.slice(0, 300)}` : what);
 }

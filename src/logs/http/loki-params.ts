@@ -1,8 +1,9 @@
+import { SluiceError } from '../../errors/index.js';
 import { type Direction, type Matcher, parseDurationMs, parseQuery } from '../logql/index.js';
 
 /** A bad request parameter: HTTP 400 with this message, as Loki answers. */
-export class BadRequest extends Error {
-  override name = 'BadRequest';
+export function badRequest(message: string): SluiceError {
+  return new SluiceError('INVALID_ARGUMENT', message);
 }
 
 const NS_PER_MS = 1_000_000n;
@@ -17,7 +18,7 @@ export function parseTime(value: string | undefined, fallback: bigint, name: str
     return value.replace('-', '').length <= 10 ? BigInt(value) * 1_000_000_000n : BigInt(value);
   if (/^-?\d+\.\d*$/.test(value)) return BigInt(Math.round(Number(value) * 1e6)) * 1000n;
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new BadRequest(`invalid ${name}: cannot parse "${value}" to a valid timestamp`);
+  if (Number.isNaN(ms)) throw badRequest(`invalid ${name}: cannot parse "${value}" to a valid timestamp`);
   // Keep sub-millisecond digits of RFC 3339 nanosecond timestamps.
   const fraction = /\.(\d{4,9})(?:Z|[+-])/.exec(value)?.[1];
   const extra = fraction ? BigInt(fraction.padEnd(9, '0').slice(3)) : 0n;
@@ -34,7 +35,7 @@ export function parseStepMs(value: string | undefined, startNs: bigint, endNs: b
   if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
   const ms = parseDurationMs(value);
   if (ms === undefined || !(ms > 0)) {
-    throw new BadRequest(`invalid step: cannot parse "${value}" to a valid duration`);
+    throw badRequest(`invalid step: cannot parse "${value}" to a valid duration`);
   }
   return ms;
 }
@@ -42,21 +43,20 @@ export function parseStepMs(value: string | undefined, startNs: bigint, endNs: b
 export function parseLimit(value: string | undefined, fallback = 100): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new BadRequest(`invalid limit: "${value}" is not a positive integer`);
+  if (!Number.isInteger(n) || n <= 0) throw badRequest(`invalid limit: "${value}" is not a positive integer`);
   return n;
 }
 
 export function parseDirection(value: string | undefined): Direction {
   if (value === undefined || value === '' || value.toLowerCase() === 'backward') return 'backward';
   if (value.toLowerCase() === 'forward') return 'forward';
-  throw new BadRequest(`invalid direction "${value}": expected forward or backward`);
+  throw badRequest(`invalid direction "${value}": expected forward or backward`);
 }
 
 /** The stream selector of `query` or a `match[]` value: a log query's matchers. */
 export function selectorOf(text: string): Matcher[] {
   const expr = parseQuery(text);
-  if (expr.kind !== 'log') throw new BadRequest(`only a stream selector is allowed here, got a metric query`);
+  if (expr.kind !== 'log') throw badRequest(`only a stream selector is allowed here, got a metric query`);
   return expr.matchers;
 }
 

@@ -1,18 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { decodePushRequest, PushError, pushStreamToEntries } from '../ingest/index.js';
-import {
-  LogQLCanceledError,
-  LogQLEvalError,
-  LogQLParseError,
-  LogQLTimeoutError,
-  QueryContext,
-  queryInstant,
-  queryRange,
-} from '../logql/index.js';
+import { useErrorFormat } from '../../errors/index.js';
+import { decodePushRequest, pushStreamToEntries } from '../ingest/index.js';
+import { QueryContext, queryInstant, queryRange } from '../logql/index.js';
 import type { LogStore, LogsConfig } from '../store/index.js';
 import {
-  BadRequest,
+  badRequest,
   HOUR_NS,
   many,
   nowNs,
@@ -27,7 +20,9 @@ type Query = Record<string, string | string[] | undefined>;
 
 /**
  * Grafana Loki's HTTP API over the log store: what Grafana's Loki data source, logcli and
- * Promtail/Alloy/Fluent Bit use. Errors are HTTP 400 with a plain-text message, as Loki sends.
+ * Promtail/Alloy/Fluent Bit use. Errors are answered as Loki does: the message as text/plain
+ * (400 for a query or limit the client must change, 504 out of time, 499 gone), by the platform's
+ * one error handler in the text format this scope asks for.
  */
 export function registerLokiRoutes(platform: FastifyInstance, store: LogStore, config: LogsConfig): void {
   // In a plugin scope of its own, so these body parsers apply to Loki's routes only.
@@ -44,6 +39,7 @@ function queryContext(res: ServerResponse, config: LogsConfig): QueryContext {
 }
 
 function lokiRoutes(app: FastifyInstance, store: LogStore, config: LogsConfig): void {
+  useErrorFormat(app, 'text');
   // Push bodies are protobuf or (possibly compressed) JSON: keep them as bytes for the decoder.
   // The compressed body may be as large as the decompressed one may become.
   app.addContentTypeParser(
@@ -61,13 +57,9 @@ function lokiRoutes(app: FastifyInstance, store: LogStore, config: LogsConfig): 
   const answer =
     (handler: (q: Query, ctx: QueryContext) => Promise<unknown>) =>
     async (req: { query: unknown; body?: unknown }, reply: FastifyReply) => {
-      try {
-        const params = { ...(req.query as Query), ...formParams(req.body) };
-        const ctx = queryContext(reply.raw, config);
-        return reply.send({ status: 'success', data: await handler(params, ctx) });
-      } catch (err) {
-        return sendError(reply, err);
-      }
+      const params = { ...(req.query as Query), ...formParams(req.body) };
+      const ctx = queryContext(reply.raw, config);
+      return reply.send({ status: 'success', data: await handler(params, ctx) });
     };
 
   const instant = answer(async (q, ctx) => {
@@ -126,36 +118,28 @@ function lokiRoutes(app: FastifyInstance, store: LogStore, config: LogsConfig): 
   const series = answer(async (q) => {
     const { startNs, endNs } = window(q);
     const matchers = selectors(q);
-    if (matchers.length === 0) throw new BadRequest('at least one match[] argument must be provided');
+    if (matchers.length === 0) throw badRequest('at least one match[] argument must be provided');
     return store.index.series(matchers, startNs, endNs);
   });
   app.get('/loki/api/v1/series', series);
   app.post('/loki/api/v1/series', series);
 
   app.get('/loki/api/v1/index/stats', async (req, reply) => {
-    try {
-      const q = req.query as Query;
-      const { startNs, endNs } = window(q);
-      return reply.send(store.index.stats(selectorOf(required(q.query, 'query')), startNs, endNs));
-    } catch (err) {
-      return sendError(reply, err);
-    }
+    const q = req.query as Query;
+    const { startNs, endNs } = window(q);
+    return reply.send(store.index.stats(selectorOf(required(q.query, 'query')), startNs, endNs));
   });
 
   app.post('/loki/api/v1/push', async (req, reply) => {
-    try {
-      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.from(String(req.body ?? ''));
-      const request = decodePushRequest(
-        body,
-        req.headers['content-type'] ?? '',
-        String(req.headers['content-encoding'] ?? ''),
-        config.push,
-      );
-      await store.push(request.streams.flatMap(pushStreamToEntries));
-      return reply.code(204).send();
-    } catch (err) {
-      return sendError(reply, err);
-    }
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.from(String(req.body ?? ''));
+    const request = decodePushRequest(
+      body,
+      req.headers['content-type'] ?? '',
+      String(req.headers['content-encoding'] ?? ''),
+      config.push,
+    );
+    await store.push(request.streams.flatMap(pushStreamToEntries));
+    return reply.code(204).send();
   });
 }
 
@@ -165,7 +149,7 @@ function one(value: string | string[] | undefined): string | undefined {
 
 function required(value: string | string[] | undefined, name: string): string {
   const v = one(value);
-  if (v === undefined || v === '') throw new BadRequest(`missing ${name} parameter`);
+  if (v === undefined || v === '') throw badRequest(`missing ${name} parameter`);
   return v;
 }
 
@@ -178,23 +162,4 @@ function formParams(body: unknown): Query {
     out[k] = prev === undefined ? v : [...many(prev), v];
   }
   return out;
-}
-
-/** Loki's statuses: 400 for a query or limit the client must change, 504 out of time, 499 gone. */
-export function errorStatus(err: unknown): number | undefined {
-  if (err instanceof BadRequest || err instanceof LogQLParseError || err instanceof LogQLEvalError)
-    return 400;
-  if (err instanceof PushError) return err.status;
-  if (err instanceof LogQLTimeoutError) return 504;
-  if (err instanceof LogQLCanceledError) return 499;
-  return undefined;
-}
-
-function sendError(reply: FastifyReply, err: unknown) {
-  const status = errorStatus(err);
-  if (status === undefined) throw err;
-  return reply
-    .code(status)
-    .type('text/plain')
-    .send((err as Error).message);
 }

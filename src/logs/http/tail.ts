@@ -1,6 +1,7 @@
 import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
+import { SluiceError, toSluiceError, useErrorFormat } from '../../errors/index.js';
 import {
   compilePipeline,
   type LogExpr,
@@ -9,8 +10,7 @@ import {
   QueryContext,
 } from '../logql/index.js';
 import type { LogStore, LogsConfig } from '../store/index.js';
-import { BadRequest, HOUR_NS, nowNs, parseLimit, parseTime } from './loki-params.js';
-import { errorStatus } from './loki-routes.js';
+import { badRequest, HOUR_NS, nowNs, parseLimit, parseTime } from './loki-params.js';
 import { TailHistories } from './tail-history.js';
 import { Tail, TailHub } from './tail-hub.js';
 
@@ -39,12 +39,11 @@ export function registerTailRoutes(app: FastifyInstance, store: LogStore, config
   app.register(async (scope) => {
     await scope.register(websocket, { options: { maxPayload: 64 * 1024 } });
     scope.addHook('onClose', async () => hub.stop());
-    scope.addHook('preValidation', async (_req, reply) => {
+    // Refusals before the upgrade are HTTP answers in Loki's text form.
+    useErrorFormat(scope, 'text');
+    scope.addHook('preValidation', async () => {
       if (hub.size >= config.maxTails)
-        await reply
-          .code(429)
-          .type('text/plain')
-          .send(tooManyTails(hub.size + 1, config.maxTails));
+        throw new SluiceError('BUSY', tooManyTails(hub.size + 1, config.maxTails));
     });
     const handler = (socket: WebSocket, req: { query: unknown }) => {
       if (hub.size >= config.maxTails) {
@@ -55,9 +54,9 @@ export function registerTailRoutes(app: FastifyInstance, store: LogStore, config
       startTail(socket, req.query as Record<string, string | undefined>, histories, hub).catch(
         (err: unknown) => {
           if (err instanceof LogQLCanceledError) return;
-          const status = errorStatus(err);
+          const error = toSluiceError(err);
           // 1008: policy violation, Loki's close code for a bad tail request; the reason says why.
-          socket.close(status === 400 ? 1008 : 1011, (err as Error).message.slice(0, 120));
+          socket.close(error.httpStatus === 400 ? 1008 : 1011, error.message.slice(0, 120));
         },
       );
     };
@@ -73,9 +72,9 @@ async function startTail(
   hub: TailHub,
 ): Promise<void> {
   const text = query.query;
-  if (!text) throw new BadRequest('missing query parameter');
+  if (!text) throw badRequest('missing query parameter');
   const expr = parseQuery(text);
-  if (expr.kind !== 'log') throw new BadRequest('tail needs a log query, not a metric query');
+  if (expr.kind !== 'log') throw badRequest('tail needs a log query, not a metric query');
   const limit = parseLimit(query.limit);
   const now = nowNs();
   const startNs = parseTime(query.start, now - HOUR_NS, 'start');

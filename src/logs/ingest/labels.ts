@@ -1,6 +1,8 @@
 // Prometheus label names and the label text form (`{a="x", b="y"}`) used by Loki push bodies and
 // by the `sluice.labels` record header.
 
+import { SluiceError } from '../../errors/index.js';
+
 /** A label value read from a log line is cut here, so a stray huge field cannot become a label. */
 export const MAX_PARSED_LABEL_VALUE = 256;
 
@@ -25,13 +27,12 @@ export function boundLabelValue(value: string, max = MAX_PARSED_LABEL_VALUE): st
 }
 
 /** Why a label text could not be read; `at` is the character offset. */
-export class LabelSyntaxError extends Error {
+export class LabelSyntaxError extends SluiceError {
   constructor(
     message: string,
     readonly at: number,
   ) {
-    super(message);
-    this.name = 'LabelSyntaxError';
+    super('INVALID_ARGUMENT', message, { details: { at } });
   }
 }
 

@@ -33,11 +33,17 @@ function unzip(body: Buffer, encoding: string, maxBytes: number): Buffer {
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new PushError(`body is larger than ${maxBytes} bytes after ${encoding} decompression`, 413);
+      throw new PushError(
+        `body is larger than ${maxBytes} bytes after ${encoding} decompression`,
+        'PAYLOAD_TOO_LARGE',
+      );
     }
     throw new PushError(`body is not valid ${encoding} data: ${(error as Error).message}`);
   }
-  throw new PushError(`unsupported Content-Encoding '${encoding}': use gzip, deflate or none`, 415);
+  throw new PushError(
+    `unsupported Content-Encoding '${encoding}': use gzip, deflate or none`,
+    'UNSUPPORTED_MEDIA_TYPE',
+  );
 }
 
 /** An unpaired UTF-16 surrogate: a string JSON escapes can make that has no UTF-8 form. */
@@ -131,7 +137,7 @@ export function decodePushRequest(
   } else {
     throw new PushError(
       `unsupported Content-Type '${contentType}': use application/json or application/x-protobuf (snappy)`,
-      415,
+      'UNSUPPORTED_MEDIA_TYPE',
     );
   }
   checkLimits(request, limits);

@@ -1,11 +1,17 @@
-/** A Loki push body that cannot be accepted; `status` is the HTTP status to answer with. */
-export class PushError extends Error {
+import { SluiceError } from '../../errors/index.js';
+
+/** A Loki push body that cannot be accepted: a bad body, one too large, or an unknown encoding. */
+export class PushError extends SluiceError {
   constructor(
     message: string,
-    readonly status = 400,
+    code: 'INVALID_ARGUMENT' | 'PAYLOAD_TOO_LARGE' | 'UNSUPPORTED_MEDIA_TYPE' = 'INVALID_ARGUMENT',
   ) {
-    super(message);
-    this.name = 'PushError';
+    super(code, message);
+  }
+
+  /** The HTTP status Loki answers with (400, 413 or 415). */
+  get status(): number {
+    return this.httpStatus;
   }
 }
 

@@ -154,7 +154,10 @@ export function snappyUncompress(body: Uint8Array, maxBytes: number): Uint8Array
   } catch (error) {
     const message = (error as Error).message;
     if (/too big/.test(message)) {
-      throw new PushError(`body is larger than ${maxBytes} bytes after snappy decompression`, 413);
+      throw new PushError(
+        `body is larger than ${maxBytes} bytes after snappy decompression`,
+        'PAYLOAD_TOO_LARGE',
+      );
     }
     throw new PushError(`body is not valid snappy (block format): ${message}`);
   }

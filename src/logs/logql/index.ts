@@ -8,7 +8,6 @@ export { LogQLEvalError, LogQLParseError } from './errors.js';
 export {
   DEFAULT_QUERY_LIMITS,
   LogQLCanceledError,
-  LogQLLimitError,
   LogQLTimeoutError,
   QueryContext,
   type QueryContextOptions,

@@ -1,3 +1,4 @@
+import { SluiceError } from '../../errors/index.js';
 import { LogQLEvalError } from './errors.js';
 
 /** What one query may use; the defaults are Loki's (`limits_config`). */
@@ -22,14 +23,11 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxBytesHeld: 64 * 1024 * 1024,
 };
 
-/** A query over one of its limits: HTTP 400, the client must change the query (as in Loki). */
-export class LogQLLimitError extends LogQLEvalError {}
-
 /** A query that ran out of time: HTTP 504 with Loki's text. */
-export class LogQLTimeoutError extends Error {
-  override readonly name = 'LogQLTimeoutError';
+export class LogQLTimeoutError extends SluiceError {
   constructor() {
     super(
+      'TIMEOUT',
       'request timed out, decrease the duration of the request or add more label matchers ' +
         '(prefer exact match over regex match) to reduce the amount of data processed',
     );
@@ -37,10 +35,9 @@ export class LogQLTimeoutError extends Error {
 }
 
 /** A query whose client went away (HTTP 499 in Loki); nobody reads the answer. */
-export class LogQLCanceledError extends Error {
-  override readonly name = 'LogQLCanceledError';
+export class LogQLCanceledError extends SluiceError {
   constructor() {
-    super('the request was cancelled by the client');
+    super('CANCELED', 'the request was cancelled by the client');
   }
 }
 
@@ -110,7 +107,7 @@ export class QueryContext {
     this.bytesRead += bytes;
     const max = this.limits.maxBytesRead;
     if (max > 0 && this.bytesRead > max) {
-      throw new LogQLLimitError(
+      throw new LogQLEvalError(
         `the query would read too many bytes (query: ${formatBytes(this.bytesRead)}+, limit: ${formatBytes(max)}); ` +
           'consider adding more specific stream selectors or reduce the time range of the query',
       );
@@ -131,7 +128,7 @@ export class QueryContext {
   /** A log query's `limit` within `max_entries_limit_per_query`. */
   checkEntriesLimit(limit: number): void {
     if (limit > this.limits.maxEntries) {
-      throw new LogQLLimitError(
+      throw new LogQLEvalError(
         `max entries limit per query exceeded, limit > max_entries_limit_per_query (${limit} > ${this.limits.maxEntries})`,
       );
     }
@@ -140,7 +137,7 @@ export class QueryContext {
   /** Called as a metric query adds its n-th series. */
   checkSeries(count: number): void {
     if (count > this.limits.maxSeries) {
-      throw new LogQLLimitError(
+      throw new LogQLEvalError(
         `maximum number of series (${this.limits.maxSeries}) reached for a single query; consider reducing query ` +
           'cardinality by adding more specific stream selectors, reducing the time range, or aggregating results ' +
           'with functions like sum(), count() or topk()',
@@ -151,7 +148,7 @@ export class QueryContext {
   /** Called as a log query's kept lines grow to `bytes`. */
   checkHeld(bytes: number): void {
     if (bytes > this.limits.maxBytesHeld) {
-      throw new LogQLLimitError(
+      throw new LogQLEvalError(
         `the query would return too many bytes of lines (more than ${formatBytes(this.limits.maxBytesHeld)}); ` +
           'lower the limit, add line filters or reduce the time range of the query',
       );

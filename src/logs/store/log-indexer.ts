@@ -1,12 +1,15 @@
 import type { Producer } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import type { ConsumedRecord, PartitionReader } from '../../client/index.js';
+import { RateLimitedLog } from '../../errors/index.js';
 import type { LogEntry } from '../model.js';
 import { ChunkBuilder, type ChunkSummary } from './chunk.js';
 import type { LabelIndex } from './label-index.js';
 
 const POLL_WAIT_MS = 200;
 const RETRY_DELAY_MS = 1000;
+/** While the broker is away every retry fails the same way: one line per this interval. */
+const ERROR_LOG_INTERVAL_MS = 30_000;
 
 export interface IndexerOptions {
   reader: PartitionReader;
@@ -28,11 +31,13 @@ export interface IndexerOptions {
 export class LogIndexer {
   private readonly builders = new Map<number, ChunkBuilder>();
   private stopped = false;
+  private readonly errors: RateLimitedLog;
   private readonly loop: Promise<void>;
   /** Entries indexed since start. */
   indexed = 0;
 
   constructor(private readonly options: IndexerOptions) {
+    this.errors = new RateLimitedLog(options.logger, ERROR_LOG_INTERVAL_MS);
     this.loop = this.run();
   }
 
@@ -50,14 +55,14 @@ export class LogIndexer {
   }
 
   private async run(): Promise<void> {
-    const { reader, decode, onEntry, logger } = this.options;
+    const { reader, decode, onEntry } = this.options;
     while (!this.stopped) {
       let records: ConsumedRecord[];
       try {
         records = await reader.poll(POLL_WAIT_MS);
       } catch (err) {
         if (this.stopped) return;
-        logger.warn({ err }, 'log indexer: reading the logs topic failed; retrying');
+        this.errors.warn('read', err, 'log indexer: reading the logs topic failed; retrying');
         await new Promise((r) => setTimeout(r, RETRY_DELAY_MS));
         continue;
       }
@@ -80,7 +85,7 @@ export class LogIndexer {
 
   /** Writes full or old chunks (all chunks when `all`) to the index topic. */
   private async closeChunks(all: boolean): Promise<void> {
-    const { chunkEntries, chunkMs, producer, indexTopic, index, logger } = this.options;
+    const { chunkEntries, chunkMs, producer, indexTopic, index } = this.options;
     for (const [partition, b] of this.builders) {
       const due = b.entries >= chunkEntries || (b.entries > 0 && Date.now() - b.startedAt >= chunkMs);
       if (!(all ? b.entries > 0 : due)) continue;
@@ -100,7 +105,10 @@ export class LogIndexer {
         });
       } catch (err) {
         // The chunk stays in memory; after a restart those lines are indexed again from the topic.
-        logger.warn({ err, partition, from: summary.from }, 'log indexer: writing the index topic failed');
+        this.errors.warn('write', err, 'log indexer: writing the index topic failed', {
+          partition,
+          from: summary.from,
+        });
       }
     }
   }

@@ -1,3 +1,4 @@
+import { SluiceError, type SluiceErrorOptions } from '../../errors/index.js';
 import { DEFAULT_PUSH_LIMITS, type PushLimits } from '../ingest/index.js';
 import { DEFAULT_QUERY_LIMITS, parseBytes, parseDurationMs, type QueryLimits } from '../logql/index.js';
 import { DEFAULT_LOGS_TOPIC } from '../model.js';
@@ -79,8 +80,10 @@ function limitValue(kind: Kind, value: unknown, where: string): number {
   }
 }
 
-export class LogsConfigError extends Error {
-  override name = 'LogsConfigError';
+export class LogsConfigError extends SluiceError {
+  constructor(message: string, options?: SluiceErrorOptions) {
+    super('INVALID_CONFIG', message, options);
+  }
 }
 
 /** Validates the `logs:` section; every key is optional. */

@@ -1,3 +1,4 @@
+import { SluiceError, type SluiceErrorOptions } from '../../errors/index.js';
 import { parseDuration } from './duration.js';
 import { RULE_KINDS, RULES, type RuleKind, type RuleSettings } from './rule-definitions.js';
 
@@ -27,8 +28,10 @@ export interface AlertConfig {
   rules: Record<RuleKind, RuleSettings>;
 }
 
-export class AlertConfigError extends Error {
-  override readonly name = 'AlertConfigError';
+export class AlertConfigError extends SluiceError {
+  constructor(message: string, options?: SluiceErrorOptions) {
+    super('INVALID_CONFIG', message, options);
+  }
 }
 
 const TOP_KEYS = ['enabled', 'evaluationInterval', 'repeatInterval', 'retryBackoff', 'webhooks', 'rules'];

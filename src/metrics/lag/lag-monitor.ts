@@ -6,6 +6,7 @@ import { type Admin, type Consumer, ListOffsetTimestamps } from '@platformatic/k
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { ClusterClient } from '../../client/index.js';
+import { RateLimitedLog } from '../../errors/index.js';
 import { type GroupStatus, groupStatus } from './burrow-rules.js';
 import { type ClusterSnapshot, takeSnapshot } from './cluster-snapshot.js';
 import { ClusterWire } from './cluster-wire.js';
@@ -15,6 +16,9 @@ import { createMonitorAdmin, createMonitorConsumer, describeError, withTimeout }
 import { LagMetrics, type LagView } from './lag-metrics.js';
 import { type OffsetsLogEntry, OffsetsLogReader } from './offsets-log-reader.js';
 import { RecordTimestamps } from './record-timestamps.js';
+
+/** Repeats of one failed read of the cluster are logged once per this interval. */
+const READ_ERROR_LOG_INTERVAL_MS = 30_000;
 
 export interface LagMonitorOptions {
   bootstrap: string[];
@@ -59,6 +63,8 @@ class Monitor implements LagMonitor {
   readonly #groupsClient: ClusterClient;
   readonly #readerWire: ClusterWire;
   readonly #log: Logger;
+  /** Reads fail on every refresh while the broker is away: one line per interval, not one per scrape. */
+  readonly #readErrors: RateLimitedLog;
   readonly #options: Required<Omit<LagMonitorOptions, 'registry' | 'logger' | 'bootstrap'>>;
   readonly #windows: CommitWindows;
   readonly #timestamps: RecordTimestamps;
@@ -85,6 +91,7 @@ class Monitor implements LagMonitor {
     };
     this.cluster = this.#options.cluster;
     this.#log = options.logger;
+    this.#readErrors = new RateLimitedLog(options.logger, READ_ERROR_LOG_INTERVAL_MS);
     const { timeoutMs, offsetsPollMs } = this.#options;
     this.#admin = createMonitorAdmin(options.bootstrap, timeoutMs);
     this.#consumer = createMonitorConsumer(options.bootstrap, timeoutMs, 'offsets');
@@ -150,7 +157,7 @@ class Monitor implements LagMonitor {
       const left = Math.max(0, this.#options.timeoutMs - (Date.now() - started));
       await withTimeout(this.#timestamps.load(lagging), left, 'reading record timestamps').catch(
         (error: unknown) => {
-          this.#log.warn({ err: describeError(error) }, 'lag in seconds not complete');
+          this.#readErrors.warn('timestamps', describeError(error), 'lag in seconds not complete');
         },
       );
       this.#snapshot = snapshot;
@@ -159,8 +166,9 @@ class Monitor implements LagMonitor {
     } catch (error) {
       this.#up = false;
       this.#metrics.refreshErrors.inc();
-      this.#log.warn(
-        { err: describeError(error) },
+      this.#readErrors.warn(
+        'refresh',
+        describeError(error),
         'reading consumer lag from Kafka failed; showing what was known',
       );
       this.#admin.clearMetadata();

@@ -5,6 +5,7 @@
 
 import { type Consumer, ListOffsetTimestamps } from '@platformatic/kafka';
 import type { Logger } from 'pino';
+import { RateLimitedLog } from '../../errors/index.js';
 import type { ClusterLayout, ClusterWire } from './cluster-wire.js';
 import { describeError, kafkaErrorIds } from './kafka-access.js';
 import {
@@ -34,6 +35,8 @@ export class OffsetsLogReader {
   readonly #wire: ClusterWire;
   readonly #sink: OffsetsLogSink;
   readonly #log: Logger;
+  /** While the broker is away every retry (each second) fails the same way. */
+  readonly #retries: RateLimitedLog;
   readonly #maxWaitMs: number;
   /** Next offset to fetch, by partition of __consumer_offsets. */
   readonly #positions = new Map<number, bigint>();
@@ -46,6 +49,7 @@ export class OffsetsLogReader {
     this.#wire = wire;
     this.#sink = sink;
     this.#log = log;
+    this.#retries = new RateLimitedLog(log, 30_000);
     this.#maxWaitMs = maxWaitMs;
   }
 
@@ -72,7 +76,7 @@ export class OffsetsLogReader {
         await this.#round();
       } catch (error) {
         if (!this.#running) return;
-        this.#log.warn({ err: describeError(error) }, 'reading __consumer_offsets failed; retrying');
+        this.#retries.warn('read', describeError(error), 'reading __consumer_offsets failed; retrying');
         this.#consumer.clearMetadata();
         await sleep(Math.min(this.#maxWaitMs, 1000));
       }

@@ -4,6 +4,8 @@
 // in versions 0 to 4 (4 is a flexible version: compact strings and tagged fields). A record with no
 // value is a tombstone: the committed offset was deleted.
 
+import { SluiceError } from '../../errors/index.js';
+
 export interface OffsetCommitKey {
   group: string;
   topic: string;
@@ -25,7 +27,12 @@ export type OffsetsTopicRecord =
   | { kind: 'tombstone'; key: OffsetCommitKey }
   | { kind: 'other'; keyVersion: number };
 
-export class OffsetsRecordError extends Error {}
+/** A record of __consumer_offsets that does not decode. */
+export class OffsetsRecordError extends SluiceError {
+  constructor(message: string) {
+    super('CORRUPT_DATA', message);
+  }
+}
 
 /** A bounds-checked big-endian reader over one record's key or value. */
 class Cursor {

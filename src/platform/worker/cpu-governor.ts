@@ -6,6 +6,7 @@
 // its share in the last window; at most one is let in per window then, so nothing starves.
 
 import { performance } from 'node:perf_hooks';
+import { SluiceError } from '../../errors/index.js';
 
 export interface CpuGovernorOptions {
   /** Share of one core the thread may keep busy, 0–1 (1 turns the governor off). */
@@ -16,8 +17,10 @@ export interface CpuGovernorOptions {
   maxWaiting?: number;
 }
 
-export class PlatformBusyError extends Error {
-  override readonly name = 'PlatformBusyError';
+export class PlatformBusyError extends SluiceError {
+  constructor(message: string) {
+    super('BUSY', message, { hint: 'retry after a short wait' });
+  }
 }
 
 export class CpuGovernor {

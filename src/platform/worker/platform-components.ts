@@ -18,7 +18,7 @@ import { diskSpaceIndicator } from '../health/disk-space.js';
 import { HealthRegistry } from '../health/health.js';
 import { kafkaIndicator } from '../health/kafka-health.js';
 import { createHttpApp, listenHttp } from '../http-server.js';
-import { CpuGovernor, PlatformBusyError } from './cpu-governor.js';
+import { CpuGovernor } from './cpu-governor.js';
 import type { ThreadPriority } from './thread-priority.js';
 
 /** What the platform thread is told about the broker and its own settings (structured-clonable). */
@@ -99,14 +99,10 @@ export async function startPlatformComponents(
     stack.push(async () => governor.close());
     registerGovernorMetrics(registry, governor);
     // Probes and scrapes always go in: they are cheap, and an orchestrator must see the truth.
-    app.addHook('onRequest', async (req, reply) => {
+    // Refused (PlatformBusyError): 429 BUSY, answered by the error handler in the route's format.
+    app.addHook('onRequest', async (req) => {
       if (req.url.startsWith('/actuator') || req.url.startsWith('/metrics')) return;
-      try {
-        await governor.admit();
-      } catch (err) {
-        if (!(err instanceof PlatformBusyError)) throw err;
-        return reply.code(429).send({ error: err.message });
-      }
+      await governor.admit();
     });
     registerAlertRoutes(app, alerts);
     registerLagRoutes(app, lag);

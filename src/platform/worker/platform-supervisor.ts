@@ -4,6 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
+import { SluiceError, type SluiceErrorCode } from '../../errors/index.js';
 import { answerMetricsRequests } from './metrics-mirror.js';
 import type { PlatformSettings } from './platform-components.js';
 import type { FromPlatform, ToPlatform } from './platform-messages.js';
@@ -22,14 +23,14 @@ export interface SupervisorOptions {
   closeTimeoutMs?: number;
 }
 
-/** A failure of the platform thread's start, with the name of the error it threw there. */
-export class PlatformStartError extends Error {
+/** A failure of the platform thread's start, with the name and code of the error it threw there. */
+export class PlatformStartError extends SluiceError {
   constructor(
     readonly errorName: string,
     message: string,
+    code: SluiceErrorCode = 'INTERNAL',
   ) {
-    super(message);
-    this.name = 'PlatformStartError';
+    super(code, message);
   }
 }
 
@@ -106,7 +107,7 @@ export class PlatformSupervisor {
           this.#port = message.port;
           resolve();
         } else if (message?.type === 'failed') {
-          lastError = new PlatformStartError(message.error.name, message.error.message);
+          lastError = new PlatformStartError(message.error.name, message.error.message, message.error.code);
         }
       });
       worker.on('error', (err) => {

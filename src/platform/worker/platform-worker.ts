@@ -5,6 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
+import { isSluiceError } from '../../errors/index.js';
 import { MetricsMirror } from './metrics-mirror.js';
 import {
   type PlatformSettings,
@@ -47,7 +48,8 @@ async function start(settings: PlatformSettings): Promise<void> {
     else post({ type: 'ready', port: components.port, url: components.url });
   } catch (err) {
     const error = err instanceof Error ? err : new Error(String(err));
-    post({ type: 'failed', error: { name: error.name, message: error.message } });
+    const code = isSluiceError(error) ? error.code : undefined;
+    post({ type: 'failed', error: { name: error.name, message: error.message, code } });
     port.close();
   }
 }

@@ -1,6 +1,10 @@
+import { SluiceError, type SluiceErrorOptions } from '../../errors/index.js';
+
 /** Thrown when a batch's records are malformed or would inflate past the allowed size. */
-export class CorruptRecordsError extends Error {
-  override readonly name = 'CorruptRecordsError';
+export class CorruptRecordsError extends SluiceError {
+  constructor(message: string, options?: SluiceErrorOptions) {
+    super('CORRUPT_DATA', message, options);
+  }
 }
 
 /**

@@ -92,13 +92,13 @@ describe('flush (group commit)', () => {
     fail = true;
     await assert.rejects(
       log.flush(),
-      (e: StorageError) => e.code === 'IO' && e.kafkaError === 'KAFKA_STORAGE_ERROR',
+      (e: StorageError) => e.reason === 'IO' && e.kafkaError === 'KAFKA_STORAGE_ERROR',
     );
     assert.throws(
       () => put(log),
-      (e: StorageError) => e.code === 'IO',
+      (e: StorageError) => e.reason === 'IO',
     );
-    await assert.rejects(log.flush(), (e: StorageError) => e.code === 'IO');
+    await assert.rejects(log.flush(), (e: StorageError) => e.reason === 'IO');
     await log.close();
   });
 

@@ -11,7 +11,7 @@ after(cleanup);
 let n = 0;
 const fresh = () => join(root, `data-${n++}`);
 const defaults = testConfig();
-const code = (c: string) => (e: StorageError) => e.code === c;
+const code = (c: string) => (e: StorageError) => e.reason === c;
 
 function put(manager: LogManager, topic: string, partition: number, count = 1): void {
   const log = manager.partition(topic, partition);

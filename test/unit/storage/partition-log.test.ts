@@ -112,9 +112,9 @@ describe('PartitionLog', () => {
     fill(log, 5, 3);
     const end = log.logEndOffset;
     assert.deepEqual(await log.read(end, 1000), { records: [], bytes: 0 });
-    await assert.rejects(log.read(end + 1, 1000), (e: StorageError) => e.code === 'OFFSET_OUT_OF_RANGE');
+    await assert.rejects(log.read(end + 1, 1000), (e: StorageError) => e.reason === 'OFFSET_OUT_OF_RANGE');
     await log.deleteRecordsBefore(2);
-    await assert.rejects(log.read(1, 1000), (e: StorageError) => e.code === 'OFFSET_OUT_OF_RANGE');
+    await assert.rejects(log.read(1, 1000), (e: StorageError) => e.reason === 'OFFSET_OUT_OF_RANGE');
     await log.close();
   });
 
@@ -158,7 +158,7 @@ describe('PartitionLog', () => {
     assert.equal(Number(records.readBigInt64BE(headers[0].size)), result.baseOffset + 2);
     assert.throws(
       () => log.append(records, headers.slice(0, 1)),
-      (e: StorageError) => e.code === 'INVALID_ARGUMENT',
+      (e: StorageError) => e.reason === 'INVALID_ARGUMENT',
     );
     await log.close();
   });
@@ -235,10 +235,10 @@ describe('PartitionLog', () => {
       oracle[oracle.length - 1].lastOffset + 1,
     );
     await again.close();
-    await assert.rejects(again.read(0, 10), (e: StorageError) => e.code === 'CLOSED');
+    await assert.rejects(again.read(0, 10), (e: StorageError) => e.reason === 'CLOSED');
     assert.throws(
       () => again.append(next.records, next.headers),
-      (e: StorageError) => e.code === 'CLOSED',
+      (e: StorageError) => e.reason === 'CLOSED',
     );
   });
 

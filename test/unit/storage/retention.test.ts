@@ -35,7 +35,7 @@ describe('retention', () => {
     assert.equal(log.logStartOffset, log.segmentInfo[0].baseOffset);
     assert.equal(segmentFiles(dir), log.segmentInfo.length);
     assert.ok(log.segmentInfo.length < segments.length);
-    await assert.rejects(log.read(0, 100), (e: StorageError) => e.code === 'OFFSET_OUT_OF_RANGE');
+    await assert.rejects(log.read(0, 100), (e: StorageError) => e.reason === 'OFFSET_OUT_OF_RANGE');
     assert.equal(await log.applyRetention(), 0, 'idempotent');
     await log.close();
   });
@@ -77,7 +77,7 @@ describe('retention', () => {
     assert.equal(await log.deleteRecordsBefore(1), target, 'never moves back');
     await assert.rejects(
       log.deleteRecordsBefore(log.logEndOffset + 1),
-      (e: StorageError) => e.code === 'OFFSET_OUT_OF_RANGE',
+      (e: StorageError) => e.reason === 'OFFSET_OUT_OF_RANGE',
     );
 
     // A crash right after: no clean marker, the start offset must still hold.
@@ -85,7 +85,10 @@ describe('retention', () => {
     unlinkSync(join(dir, '.clean-shutdown'));
     const again = await PartitionLog.open(dir, config);
     assert.equal(again.logStartOffset, target);
-    await assert.rejects(again.read(target - 1, 100), (e: StorageError) => e.code === 'OFFSET_OUT_OF_RANGE');
+    await assert.rejects(
+      again.read(target - 1, 100),
+      (e: StorageError) => e.reason === 'OFFSET_OUT_OF_RANGE',
+    );
     assert.ok((await again.read(target, 100)).bytes > 0);
 
     // Deleting everything rolls past the active segment.

@@ -57,7 +57,7 @@ describe('topic configs', () => {
     ]) {
       assert.throws(
         () => validateTopicConfigs({ [key]: value }),
-        (e: StorageError) => e.code === 'INVALID_CONFIG' && e.kafkaError === 'INVALID_CONFIG',
+        (e: StorageError) => e.reason === 'INVALID_CONFIG' && e.kafkaError === 'INVALID_CONFIG',
         `${key}=${value}`,
       );
     }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import {
   arraySource,
   DEFAULT_QUERY_LIMITS,
-  LogQLLimitError,
+  LogQLEvalError,
   LogQLTimeoutError,
   parseQuery,
   QueryContext,
@@ -57,7 +57,7 @@ describe('query limits', () => {
     await assert.rejects(
       range('{service=~"s.*"}', new QueryContext(), 10, 5001),
       (e: Error) =>
-        e instanceof LogQLLimitError &&
+        e instanceof LogQLEvalError &&
         e.message ===
           'max entries limit per query exceeded, limit > max_entries_limit_per_query (5001 > 5000)',
     );

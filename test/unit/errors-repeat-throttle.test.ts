@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RepeatThrottle } from '../../../src/storage/index.js';
+import { RepeatThrottle } from '../../src/errors/index.js';
 
 describe('RepeatThrottle', () => {
   it('admits the first of a kind, then one per interval with the count held back', () => {
