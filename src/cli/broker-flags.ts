@@ -14,7 +14,7 @@ export const BROKER_FLAG_SPECS = {
   'check-config': { type: 'boolean' },
 } as const;
 
-export const BROKER_FLAGS_HELP = `  --config FILE     Sluice's config file (YAML); see README's Configuration
+export const BROKER_FLAGS_HELP = `  -c, --config FILE Sluice's config file (YAML; default: $SLUICE_CONFIG); see README's Configuration
   --check-config    validate the configuration, print it resolved and exit (1 if invalid)
   --data-dir DIR    where topics and metadata are stored: broker.dataDir (default: ./sluice-data)
   --host HOST       interface to listen on: broker.host and http.host (default: 127.0.0.1)

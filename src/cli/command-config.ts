@@ -15,7 +15,8 @@ export async function commandConfig(
   portFlag: string,
   context: CommandContext,
 ): Promise<ResolvedConfig> {
-  const path = typeof values.config === 'string' ? values.config : undefined;
+  // $SLUICE_CONFIG names the file where a flag is awkward (containers, service units).
+  const path = typeof values.config === 'string' ? values.config : context.env.SLUICE_CONFIG || undefined;
   try {
     return await loadConfig({ path, env: context.env, flags: flagSettings(values, port, portFlag) });
   } catch (err) {
