@@ -10,8 +10,9 @@ export function closest(word: string, candidates: Iterable<string>): string | un
       bestDistance = distance;
     }
   }
-  // A third of the word may be wrong: `retension` → `retention`, `dataDir` → `datadir`, not `port` → `host`.
-  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+  // A quarter of the word may be wrong: `retension` → `retention`, `datadir` → `dataDir`, but
+  // `evalInterval` is no typo of `repeatInterval` (4 edits), nor `port` of `host`.
+  return bestDistance <= Math.max(1, Math.floor(word.length / 4)) ? best : undefined;
 }
 
 /** Levenshtein distance with adjacent transpositions (`segmnetBytes`), two rows at a time. */

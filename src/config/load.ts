@@ -83,14 +83,15 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
 
   const validate = configValidator();
   if (!validate(data)) {
-    for (const found of problemsOf(validate.errors ?? [], data)) {
-      const origin = origins.get(found.key);
-      problems.push({
-        key: found.key,
-        message: found.message,
-        origin: origin === undefined || origin === 'file' ? file.where(found.path) : origin,
-      });
-    }
+    const found = problemsOf(validate.errors ?? [], data).map((problem) => {
+      const origin = origins.get(problem.key);
+      const fromFile = origin === undefined || origin === 'file';
+      const line = fromFile ? file.where(problem.path) : undefined;
+      return { key: problem.key, message: problem.message, origin: fromFile ? line?.text : origin, line: line?.line };
+    });
+    // In the file's order, as a reader goes through it; variables and flags after.
+    found.sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER));
+    for (const { key, message, origin } of found) problems.push({ key, message, origin });
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -100,10 +101,15 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
   };
 }
 
+interface FileLine {
+  readonly line: number;
+  readonly text: string;
+}
+
 /** The file's contents as a plain object, and where in its text each key is. */
 class ParsedFile {
   readonly data: Record<string, unknown>;
-  #where: (path: KeyPath) => string | undefined = () => undefined;
+  #where: (path: KeyPath) => FileLine | undefined = () => undefined;
 
   constructor(contents: unknown, label: string) {
     this.data = asSections(contents, label);
@@ -123,15 +129,17 @@ class ParsedFile {
       // The deepest part of the path present in the file: a missing key points at its parent.
       for (let n = path.length; n > 0; n--) {
         const offset = keyOffset(doc, path.slice(0, n));
-        if (offset !== undefined) return `${label} line ${lines.linePos(offset).line}`;
+        if (offset === undefined) continue;
+        const { line } = lines.linePos(offset);
+        return { line, text: `${label} line ${line}` };
       }
       return undefined;
     };
     return parsed;
   }
 
-  /** `sluice.yaml line 4` for a key the file holds. */
-  where(path: KeyPath): string | undefined {
+  /** Line 4, `sluice.yaml line 4`, for a key the file holds. */
+  where(path: KeyPath): FileLine | undefined {
     return this.#where(path);
   }
 }
