@@ -107,6 +107,9 @@ describe('the config file', () => {
     assert.equal(resolveConfig({ file: { logs: { retention: 'forever' } } }).config.logs.retention, -1);
     assert.match(problems({ file: { logs: { maxLineSize: '0KB' } } })[0], /^logs\.maxLineSize: must be a size like 500MB/);
     assert.match(problems({ file: { logs: { topic: 'a b' } } })[0], /^logs\.topic: must be a topic name/);
+    assert.deepEqual(problems({ file: { logs: { maxTail: 5 } } }), [
+      "logs.maxTail: unknown key (did you mean 'maxTails'?)",
+    ]);
   });
 
   it('alerts: a good section, and a webhook without a url', () => {
@@ -118,8 +121,8 @@ describe('the config file', () => {
   });
 
   it('a YAML syntax error names the line', () => {
-    const [message] = problems(text('broker:\n  port: 1\n bad: [\n'));
-    assert.match(message, /^sluice\.yaml is not valid YAML: .*line 3/);
+    const [message] = problems(text('broker:\n  port: 1\n  port: 2\n'));
+    assert.match(message, /^sluice\.yaml is not valid YAML: Map keys must be unique at line 3/);
   });
 
   it('an empty file, or a section with nothing under it, means the defaults', () => {
