@@ -40,7 +40,11 @@ const FLAG_KEYS: Record<string, readonly string[]> = {
 type BrokerFlagValues = { [K in keyof typeof BROKER_FLAG_SPECS]?: string | boolean };
 
 /** The settings the given flags make; `portFlag` names the flag the Kafka port came from. */
-export function flagSettings(values: BrokerFlagValues, port: string | undefined, portFlag: string): FlagSetting[] {
+export function flagSettings(
+  values: BrokerFlagValues,
+  port: string | undefined,
+  portFlag: string,
+): FlagSetting[] {
   const settings: FlagSetting[] = [];
   for (const [flag, keys] of Object.entries(FLAG_KEYS)) {
     const value = values[flag as keyof BrokerFlagValues];

@@ -23,7 +23,11 @@ export async function commandConfig(
     if (!(err instanceof ConfigError)) throw err;
     const flag = err.problems.find((p) => p.origin?.startsWith('--'));
     if (flag !== undefined) throw new UsageError(formatProblem(flag));
-    throw new CliError(err.problems.length === 1 ? err.message : `invalid configuration:\n  ${err.message.replaceAll('\n', '\n  ')}`);
+    throw new CliError(
+      err.problems.length === 1
+        ? err.message
+        : `invalid configuration:\n  ${err.message.replaceAll('\n', '\n  ')}`,
+    );
   }
 }
 

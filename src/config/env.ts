@@ -9,7 +9,11 @@ import { SECTION_NAMES } from './sections.js';
 
 /** The environment variable that sets a key. */
 export function envName(path: KeyPath): string {
-  const words = path.map((segment) => String(segment).replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase());
+  const words = path.map((segment) =>
+    String(segment)
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .toUpperCase(),
+  );
   return `SLUICE_${words.join('_')}`;
 }
 

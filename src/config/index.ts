@@ -3,6 +3,12 @@
 // SLUICE_* variables and flags, and validates once.
 export { ConfigError, type ConfigProblem, formatProblem } from './config-error.js';
 export { envName, envVariables } from './env.js';
-export { type ConfigSources, type FlagSetting, loadConfig, type ResolvedConfig, resolveConfig } from './load.js';
+export {
+  type ConfigSources,
+  type FlagSetting,
+  loadConfig,
+  type ResolvedConfig,
+  resolveConfig,
+} from './load.js';
 export { configSchema } from './schema.js';
 export { SECTION_NAMES, SECTIONS, type SluiceConfig } from './sections.js';

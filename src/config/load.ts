@@ -3,13 +3,14 @@
 // (filling in defaults), so every error names its key and where its value came from.
 
 import { readFile } from 'node:fs/promises';
+import type { AnySchemaObject } from 'ajv';
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { closest } from './did-you-mean.js';
 import { coerce, envVariables, isSectionVariable } from './env.js';
 import { formatKey, type KeyPath } from './key-path.js';
 import { problemsOf } from './problems.js';
-import { configValidator, schemaAt } from './schema.js';
+import { configSchema, configValidator, schemaAt } from './schema.js';
 import { SECTION_NAMES, type SluiceConfig } from './sections.js';
 
 /** A value set by a command-line flag: text, typed by the key's schema like an environment variable's. */
@@ -50,7 +51,9 @@ export async function loadConfig(sources: ConfigSources): Promise<ResolvedConfig
   try {
     text = await readFile(sources.path, 'utf8');
   } catch (err) {
-    throw new ConfigError([{ key: '', message: `cannot read config file ${sources.path}: ${(err as Error).message}` }]);
+    throw new ConfigError([
+      { key: '', message: `cannot read config file ${sources.path}: ${(err as Error).message}` },
+    ]);
   }
   return resolveConfig({ ...sources, text });
 }
@@ -58,7 +61,10 @@ export async function loadConfig(sources: ConfigSources): Promise<ResolvedConfig
 /** Merges the layers and validates the result; throws ConfigError listing every problem. */
 export function resolveConfig(sources: ConfigSources): ResolvedConfig {
   const label = sources.path ?? 'config file';
-  const file = sources.text === undefined ? new ParsedFile(sources.file, label) : ParsedFile.fromText(sources.text, label);
+  const file =
+    sources.text === undefined
+      ? new ParsedFile(sources.file, label)
+      : ParsedFile.fromText(sources.text, label);
   const data = file.data;
   const origins = new Map<string, string>();
   for (const path of leafPaths(data)) origins.set(formatKey(path), 'file');
@@ -87,7 +93,12 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
       const origin = origins.get(problem.key);
       const fromFile = origin === undefined || origin === 'file';
       const line = fromFile ? file.where(problem.path) : undefined;
-      return { key: problem.key, message: problem.message, origin: fromFile ? line?.text : origin, line: line?.line };
+      return {
+        key: problem.key,
+        message: problem.message,
+        origin: fromFile ? line?.text : origin,
+        line: line?.line,
+      };
     });
     // In the file's order, as a reader goes through it; variables and flags after.
     found.sort((a, b) => (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER));
@@ -95,7 +106,7 @@ export function resolveConfig(sources: ConfigSources): ResolvedConfig {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
-    config: data as unknown as SluiceConfig,
+    config: inSchemaOrder(data, configSchema()) as SluiceConfig,
     origins,
     isSet: (key) => [...origins.keys()].some((k) => k === key || k.startsWith(`${key}.`)),
   };
@@ -175,6 +186,18 @@ function dropNulls(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(value)) if (child !== null) out[key] = dropNulls(child);
+  return out;
+}
+
+/** Keys in the order the schema lists them (ajv appends defaults after the keys given). */
+function inSchemaOrder(value: unknown, schema: AnySchemaObject | undefined): unknown {
+  if (Array.isArray(value)) return value.map((item) => inSchemaOrder(item, schema?.items));
+  if (value === null || typeof value !== 'object' || schema?.properties === undefined) return value;
+  const object = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(schema.properties as Record<string, AnySchemaObject>)) {
+    if (key in object) out[key] = inSchemaOrder(object[key], child);
+  }
   return out;
 }
 

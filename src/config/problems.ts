@@ -17,7 +17,8 @@ export function describeSchema(schema: AnySchemaObject): string {
       const low = schema.minimum ?? schema.exclusiveMinimum;
       const high = schema.maximum < Number.MAX_SAFE_INTEGER ? schema.maximum : undefined;
       const above = schema.minimum === undefined ? '>' : '≥';
-      if (low !== undefined && high !== undefined && above === '≥') return `${noun} between ${low} and ${high}`;
+      if (low !== undefined && high !== undefined && above === '≥')
+        return `${noun} between ${low} and ${high}`;
       if (low !== undefined) return `${noun} ${above} ${low}${high === undefined ? '' : ` and ≤ ${high}`}`;
       return high === undefined ? noun : `${noun} ≤ ${high}`;
     }
@@ -75,7 +76,9 @@ function problemOf(error: ErrorObject, data: unknown): LocatedProblem {
     default: {
       const schema = error.parentSchema;
       const message =
-        schema === undefined ? (error.message ?? 'invalid value') : `must be ${describeSchema(schema)}, got ${show(error.data)}`;
+        schema === undefined
+          ? (error.message ?? 'invalid value')
+          : `must be ${describeSchema(schema)}, got ${show(error.data)}`;
       return { path: at, key: formatKey(at), message };
     }
   }

@@ -33,15 +33,16 @@ function toNumber(schema: UnitSchema, value: unknown): number | undefined {
 
 /** What a value of this unit looks like, for error messages. */
 export function describeUnit(schema: UnitSchema): string {
-  const parts =
+  const base =
     schema.kind === 'duration'
-      ? ['a duration like 30s, 5m or 7d (or a number of milliseconds)']
-      : ['a size like 500MB or 2GiB (or a number of bytes)'];
-  if (schema.min === 1 && schema.kind === 'duration') parts.push('longer than 0');
-  else if (schema.min > 1) parts.push(`of at least ${schema.min}`);
-  if (schema.min === 0 && schema.kind === 'size') parts.push('0 turns it off');
-  if (schema.noLimit) parts.push(schema.kind === 'duration' ? '-1 or forever: no limit' : '-1: no limit');
-  return parts.join(', ');
+      ? 'a duration like 30s, 5m or 7d, or a number of milliseconds'
+      : 'a size like 500MB or 2GiB, or a number of bytes';
+  const notes: string[] = [];
+  if (schema.min === 1 && schema.kind === 'duration') notes.push('longer than 0');
+  else if (schema.min > 1) notes.push(`at least ${schema.min}`);
+  if (schema.min === 0 && schema.kind === 'size') notes.push('0 turns it off');
+  if (schema.noLimit) notes.push(schema.kind === 'duration' ? '-1 or forever: no limit' : '-1: no limit');
+  return notes.length === 0 ? base : `${base} (${notes.join('; ')})`;
 }
 
 function show(value: unknown): string {

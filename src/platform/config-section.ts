@@ -18,7 +18,12 @@ export const HTTP_SECTION_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    host: { type: 'string', minLength: 1, default: '127.0.0.1', description: 'interface the HTTP server binds' },
+    host: {
+      type: 'string',
+      minLength: 1,
+      default: '127.0.0.1',
+      description: 'interface the HTTP server binds',
+    },
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080, description: '0 picks a free one' },
   },
 } as const;
@@ -32,7 +37,7 @@ export const PLATFORM_SECTION_SCHEMA = {
       minimum: 32,
       maximum: 1_048_576,
       default: 256,
-      description: "heap limit of the platform thread (MiB); past it that thread restarts, not the broker",
+      description: 'heap limit of the platform thread (MiB); past it that thread restarts, not the broker',
     },
     nice: {
       type: 'integer',

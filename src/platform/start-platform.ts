@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { type BrokerOptions, type RunningBroker, startBroker } from '../broker/index.js';
-import type { PlatformConfig } from './worker/platform-components.js';
 import type { ListeningHttp } from './http-server.js';
+import type { PlatformConfig } from './worker/platform-components.js';
 import { PlatformSupervisor } from './worker/platform-supervisor.js';
 
 export interface PlatformOptions {

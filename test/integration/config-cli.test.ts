@@ -24,9 +24,15 @@ describe('sluice --check-config', () => {
     const dir = tempDir('sluice-config-');
     const path = configFile(dir, 'broker:\n  port: 9092\n  retentionMs: -5\n  segmentByte: 1048576\n');
     const dataDir = join(dir, 'data');
-    const result = await collect(spawnCli(['start', '--check-config', '--config', path, '--data-dir', dataDir]), 10_000);
+    const result = await collect(
+      spawnCli(['start', '--check-config', '--config', path, '--data-dir', dataDir]),
+      10_000,
+    );
     assert.equal(result.code, 1, result.stderr);
-    assert.match(result.stderr, /broker\.retentionMs: must be an integer ≥ -1, got -5 \(.*sluice\.yaml line 3\)/);
+    assert.match(
+      result.stderr,
+      /broker\.retentionMs: must be an integer ≥ -1, got -5 \(.*sluice\.yaml line 3\)/,
+    );
     assert.match(result.stderr, /broker\.segmentByte: unknown key \(did you mean 'segmentBytes'\?\)/);
     assert.equal(existsSync(dataDir), false, 'nothing started');
   });
@@ -35,7 +41,9 @@ describe('sluice --check-config', () => {
     const dir = tempDir('sluice-config-');
     const path = configFile(dir, 'broker:\n  segmentBytes: 1048576\nlogs:\n  retention: 2d\n');
     const result = await collect(
-      spawnCli(['start', '--check-config', '--config', path, '--http-port', '0'], { SLUICE_BROKER_PORT: '19092' }),
+      spawnCli(['start', '--check-config', '--config', path, '--http-port', '0'], {
+        SLUICE_BROKER_PORT: '19092',
+      }),
       10_000,
     );
     assert.equal(result.code, 0, result.stderr);
@@ -45,7 +53,10 @@ describe('sluice --check-config', () => {
     assert.equal(printed.http.port, 0);
     assert.equal(printed.logs.retention, 2 * 86_400_000);
     assert.equal(printed.broker.retentionMs, 604_800_000, 'defaults are filled in');
-    assert.match(result.stdout, /^# configuration is valid; set by: defaults, config file, SLUICE_BROKER_PORT, --http-port/);
+    assert.match(
+      result.stdout,
+      /^# configuration is valid; set by: defaults, config file, SLUICE_BROKER_PORT, --http-port/,
+    );
   });
 
   it('broker: a bad flag value exits 2 naming the flag', async () => {
@@ -63,7 +74,17 @@ describe('sluice broker --config', () => {
       'broker:\n  segmentBytes: 1048576\n  retentionMs: 3600000\n  defaultPartitions: 2\n  flushIntervalMs: 1000\n',
     );
     const child = spawnCli(
-      ['broker', '--config', path, '--port', '0', '--data-dir', join(dir, 'data'), '--default-partitions', '3'],
+      [
+        'broker',
+        '--config',
+        path,
+        '--port',
+        '0',
+        '--data-dir',
+        join(dir, 'data'),
+        '--default-partitions',
+        '3',
+      ],
       { SLUICE_BROKER_RETENTION_MS: '7200000' },
     );
     let out = '';
@@ -83,7 +104,12 @@ describe('sluice broker --config', () => {
           {
             resourceType: BROKER,
             resourceName: '1',
-            configurationKeys: ['log.segment.bytes', 'log.retention.ms', 'num.partitions', 'log.flush.interval.ms'],
+            configurationKeys: [
+              'log.segment.bytes',
+              'log.retention.ms',
+              'num.partitions',
+              'log.flush.interval.ms',
+            ],
           },
         ],
         includeSynonyms: false,

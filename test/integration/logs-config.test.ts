@@ -36,7 +36,8 @@ describe('log retention from the config file', () => {
     await assert.rejects(
       startTestPlatform({ config: { logs: { retention: 'soon' } } }),
       (err: Error) =>
-        err instanceof ConfigError && /^logs\.retention: must be a duration like 30s.*got 'soon'/.test(err.message),
+        err instanceof ConfigError &&
+        /^logs\.retention: must be a duration like 30s.*got 'soon'/.test(err.message),
     );
   });
 });

@@ -51,7 +51,12 @@ type Field = [Kind, (c: LogsConfig) => number, (c: LogsConfig, v: number) => voi
 /** Every key of the section but `topic`: its kind, where it lives in LogsConfig, what it means. */
 const FIELDS = {
   partitions: ['count', (c) => c.partitions, (c, v) => (c.partitions = v), 'partitions of the logs topic'],
-  retention: ['duration', (c) => c.retentionMs, (c, v) => (c.retentionMs = v), 'retention.ms of the logs topic'],
+  retention: [
+    'duration',
+    (c) => c.retentionMs,
+    (c, v) => (c.retentionMs = v),
+    'retention.ms of the logs topic',
+  ],
   retentionBytes: [
     'size',
     (c) => c.retentionBytes,
@@ -97,7 +102,12 @@ const FIELDS = {
     (c, v) => (c.push.maxLabelValueLength = v),
     'characters',
   ],
-  maxStreamsPerPush: ['count', (c) => c.push.maxStreams, (c, v) => (c.push.maxStreams = v), 'streams per push'],
+  maxStreamsPerPush: [
+    'count',
+    (c) => c.push.maxStreams,
+    (c, v) => (c.push.maxStreams = v),
+    'streams per push',
+  ],
   maxPushBytes: [
     'size',
     (c) => c.push.maxDecompressedBytes,

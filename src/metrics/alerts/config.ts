@@ -72,7 +72,7 @@ const WEBHOOK_SCHEMA = {
       expected: 'an http or https URL',
       description: "the receiver's URL (Alertmanager webhook payloads)",
     },
-    name: { type: 'string', minLength: 1, default: 'webhook', description: 'the payload\'s receiver' },
+    name: { type: 'string', minLength: 1, default: 'webhook', description: "the payload's receiver" },
     sendResolved: { type: 'boolean', default: true, description: 'also notify when alerts resolve' },
     timeout: duration(1, 10_000, 'per attempt'),
     retries: { type: 'integer', minimum: 0, default: 3, description: 'further attempts, doubling backoff' },

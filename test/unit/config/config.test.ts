@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { brokerOptionsFromSection } from '../../../src/broker/index.js';
 import { resolveOptions } from '../../../src/broker/config.js';
+import { brokerOptionsFromSection } from '../../../src/broker/index.js';
 import {
   ConfigError,
   type ConfigSources,
@@ -66,7 +66,7 @@ describe('the config file', () => {
       'broker.segmentBytes: must be an integer between 14 and 2147483647, got 10 (sluice.yaml line 2)',
     ]);
     assert.deepEqual(problems(text('broker:\n  logLevel: loud\n')), [
-      'broker.logLevel: must be one of fatal, error, warn, info, debug, trace, silent, got \'loud\' (sluice.yaml line 2)',
+      "broker.logLevel: must be one of fatal, error, warn, info, debug, trace, silent, got 'loud' (sluice.yaml line 2)",
     ]);
   });
 
@@ -83,7 +83,9 @@ describe('the config file', () => {
   });
 
   it('http and platform: good values, and bad ones named', () => {
-    const { config } = resolveConfig({ file: { http: { port: 0, host: '0.0.0.0' }, platform: { maxCpu: 1 } } });
+    const { config } = resolveConfig({
+      file: { http: { port: 0, host: '0.0.0.0' }, platform: { maxCpu: 1 } },
+    });
     assert.deepEqual(config.http, { host: '0.0.0.0', port: 0 });
     assert.equal(config.platform.maxCpu, 1);
     assert.deepEqual(problems({ file: { http: { port: 70000 } } }), [
@@ -105,7 +107,10 @@ describe('the config file', () => {
     assert.equal(logs.queryCacheBytes, 0);
     assert.equal(logs.maxTails, 20);
     assert.equal(resolveConfig({ file: { logs: { retention: 'forever' } } }).config.logs.retention, -1);
-    assert.match(problems({ file: { logs: { maxLineSize: '0KB' } } })[0], /^logs\.maxLineSize: must be a size like 500MB/);
+    assert.match(
+      problems({ file: { logs: { maxLineSize: '0KB' } } })[0],
+      /^logs\.maxLineSize: must be a size like 500MB/,
+    );
     assert.match(problems({ file: { logs: { topic: 'a b' } } })[0], /^logs\.topic: must be a topic name/);
     assert.deepEqual(problems({ file: { logs: { maxTail: 5 } } }), [
       "logs.maxTail: unknown key (did you mean 'maxTails'?)",
@@ -113,7 +118,9 @@ describe('the config file', () => {
   });
 
   it('alerts: a good section, and a webhook without a url', () => {
-    const { config } = resolveConfig({ file: { alerts: { webhooks: [{ url: 'https://hooks.example/a' }] } } });
+    const { config } = resolveConfig({
+      file: { alerts: { webhooks: [{ url: 'https://hooks.example/a' }] } },
+    });
     assert.equal(config.alerts.webhooks[0].retries, 3);
     assert.deepEqual(problems({ file: { alerts: { webhooks: [{ name: 'x' }] } } }), [
       'alerts.webhooks[0].url: required',
@@ -151,7 +158,10 @@ describe('SLUICE_* variables and flags', () => {
       variables.get('SLUICE_ALERTS_RULES_CONSUMER_LAG_THRESHOLD')?.join('.'),
       'alerts.rules.consumerLag.threshold',
     );
-    assert.equal(variables.get('SLUICE_BROKER_GROUPS_MIN_SESSION_TIMEOUT_MS')?.join('.'), 'broker.groups.minSessionTimeoutMs');
+    assert.equal(
+      variables.get('SLUICE_BROKER_GROUPS_MIN_SESSION_TIMEOUT_MS')?.join('.'),
+      'broker.groups.minSessionTimeoutMs',
+    );
     for (const [name, path] of variables) assert.equal(envName(path), name);
     const keys = new Set([...variables.values()].map((path) => path.join('.')));
     assert.equal(keys.size, variables.size, 'no two keys share a variable');
@@ -201,9 +211,10 @@ describe('SLUICE_* variables and flags', () => {
     assert.equal(resolved.origins.get('broker.port'), '--kafka-port');
     assert.ok(resolved.isSet('broker.port'));
     assert.ok(!resolved.isSet('http.port'));
-    assert.deepEqual(problems({ ...sources, flags: [{ key: 'broker.port', value: 'abc', flag: '--kafka-port' }] }), [
-      "--kafka-port must be an integer between 0 and 65535, got 'abc' (broker.port)",
-    ]);
+    assert.deepEqual(
+      problems({ ...sources, flags: [{ key: 'broker.port', value: 'abc', flag: '--kafka-port' }] }),
+      ["--kafka-port must be an integer between 0 and 65535, got 'abc' (broker.port)"],
+    );
   });
 
   it('precedence: defaults < file < environment < flags, layer by layer', () => {

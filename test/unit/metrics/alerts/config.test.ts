@@ -46,7 +46,10 @@ test('errors name the bad key', () => {
   const bad: [unknown, RegExp][] = [
     ['yes', /^alerts: must be a mapping of keys to values, got 'yes'/],
     [{ evalInterval: '1m' }, /^alerts\.evalInterval: unknown key \(known: enabled, evaluationInterval/],
-    [{ evaluationInterval: '15 seconds' }, /^alerts\.evaluationInterval: must be a duration like 30s.*got '15 seconds'/],
+    [
+      { evaluationInterval: '15 seconds' },
+      /^alerts\.evaluationInterval: must be a duration like 30s.*got '15 seconds'/,
+    ],
     [{ evaluationInterval: '0s' }, /^alerts\.evaluationInterval: must be a duration .*longer than 0/],
     [{ enabled: 'no' }, /^alerts\.enabled: must be true or false, got 'no'/],
     [{ rules: { lag: {} } }, /^alerts\.rules\.lag: unknown key \(known: brokerDown/],
