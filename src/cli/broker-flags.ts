@@ -22,9 +22,9 @@ export const BROKER_FLAGS_HELP = `  -c, --config FILE Sluice's config file (YAML
   --auto-create-topics true|false
                     broker.autoCreateTopics, Kafka's auto.create.topics.enable (default: true)
   --default-partitions N
-                    broker.defaultPartitions, Kafka's num.partitions (default: 1)
+                    broker.defaultPartitions, Kafka's num.partitions (default: 1)`;
 
-Settings come from, lowest first: defaults, the config file, SLUICE_* environment variables
+export const PRECEDENCE_HELP = `Settings come from, lowest first: defaults, the config file, SLUICE_* environment variables
 (broker.dataDir is SLUICE_BROKER_DATA_DIR), then these flags.`;
 
 /** The keys each flag sets. */

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { brokerOptionsFromSection, startBroker } from '../../broker/index.js';
 import { type Command, type CommandContext, HELP_OPTION, parseCommandLine, positionalArgs } from '../args.js';
-import { BROKER_FLAG_SPECS, BROKER_FLAGS_HELP } from '../broker-flags.js';
+import { BROKER_FLAG_SPECS, BROKER_FLAGS_HELP, PRECEDENCE_HELP } from '../broker-flags.js';
 import { commandConfig, printResolvedConfig } from '../command-config.js';
 import { closeOnSignal, signalWatcher } from '../run-until-signal.js';
 
@@ -20,7 +20,9 @@ ${BROKER_FLAGS_HELP}
   -h, --help        show this help
 
 Prints "sluice broker listening on HOST:PORT (data: DIR)" on stdout once it accepts connections,
-and with an HTTP port a second line "sluice http listening on URL".`;
+and with an HTTP port a second line "sluice http listening on URL".
+
+${PRECEDENCE_HELP}`;
 
 const OPTIONS = { ...HELP_OPTION, ...BROKER_FLAG_SPECS, port: { type: 'string', short: 'p' } } as const;
 

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { brokerOptionsFromSection } from '../../broker/index.js';
 import { startPlatform } from '../../platform/index.js';
 import { type Command, type CommandContext, HELP_OPTION, parseCommandLine, positionalArgs } from '../args.js';
-import { BROKER_FLAG_SPECS, BROKER_FLAGS_HELP } from '../broker-flags.js';
+import { BROKER_FLAG_SPECS, BROKER_FLAGS_HELP, PRECEDENCE_HELP } from '../broker-flags.js';
 import { commandConfig, printResolvedConfig } from '../command-config.js';
 import { closeOnSignal, signalWatcher } from '../run-until-signal.js';
 
@@ -20,7 +20,9 @@ Options:
 ${BROKER_FLAGS_HELP}
   -h, --help        show this help
 
-Prints the addresses it listens on once everything accepts connections.`;
+Prints the addresses it listens on once everything accepts connections.
+
+${PRECEDENCE_HELP}`;
 
 const OPTIONS = { ...HELP_OPTION, ...BROKER_FLAG_SPECS, 'kafka-port': { type: 'string' } } as const;
 
