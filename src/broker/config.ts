@@ -77,6 +77,8 @@ export interface TopicDefaults {
   segmentMs: number;
   indexIntervalBytes: number;
   maxMessageBytes: number;
+  /** log.flush.interval.ms; unset never flushes on a timer (acks=all flushes anyway). */
+  flushIntervalMs?: number;
 }
 
 export type ResolvedBrokerOptions = Required<
@@ -99,27 +101,48 @@ export const KAFKA_TOPIC_DEFAULTS: TopicDefaults = {
   maxMessageBytes: 1024 * 1024 + 12,
 };
 
+/** The defaults of every scalar option (the config file's `broker:` section documents the same). */
+export const BROKER_DEFAULTS = {
+  dataDir: './sluice-data',
+  host: '127.0.0.1',
+  port: 9092,
+  nodeId: 1,
+  autoCreateTopics: true,
+  defaultPartitions: 1,
+  maxRequestBytes: 100 * 1024 * 1024,
+  queuedMaxRequestBytes: 100 * 1024 * 1024,
+  fetchMaxBytes: 57_671_680,
+  maxUnsentResponseBytes: 1024 * 1024,
+  unsentResponseBudgetBytes: 128 * 1024 * 1024,
+  fetchBufferPoolBytes: 32 * 1024 * 1024,
+  connectionsMaxIdleMs: 600_000,
+  requestFrameTimeoutMs: 30_000,
+  retentionCheckIntervalMs: 5 * 60 * 1000,
+  logLevel: 'info',
+} as const;
+
 export function resolveOptions(options: BrokerOptions): ResolvedBrokerOptions {
+  const d = BROKER_DEFAULTS;
   return {
-    dataDir: options.dataDir ?? './sluice-data',
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? 9092,
+    dataDir: options.dataDir ?? d.dataDir,
+    host: options.host ?? d.host,
+    port: options.port ?? d.port,
     advertisedHost: options.advertisedHost,
     advertisedPort: options.advertisedPort,
-    nodeId: options.nodeId ?? 1,
-    autoCreateTopics: options.autoCreateTopics ?? true,
-    defaultPartitions: options.defaultPartitions ?? 1,
-    maxRequestBytes: options.maxRequestBytes ?? 100 * 1024 * 1024,
-    queuedMaxRequestBytes: options.queuedMaxRequestBytes ?? 100 * 1024 * 1024,
-    fetchMaxBytes: options.fetchMaxBytes ?? 57_671_680,
-    maxUnsentResponseBytes: options.maxUnsentResponseBytes ?? 1024 * 1024,
-    unsentResponseBudgetBytes: options.unsentResponseBudgetBytes ?? 128 * 1024 * 1024,
-    fetchBufferPoolBytes: options.fetchBufferPoolBytes ?? 32 * 1024 * 1024,
-    connectionsMaxIdleMs: options.connectionsMaxIdleMs ?? 600_000,
-    requestFrameTimeoutMs: options.requestFrameTimeoutMs ?? 30_000,
+    nodeId: options.nodeId ?? d.nodeId,
+    autoCreateTopics: options.autoCreateTopics ?? d.autoCreateTopics,
+    defaultPartitions: options.defaultPartitions ?? d.defaultPartitions,
+    maxRequestBytes: options.maxRequestBytes ?? d.maxRequestBytes,
+    queuedMaxRequestBytes: options.queuedMaxRequestBytes ?? d.queuedMaxRequestBytes,
+    fetchMaxBytes: options.fetchMaxBytes ?? d.fetchMaxBytes,
+    maxUnsentResponseBytes: options.maxUnsentResponseBytes ?? d.maxUnsentResponseBytes,
+    unsentResponseBudgetBytes: options.unsentResponseBudgetBytes ?? d.unsentResponseBudgetBytes,
+    fetchBufferPoolBytes: options.fetchBufferPoolBytes ?? d.fetchBufferPoolBytes,
+    connectionsMaxIdleMs: options.connectionsMaxIdleMs ?? d.connectionsMaxIdleMs,
+    requestFrameTimeoutMs: options.requestFrameTimeoutMs ?? d.requestFrameTimeoutMs,
     topicDefaults: { ...KAFKA_TOPIC_DEFAULTS, ...options.topicDefaults },
-    retentionCheckIntervalMs: options.retentionCheckIntervalMs ?? 5 * 60 * 1000,
-    logLevel: options.logLevel ?? 'info',
+    retentionCheckIntervalMs: options.retentionCheckIntervalMs ?? d.retentionCheckIntervalMs,
+    logLevel: options.logLevel ?? d.logLevel,
     groups: { ...DEFAULT_GROUP_OPTIONS, ...options.groups },
     metrics: options.metrics ?? new Registry(),
   };

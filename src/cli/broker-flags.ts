@@ -1,10 +1,7 @@
-// Flags shared by `sluice broker` and `sluice start` for the embedded broker.
+// Flags shared by `sluice broker` and `sluice start`. Each sets a key of the configuration, so a
+// flag, a SLUICE_* variable and the config file are one setting, validated by one schema.
 
-import { resolve } from 'node:path';
-import type { BrokerOptions } from '../broker/index.js';
-import { choiceOption, intOption } from './args.js';
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+import type { FlagSetting } from '../config/index.js';
 
 export const BROKER_FLAG_SPECS = {
   'data-dir': { type: 'string' },
@@ -13,38 +10,47 @@ export const BROKER_FLAG_SPECS = {
   'auto-create-topics': { type: 'string' },
   'default-partitions': { type: 'string' },
   'http-port': { type: 'string' },
+  config: { type: 'string', short: 'c' },
+  'check-config': { type: 'boolean' },
 } as const;
 
-export const BROKER_FLAGS_HELP = `  --data-dir DIR    where topics and metadata are stored (default: ./sluice-data)
-  --host HOST       interface to listen on (default: 127.0.0.1)
-  --log-level LEVEL pino log level for stderr: fatal, error, warn, info, debug, trace, silent (default: info)
+export const BROKER_FLAGS_HELP = `  -c, --config FILE Sluice's config file (YAML; default: $SLUICE_CONFIG); see README's Configuration
+  --check-config    validate the configuration, print it resolved and exit (1 if invalid)
+  --data-dir DIR    where topics and metadata are stored: broker.dataDir (default: ./sluice-data)
+  --host HOST       interface to listen on: broker.host and http.host (default: 127.0.0.1)
+  --log-level LEVEL broker.logLevel: fatal, error, warn, info, debug, trace, silent (default: info)
   --auto-create-topics true|false
-                    create unknown topics on first use, as Kafka's auto.create.topics.enable (default: true)
+                    broker.autoCreateTopics, Kafka's auto.create.topics.enable (default: true)
   --default-partitions N
-                    partitions of auto-created topics, as Kafka's num.partitions (default: 1)`;
+                    broker.defaultPartitions, Kafka's num.partitions (default: 1)`;
 
-type BrokerFlagValues = { [K in keyof typeof BROKER_FLAG_SPECS]?: string };
+export const PRECEDENCE_HELP = `Settings come from, lowest first: defaults, the config file, SLUICE_* environment variables
+(broker.dataDir is SLUICE_BROKER_DATA_DIR), then these flags.`;
 
-/** `portFlag` names the flag the port came from, so an error names what the user typed. */
-export function brokerOptionsFrom(
+/** The keys each flag sets. */
+const FLAG_KEYS: Record<string, readonly string[]> = {
+  'data-dir': ['broker.dataDir'],
+  host: ['broker.host', 'http.host'],
+  'log-level': ['broker.logLevel'],
+  'auto-create-topics': ['broker.autoCreateTopics'],
+  'default-partitions': ['broker.defaultPartitions'],
+  'http-port': ['http.port'],
+};
+
+type BrokerFlagValues = { [K in keyof typeof BROKER_FLAG_SPECS]?: string | boolean };
+
+/** The settings the given flags make; `portFlag` names the flag the Kafka port came from. */
+export function flagSettings(
   values: BrokerFlagValues,
   port: string | undefined,
-  portFlag = 'port',
-): BrokerOptions & { dataDir: string } {
-  const autoCreate = choiceOption(values['auto-create-topics'], 'auto-create-topics', ['true', 'false']);
-  return {
-    dataDir: resolve(values['data-dir'] ?? './sluice-data'),
-    host: values.host,
-    port: intOption(port, portFlag, { min: 0, max: 65535 }),
-    logLevel: choiceOption(values['log-level'], 'log-level', LOG_LEVELS),
-    autoCreateTopics: autoCreate === undefined ? undefined : autoCreate === 'true',
-    defaultPartitions: intOption(values['default-partitions'], 'default-partitions', {
-      min: 1,
-      max: 100_000,
-    }),
-  };
-}
-
-export function httpPortFrom(values: BrokerFlagValues): number | undefined {
-  return intOption(values['http-port'], 'http-port', { min: 0, max: 65535 });
+  portFlag: string,
+): FlagSetting[] {
+  const settings: FlagSetting[] = [];
+  for (const [flag, keys] of Object.entries(FLAG_KEYS)) {
+    const value = values[flag as keyof BrokerFlagValues];
+    if (typeof value !== 'string') continue;
+    for (const key of keys) settings.push({ key, value, flag: `--${flag}` });
+  }
+  if (port !== undefined) settings.push({ key: 'broker.port', value: port, flag: `--${portFlag}` });
+  return settings;
 }

@@ -4,4 +4,10 @@ export { decodePushRequest, PushError, recordToEntry } from './ingest/index.js';
 export { type LogMonitor, type LogMonitorOptions, startLogMonitor } from './log-monitor.js';
 export { LogQLEvalError, LogQLParseError, parseQuery } from './logql/index.js';
 export { DEFAULT_LOGS_TOPIC, LOG_HEADERS, type LogEntry } from './model.js';
-export { DEFAULT_LOGS_CONFIG, type LogsConfig, LogsConfigError, parseLogsConfig } from './store/index.js';
+export {
+  DEFAULT_LOGS_CONFIG,
+  type LogsConfig,
+  type LogsSection,
+  logsConfigFrom,
+  logsConfigSection,
+} from './store/index.js';

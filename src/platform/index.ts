@@ -1,5 +1,10 @@
-// The platform's only door: `sluice start` wiring, the HTTP server, health and the config file.
-export { ConfigFileError, loadConfigFile, parseConfigText, type SluiceConfigFile } from './config-file.js';
+// The platform's only door: `sluice start` wiring, the HTTP server, health and its config sections.
+export {
+  type HttpSection,
+  httpConfigSection,
+  type PlatformSection,
+  platformConfigSection,
+} from './config-section.js';
 export {
   aggregateStatus,
   type HealthIndicator,
@@ -10,4 +15,5 @@ export {
 } from './health/health.js';
 export type { ListeningHttp } from './http-server.js';
 export { type PlatformOptions, type RunningPlatform, startPlatform } from './start-platform.js';
+export type { PlatformConfig } from './worker/platform-components.js';
 export { PlatformStartError, PlatformSupervisor } from './worker/platform-supervisor.js';

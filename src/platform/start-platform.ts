@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { type BrokerOptions, type RunningBroker, startBroker } from '../broker/index.js';
-import { ConfigFileError, type SluiceConfigFile } from './config-file.js';
 import type { ListeningHttp } from './http-server.js';
-import { PlatformStartError, PlatformSupervisor } from './worker/platform-supervisor.js';
+import type { PlatformConfig } from './worker/platform-components.js';
+import { PlatformSupervisor } from './worker/platform-supervisor.js';
 import { lowerGcHelperThreads, type ThreadPriority } from './worker/thread-priority.js';
 
 export interface PlatformOptions {
@@ -15,8 +15,11 @@ export interface PlatformOptions {
   httpHost?: string;
   /** Platform HTTP port; 0 picks a free one. Default 8080. */
   httpPort?: number;
-  /** Contents of the config file, if one was given. */
-  config?: SluiceConfigFile;
+  /**
+   * The alerts and logs sections, validated (src/config's resolveConfig gives them from a file);
+   * a missing section or key keeps its default.
+   */
+  config?: PlatformConfig;
   logLevel?: string;
   /** Run the log monitor (Loki API, live tail). Default true; `sluice broker --http-port` turns it off. */
   logs?: boolean;
@@ -87,10 +90,7 @@ export async function startPlatform(
   } catch (err) {
     await supervisor.close();
     await broker.close();
-    // Each component validates its own section of the config file, on the platform thread.
-    throw err instanceof PlatformStartError && /ConfigError$/.test(err.errorName)
-      ? new ConfigFileError(err.message)
-      : err;
+    throw err;
   }
   if (priority !== 0)
     log.debug({ priority: await lowerGcHelperThreads(priority) }, 'garbage collection helper threads');

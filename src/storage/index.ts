@@ -3,7 +3,13 @@
 export type { StorageIo } from './file-io.js';
 export { defaultIo } from './file-io.js';
 export type { CleanupPolicy, LogConfig } from './log-config.js';
-export { DEFAULT_LOG_CONFIG, validateLogConfig } from './log-config.js';
+export {
+  DEFAULT_LOG_CONFIG,
+  INT32_MAX,
+  MAX_TIMER_MS,
+  MIN_SEGMENT_BYTES,
+  validateLogConfig,
+} from './log-config.js';
 export type { LogManagerOptions, StartReport, TopicInfo } from './log-manager.js';
 export { LogManager } from './log-manager.js';
 export type { ReadResult } from './log-reader.js';

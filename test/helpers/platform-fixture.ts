@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { resolveConfig } from '../../src/config/index.js';
 import { type PlatformOptions, type RunningPlatform, startPlatform } from '../../src/platform/index.js';
 
 export interface TestPlatform extends RunningPlatform {
@@ -12,12 +13,24 @@ export interface TestPlatform extends RunningPlatform {
   dispose(): Promise<void>;
 }
 
+export interface TestPlatformOptions extends Omit<PlatformOptions, 'config'> {
+  /** Config file contents (alerts and logs sections), resolved as `sluice start --config` does. */
+  config?: { alerts?: unknown; logs?: unknown };
+}
+
 /** `sluice start` in process: free ports, a fresh data directory, a silent logger. */
-export async function startTestPlatform(options: PlatformOptions = {}): Promise<TestPlatform> {
+export async function startTestPlatform(options: TestPlatformOptions = {}): Promise<TestPlatform> {
+  // Validated before anything starts, as the CLI does: a bad section throws ConfigError.
+  const { config } = resolveConfig({ file: options.config ?? {} });
   const dataDir = mkdtempSync(join(tmpdir(), 'sluice-platform-'));
   const logger = pino({ level: process.env.SLUICE_TEST_LOG ?? 'silent' });
   const platform = await startPlatform(
-    { httpPort: 0, ...options, broker: { port: 0, ...options.broker, dataDir } },
+    {
+      httpPort: 0,
+      ...options,
+      config: { alerts: config.alerts, logs: config.logs },
+      broker: { port: 0, ...options.broker, dataDir },
+    },
     logger,
   ).catch((err: unknown) => {
     rmSync(dataDir, { recursive: true, force: true });

@@ -6,11 +6,11 @@ import Fastify from 'fastify';
 import { pino } from 'pino';
 import { Gauge, Registry } from 'prom-client';
 import {
-  parseAlertConfig,
   registerAlertRoutes,
   startAlertEvaluator,
   type WebhookPayload,
 } from '../../src/metrics/alerts/index.js';
+import { alertConfig } from '../helpers/config.js';
 
 /** An HTTP receiver on 127.0.0.1:0 that records payloads and answers with the codes given, then 200. */
 async function receiver(codes: number[] = []) {
@@ -56,7 +56,7 @@ test('firing, repeated and resolved alerts reach a webhook in Alertmanager v4 fo
   const start = Date.parse('2025-03-01T10:00:00Z');
   let now = start;
   const evaluator = startAlertEvaluator({
-    config: parseAlertConfig({
+    config: alertConfig({
       enabled: false,
       repeatInterval: '10m',
       retryBackoff: '20ms',
@@ -158,7 +158,7 @@ test('an unreachable webhook is counted as a failure and does not hold up evalua
     registers: [registry],
   });
   const evaluator = startAlertEvaluator({
-    config: parseAlertConfig({
+    config: alertConfig({
       enabled: false,
       retryBackoff: '200ms',
       webhooks: [{ url: hook.url, retries: 2 }],
@@ -186,7 +186,7 @@ test('GET /api/alerts and /api/rules answer in Prometheus API shapes', async (t)
   disk.free.set(50);
   disk.total.set(1000);
   const evaluator = startAlertEvaluator({
-    config: parseAlertConfig({ evaluationInterval: '50ms', rules: { diskNearlyFull: { for: '1h' } } }),
+    config: alertConfig({ evaluationInterval: '50ms', rules: { diskNearlyFull: { for: '1h' } } }),
     registry,
     logger: pino({ level: 'silent' }),
     brokerHealth: async () => 'UP',

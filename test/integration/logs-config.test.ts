@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigFileError } from '../../src/platform/index.js';
+import { ConfigError } from '../../src/config/index.js';
 import { startTestPlatform } from '../helpers/platform-fixture.js';
 
 describe('log retention from the config file', () => {
@@ -28,12 +28,16 @@ describe('log retention from the config file', () => {
   it('refuses an unknown key or a bad value, naming it', async () => {
     await assert.rejects(
       startTestPlatform({ config: { logs: { retension: '1d' } } }),
-      (err: Error) => err instanceof ConfigFileError && /logs: unknown key 'retension'/.test(err.message),
+      (err: Error) =>
+        err instanceof ConfigError &&
+        err.key === 'logs.retension' &&
+        /logs\.retension: unknown key \(did you mean 'retention'\?\)/.test(err.message),
     );
     await assert.rejects(
       startTestPlatform({ config: { logs: { retention: 'soon' } } }),
       (err: Error) =>
-        err instanceof ConfigFileError && /logs\.retention: 'soon' is not a duration/.test(err.message),
+        err instanceof ConfigError &&
+        /^logs\.retention: must be a duration like 30s.*got 'soon'/.test(err.message),
     );
   });
 });

@@ -5,10 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { type LogMonitor, parseLogsConfig, startLogMonitor } from '../../src/logs/index.js';
+import { type LogMonitor, startLogMonitor } from '../../src/logs/index.js';
 import { queryRange, type StreamsData } from '../../src/logs/logql/index.js';
 import { type RunningBroker, startKafka } from '../compat/matrix/brokers.js';
 import { peerMissing } from '../compat/peers.js';
+import { logsConfig } from '../helpers/config.js';
 import { eventually } from '../helpers/waiting.js';
 
 const missing = await peerMissing('kafka-tools');
@@ -16,7 +17,7 @@ const missing = await peerMissing('kafka-tools');
 describe('log monitor on Apache Kafka', { skip: missing ?? false }, () => {
   let kafka: RunningBroker;
   const logger = pino({ level: process.env.SLUICE_TEST_LOG ?? 'silent' });
-  const config = parseLogsConfig({ partitions: 2, chunkInterval: '500ms' });
+  const config = logsConfig({ partitions: 2, chunkInterval: '500ms' });
   const start = BigInt(Date.now()) * 1_000_000n;
   const open = () => startLogMonitor({ bootstrap: [kafka.bootstrap], config, logger });
   const count = async (monitor: LogMonitor, query: string) => {

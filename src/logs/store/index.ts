@@ -4,9 +4,9 @@ export { type IndexStats, LabelIndex, type ReadRange } from './label-index.js';
 export { LogStore, type LogStoreOptions, type OutgoingRecord } from './log-store.js';
 export {
   DEFAULT_LOGS_CONFIG,
-  duration,
   type LogsConfig,
-  LogsConfigError,
-  parseLogsConfig,
+  type LogsSection,
+  logsConfigFrom,
+  logsConfigSection,
 } from './logs-config.js';
 export { indexTopicOf } from './topic-setup.js';

@@ -1,9 +1,11 @@
-import { SluiceError, type SluiceErrorOptions } from '../../errors/index.js';
-import { DEFAULT_PUSH_LIMITS, type PushLimits } from '../ingest/index.js';
-import { DEFAULT_QUERY_LIMITS, parseBytes, parseDurationMs, type QueryLimits } from '../logql/index.js';
+// The log monitor's section of Sluice's config file (`logs:`): its JSON Schema (validated by the
+// config room, which also turns `7d` and `1GiB` into ms and bytes) and the LogsConfig it maps to.
+
+import { DEFAULT_PUSH_LIMITS, type PushLimits } from '../ingest/push-types.js';
+import { DEFAULT_QUERY_LIMITS, type QueryLimits } from '../logql/limits.js';
 import { DEFAULT_LOGS_TOPIC } from '../model.js';
 
-/** The `logs:` section of Sluice's config file. */
+/** What the log monitor runs with. */
 export interface LogsConfig {
   /** The topic lines are stored in; its label index lives in `<topic>.index`. */
   topic: string;
@@ -44,110 +46,125 @@ export const DEFAULT_LOGS_CONFIG: LogsConfig = {
 };
 
 type Kind = 'count' | 'duration' | 'size' | 'size0';
-/** Limit keys of the section: where each goes and what its value is. */
-const LIMIT_KEYS: Record<string, [Kind, (c: LogsConfig, v: number) => void]> = {
-  queryTimeout: ['duration', (c, v) => (c.query.timeoutMs = v)],
-  maxEntriesPerQuery: ['count', (c, v) => (c.query.maxEntries = v)],
-  maxQuerySeries: ['count', (c, v) => (c.query.maxSeries = v)],
-  maxQueryBytesRead: ['size0', (c, v) => (c.query.maxBytesRead = v)],
-  maxQueryResultBytes: ['size', (c, v) => (c.query.maxBytesHeld = v)],
-  queryReaders: ['count', (c, v) => (c.queryReaders = v)],
-  queryCache: ['size0', (c, v) => (c.queryCacheBytes = v)],
-  maxTails: ['count', (c, v) => (c.maxTails = v)],
-  maxLineSize: ['size', (c, v) => (c.push.maxLineBytes = v)],
-  maxLabelNamesPerSeries: ['count', (c, v) => (c.push.maxLabelNames = v)],
-  maxLabelNameLength: ['count', (c, v) => (c.push.maxLabelNameLength = v)],
-  maxLabelValueLength: ['count', (c, v) => (c.push.maxLabelValueLength = v)],
-  maxStreamsPerPush: ['count', (c, v) => (c.push.maxStreams = v)],
-  maxPushBytes: ['size', (c, v) => (c.push.maxDecompressedBytes = v)],
+type Field = [Kind, (c: LogsConfig) => number, (c: LogsConfig, v: number) => void, string];
+
+/** Every key of the section but `topic`: its kind, where it lives in LogsConfig, what it means. */
+const FIELDS = {
+  partitions: ['count', (c) => c.partitions, (c, v) => (c.partitions = v), 'partitions of the logs topic'],
+  retention: [
+    'duration',
+    (c) => c.retentionMs,
+    (c, v) => (c.retentionMs = v),
+    'retention.ms of the logs topic',
+  ],
+  retentionBytes: [
+    'size',
+    (c) => c.retentionBytes,
+    (c, v) => (c.retentionBytes = v),
+    'retention.bytes per partition',
+  ],
+  chunkEntries: ['count', (c) => c.chunkEntries, (c, v) => (c.chunkEntries = v), 'lines per index chunk'],
+  chunkInterval: ['duration', (c) => c.chunkMs, (c, v) => (c.chunkMs = v), 'time per index chunk'],
+  queryTimeout: ['duration', (c) => c.query.timeoutMs, (c, v) => (c.query.timeoutMs = v), 'per query'],
+  maxEntriesPerQuery: ['count', (c) => c.query.maxEntries, (c, v) => (c.query.maxEntries = v), 'lines'],
+  maxQuerySeries: ['count', (c) => c.query.maxSeries, (c, v) => (c.query.maxSeries = v), 'series'],
+  maxQueryBytesRead: [
+    'size0',
+    (c) => c.query.maxBytesRead,
+    (c, v) => (c.query.maxBytesRead = v),
+    'bytes one query may read; 0: no limit',
+  ],
+  maxQueryResultBytes: [
+    'size',
+    (c) => c.query.maxBytesHeld,
+    (c, v) => (c.query.maxBytesHeld = v),
+    'bytes one query may hold',
+  ],
+  queryReaders: ['count', (c) => c.queryReaders, (c, v) => (c.queryReaders = v), 'readers per partition'],
+  queryCache: ['size0', (c) => c.queryCacheBytes, (c, v) => (c.queryCacheBytes = v), 'range cache; 0: off'],
+  maxTails: ['count', (c) => c.maxTails, (c, v) => (c.maxTails = v), 'live tails open at once'],
+  maxLineSize: ['size', (c) => c.push.maxLineBytes, (c, v) => (c.push.maxLineBytes = v), 'bytes per line'],
+  maxLabelNamesPerSeries: [
+    'count',
+    (c) => c.push.maxLabelNames,
+    (c, v) => (c.push.maxLabelNames = v),
+    'labels per stream',
+  ],
+  maxLabelNameLength: [
+    'count',
+    (c) => c.push.maxLabelNameLength,
+    (c, v) => (c.push.maxLabelNameLength = v),
+    'characters',
+  ],
+  maxLabelValueLength: [
+    'count',
+    (c) => c.push.maxLabelValueLength,
+    (c, v) => (c.push.maxLabelValueLength = v),
+    'characters',
+  ],
+  maxStreamsPerPush: [
+    'count',
+    (c) => c.push.maxStreams,
+    (c, v) => (c.push.maxStreams = v),
+    'streams per push',
+  ],
+  maxPushBytes: [
+    'size',
+    (c) => c.push.maxDecompressedBytes,
+    (c, v) => (c.push.maxDecompressedBytes = v),
+    'decompressed bytes per push',
+  ],
+} satisfies Record<string, Field>;
+
+type FieldKey = keyof typeof FIELDS;
+
+function fieldSchema(key: string, [kind, get, , description]: Field): Record<string, unknown> {
+  const fallback = get(DEFAULT_LOGS_CONFIG);
+  if (kind === 'count') return { type: 'integer', minimum: 1, default: fallback, description };
+  // retention and retentionBytes accept -1 (and retention `forever`) for no limit.
+  const noLimit = key === 'retention' || key === 'retentionBytes';
+  const min = kind === 'size0' || key === 'retention' || key === 'chunkInterval' ? 0 : 1;
+  const unit = { kind: kind === 'duration' ? 'duration' : 'size', min, ...(noLimit ? { noLimit } : {}) };
+  return { unit, default: fallback, description };
+}
+
+export const LOGS_SECTION_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    topic: {
+      type: 'string',
+      pattern: '^[a-zA-Z0-9._-]{1,200}$',
+      expected: 'a topic name (letters, digits, . _ -)',
+      default: DEFAULT_LOGS_CONFIG.topic,
+      description: 'topic the lines are stored in',
+    },
+    ...Object.fromEntries(Object.entries(FIELDS).map(([key, field]) => [key, fieldSchema(key, field)])),
+  },
 };
 
-function limitValue(kind: Kind, value: unknown, where: string): number {
-  switch (kind) {
-    case 'count':
-      if (!Number.isInteger(value) || (value as number) < 1)
-        throw new LogsConfigError(`${where}: expected a positive integer`);
-      return value as number;
-    case 'duration': {
-      const ms = duration(value, where);
-      if (ms <= 0) throw new LogsConfigError(`${where}: must be longer than 0`);
-      return ms;
-    }
-    case 'size':
-      return bytes(value, where);
-    case 'size0':
-      return value === 0 || value === '0' ? 0 : bytes(value, where);
-  }
-}
+/** The `logs:` section once validated: the topic name, and numbers (ms, bytes, counts) for the rest. */
+export type LogsSection = { topic: string } & Record<FieldKey, number>;
 
-export class LogsConfigError extends SluiceError {
-  constructor(message: string, options?: SluiceErrorOptions) {
-    super('INVALID_CONFIG', message, options);
-  }
-}
+/** The log monitor's entry in the config room's list of sections. */
+export const logsConfigSection = {
+  name: 'logs',
+  schema: LOGS_SECTION_SCHEMA,
+  /** Type only: what the section resolves to. */
+  value: undefined as LogsSection | undefined,
+} as const;
 
-/** Validates the `logs:` section; every key is optional. */
-export function parseLogsConfig(raw: unknown): LogsConfig {
+/** LogsConfig from a validated section; keys it lacks keep their defaults. */
+export function logsConfigFrom(section: Partial<LogsSection> = {}): LogsConfig {
   const config = {
     ...DEFAULT_LOGS_CONFIG,
     query: { ...DEFAULT_LOGS_CONFIG.query },
     push: { ...DEFAULT_LOGS_CONFIG.push },
   };
-  if (raw === undefined || raw === null) return config;
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new LogsConfigError('logs: expected a mapping');
-  for (const [key, value] of Object.entries(raw)) {
-    const limit = Object.hasOwn(LIMIT_KEYS, key) ? LIMIT_KEYS[key] : undefined;
-    if (limit) {
-      limit[1](config, limitValue(limit[0], value, `logs.${key}`));
-      continue;
-    }
-    switch (key) {
-      case 'topic':
-        if (typeof value !== 'string' || !/^[a-zA-Z0-9._-]{1,200}$/.test(value))
-          throw new LogsConfigError(`logs.topic: '${value}' is not a valid topic name`);
-        config.topic = value;
-        break;
-      case 'partitions':
-        if (!Number.isInteger(value) || (value as number) < 1)
-          throw new LogsConfigError('logs.partitions: expected a positive integer');
-        config.partitions = value as number;
-        break;
-      case 'retention':
-        config.retentionMs = value === -1 || value === 'forever' ? -1 : duration(value, 'logs.retention');
-        break;
-      case 'retentionBytes':
-        config.retentionBytes = value === -1 ? -1 : bytes(value, 'logs.retentionBytes');
-        break;
-      case 'chunkEntries':
-        if (!Number.isInteger(value) || (value as number) < 1)
-          throw new LogsConfigError('logs.chunkEntries: expected a positive integer');
-        config.chunkEntries = value as number;
-        break;
-      case 'chunkInterval':
-        config.chunkMs = duration(value, 'logs.chunkInterval');
-        break;
-      default:
-        throw new LogsConfigError(
-          `logs: unknown key '${key}' (known: topic, partitions, retention, retentionBytes, chunkEntries, ` +
-            `chunkInterval, ${Object.keys(LIMIT_KEYS).join(', ')})`,
-        );
-    }
+  if (section.topic !== undefined) config.topic = section.topic;
+  for (const key of Object.keys(FIELDS) as FieldKey[]) {
+    const value = section[key];
+    if (value !== undefined) FIELDS[key][2](config, value);
   }
   return config;
-}
-
-/** `90s`, `1h30m`, `7d` (LogQL's duration syntax), or a number of milliseconds. */
-export function duration(value: unknown, where: string): number {
-  if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
-  const ms = typeof value === 'string' ? parseDurationMs(value) : undefined;
-  if (ms !== undefined && ms >= 0) return Math.round(ms);
-  throw new LogsConfigError(`${where}: '${String(value)}' is not a duration (e.g. 30s, 12h, 7d)`);
-}
-
-function bytes(value: unknown, where: string): number {
-  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
-  const size =
-    typeof value === 'string' ? (/^\d+$/.test(value) ? Number(value) : parseBytes(value)) : undefined;
-  if (size !== undefined && size > 0) return Math.round(size);
-  throw new LogsConfigError(`${where}: '${String(value)}' is not a size (e.g. 500MB, 2GiB)`);
 }

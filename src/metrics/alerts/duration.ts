@@ -1,4 +1,4 @@
-/** Prometheus's duration syntax (`30s`, `5m`, `1h30m`, `500ms`), as milliseconds. */
+/** Prometheus's duration units in milliseconds (config durations are parsed by the config room). */
 const UNIT_MS: Record<string, number> = {
   ms: 1,
   s: 1000,
@@ -8,17 +8,6 @@ const UNIT_MS: Record<string, number> = {
   w: 604_800_000,
   y: 31_536_000_000,
 };
-const WHOLE = /^(?:\d+(?:ms|s|m|h|d|w|y))+$/;
-const PART = /(\d+)(ms|s|m|h|d|w|y)/g;
-
-/** Milliseconds, or undefined when the text is not a Prometheus duration. */
-export function parseDuration(text: string): number | undefined {
-  if (!WHOLE.test(text)) return undefined;
-  let ms = 0;
-  for (const [, n, unit] of text.matchAll(PART)) ms += Number(n) * UNIT_MS[unit];
-  return ms;
-}
-
 /** The shortest Prometheus spelling of a duration, e.g. 90 000 → `1m30s`. */
 export function formatDuration(ms: number): string {
   if (ms === 0) return '0s';

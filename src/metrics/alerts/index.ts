@@ -4,8 +4,13 @@ import { AlertEvaluator as Evaluator } from './evaluator.js';
 
 export { registerAlertRoutes } from './alert-routes.js';
 export type { AlertInstance, AlertState } from './alert-state.js';
-export { type AlertConfig, AlertConfigError, parseAlertConfig, type WebhookConfig } from './config.js';
-export { formatDuration, parseDuration } from './duration.js';
+export {
+  type AlertConfig,
+  alertsConfigSection,
+  defaultAlertConfig,
+  type WebhookConfig,
+} from './config.js';
+export { formatDuration } from './duration.js';
 export type { AlertEvaluator, AlertEvaluatorOptions, RuleStatus } from './evaluator.js';
 export { BURROW_STATUS, isKnownMetric, KNOWN_METRICS } from './known-metrics.js';
 export type { WebhookPayload } from './payload.js';

@@ -4,22 +4,28 @@
 import { getHeapStatistics } from 'node:v8';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { type LogMonitor, parseLogsConfig, startLogMonitor } from '../../logs/index.js';
+import { type LogMonitor, type LogsSection, logsConfigFrom, startLogMonitor } from '../../logs/index.js';
 import {
-  parseAlertConfig,
+  type AlertConfig,
+  defaultAlertConfig,
   registerAlertRoutes,
   registerLagRoutes,
   startAlertEvaluator,
   startLagMonitor,
 } from '../../metrics/index.js';
 import { registerActuatorRoutes } from '../actuator-routes.js';
-import type { SluiceConfigFile } from '../config-file.js';
 import { diskSpaceIndicator } from '../health/disk-space.js';
 import { HealthRegistry } from '../health/health.js';
 import { kafkaIndicator } from '../health/kafka-health.js';
 import { createHttpApp, listenHttp } from '../http-server.js';
 import { CpuGovernor } from './cpu-governor.js';
 import type { ThreadPriority } from './thread-priority.js';
+
+/** The config sections the platform thread's components read, validated; missing ones are defaults. */
+export interface PlatformConfig {
+  alerts?: AlertConfig;
+  logs?: Partial<LogsSection>;
+}
 
 /** What the platform thread is told about the broker and its own settings (structured-clonable). */
 export interface PlatformSettings {
@@ -28,7 +34,7 @@ export interface PlatformSettings {
   dataDir: string;
   httpHost: string;
   httpPort: number;
-  config?: SluiceConfigFile;
+  config?: PlatformConfig;
   /** Run the log monitor (Loki API, live tail). */
   logs: boolean;
   logLevel: string;
@@ -66,7 +72,7 @@ export async function startPlatformComponents(
     health.add(diskSpaceIndicator(settings.dataDir));
 
     const alerts = startAlertEvaluator({
-      config: parseAlertConfig(settings.config?.alerts),
+      config: settings.config?.alerts ?? defaultAlertConfig(),
       registry,
       logger: log.child({ component: 'alerts' }),
       brokerHealth: () =>
@@ -87,7 +93,7 @@ export async function startPlatformComponents(
     if (settings.logs) {
       logs = await startLogMonitor({
         bootstrap: [settings.bootstrap],
-        config: parseLogsConfig(settings.config?.logs),
+        config: logsConfigFrom(settings.config?.logs),
         logger: log.child({ component: 'logs' }),
       });
       const started = logs;

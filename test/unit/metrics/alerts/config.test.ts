@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parse } from 'yaml';
-import { AlertConfigError, parseAlertConfig, RULES } from '../../../../src/metrics/alerts/index.js';
+import { ConfigError, resolveConfig } from '../../../../src/config/index.js';
+import { RULES } from '../../../../src/metrics/alerts/index.js';
+import { alertConfig } from '../../../helpers/config.js';
 import { repoRoot } from '../../../helpers/repo-root.js';
 
 test('no section gives the defaults', () => {
-  const config = parseAlertConfig(undefined);
+  const config = alertConfig(undefined);
   assert.equal(config.enabled, true);
   assert.equal(config.evaluationInterval, 15_000);
   assert.equal(config.repeatInterval, 4 * 3_600_000);
@@ -16,7 +17,7 @@ test('no section gives the defaults', () => {
 });
 
 test('durations, thresholds and webhooks are read', () => {
-  const config = parseAlertConfig({
+  const config = alertConfig({
     evaluationInterval: '30s',
     repeatInterval: '1h30m',
     webhooks: [{ url: 'http://127.0.0.1:9/hook', retries: 1, timeout: '500ms' }],
@@ -43,35 +44,41 @@ test('durations, thresholds and webhooks are read', () => {
 
 test('errors name the bad key', () => {
   const bad: [unknown, RegExp][] = [
-    ['yes', /^alerts: expected a mapping/],
+    ['yes', /^alerts: must be a mapping of keys to values, got 'yes'/],
     [{ evalInterval: '1m' }, /^alerts\.evalInterval: unknown key \(known: enabled, evaluationInterval/],
-    [{ evaluationInterval: 15 }, /^alerts\.evaluationInterval: expected a duration like 30s.*got 15/],
-    [{ evaluationInterval: '0s' }, /^alerts\.evaluationInterval: must be longer than 0s/],
-    [{ enabled: 'no' }, /^alerts\.enabled: expected true or false/],
+    [
+      { evaluationInterval: '15 seconds' },
+      /^alerts\.evaluationInterval: must be a duration like 30s.*got '15 seconds'/,
+    ],
+    [{ evaluationInterval: '0s' }, /^alerts\.evaluationInterval: must be a duration .*longer than 0/],
+    [{ enabled: 'no' }, /^alerts\.enabled: must be true or false, got 'no'/],
     [{ rules: { lag: {} } }, /^alerts\.rules\.lag: unknown key \(known: brokerDown/],
-    [{ rules: { consumerLag: { threshhold: 1 } } }, /^alerts\.rules\.consumerLag\.threshhold: unknown key/],
+    [
+      { rules: { consumerLag: { threshhold: 1 } } },
+      /^alerts\.rules\.consumerLag\.threshhold: unknown key \(did you mean 'threshold'\?\)/,
+    ],
     [
       { rules: { consumerLag: { threshold: -1 } } },
-      /^alerts\.rules\.consumerLag\.threshold: expected a number ≥ 0/,
+      /^alerts\.rules\.consumerLag\.threshold: must be a number ≥ 0, got -1/,
     ],
     [
       { rules: { consumerLag: { for: '5 minutes' } } },
-      /^alerts\.rules\.consumerLag\.for: expected a duration/,
+      /^alerts\.rules\.consumerLag\.for: must be a duration/,
     ],
     [{ rules: { brokerDown: { threshold: 1 } } }, /^alerts\.rules\.brokerDown\.threshold: unknown key/],
-    [{ webhooks: { url: 'http://x' } }, /^alerts\.webhooks: expected a list/],
+    [{ webhooks: { url: 'http://x' } }, /^alerts\.webhooks: must be a list/],
     [{ webhooks: [{}] }, /^alerts\.webhooks\[0\]\.url: required/],
-    [{ webhooks: [{ url: 'ftp://x/' }] }, /^alerts\.webhooks\[0\]\.url: expected an http or https URL/],
+    [{ webhooks: [{ url: 'ftp://x/' }] }, /^alerts\.webhooks\[0\]\.url: must be an http or https URL/],
     [
       { webhooks: [{ url: 'http://x/', retries: 1.5 }] },
-      /^alerts\.webhooks\[0\]\.retries: expected a whole number/,
+      /^alerts\.webhooks\[0\]\.retries: must be an integer ≥ 0, got 1\.5/,
     ],
   ];
   for (const [raw, message] of bad) {
     assert.throws(
-      () => parseAlertConfig(raw),
+      () => alertConfig(raw),
       (err: Error) => {
-        assert.ok(err instanceof AlertConfigError, `${JSON.stringify(raw)} threw ${err}`);
+        assert.ok(err instanceof ConfigError, `${JSON.stringify(raw)} threw ${err}`);
         assert.match(err.message, message);
         return true;
       },
@@ -80,8 +87,8 @@ test('errors name the bad key', () => {
 });
 
 test('the example config file parses and restates the defaults', () => {
-  const text = readFileSync(join(repoRoot(), 'deploy', 'sluice.example.yaml'), 'utf8');
-  const config = parseAlertConfig((parse(text) as { alerts: unknown }).alerts);
-  for (const def of RULES) assert.deepEqual(config.rules[def.kind], def.defaults, def.kind);
-  assert.equal(config.webhooks[0].name, 'ops');
+  const path = join(repoRoot(), 'deploy', 'sluice.example.yaml');
+  const { config } = resolveConfig({ path, text: readFileSync(path, 'utf8') });
+  for (const def of RULES) assert.deepEqual(config.alerts.rules[def.kind], def.defaults, def.kind);
+  assert.equal(config.alerts.webhooks[0].name, 'ops');
 });

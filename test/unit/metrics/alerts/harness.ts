@@ -1,10 +1,7 @@
 import { pino } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
-import {
-  type AlertEvaluator,
-  parseAlertConfig,
-  startAlertEvaluator,
-} from '../../../../src/metrics/alerts/index.js';
+import { type AlertEvaluator, startAlertEvaluator } from '../../../../src/metrics/alerts/index.js';
+import { alertConfig } from '../../../helpers/config.js';
 
 /** A registry with the series the rules read, a settable clock and an evaluator that never ticks by itself. */
 export function alertHarness(
@@ -57,7 +54,7 @@ export function alertHarness(
   const clock = { t: Date.UTC(2025, 0, 1) };
   // enabled: false keeps the timer off; the test drives evaluate() itself.
   const evaluator: AlertEvaluator = startAlertEvaluator({
-    config: parseAlertConfig({ ...alerts, enabled: false }),
+    config: alertConfig({ ...alerts, enabled: false }),
     registry,
     logger: pino({ level: 'silent' }),
     brokerHealth,
