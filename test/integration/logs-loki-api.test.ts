@@ -240,13 +240,24 @@ describe('Loki HTTP API', () => {
       for (const s of msg.streams) fastLines += s.values.length;
     });
     let slowDropped = 0;
+    let slowLines = 0;
     slow.on('message', (data) => {
-      const msg = JSON.parse(String(data)) as { dropped_entries: unknown[] | null };
+      const msg = JSON.parse(String(data)) as {
+        streams?: { values: unknown[] }[];
+        dropped_entries: unknown[] | null;
+      };
       slowDropped += msg.dropped_entries?.length ?? 0;
+      for (const s of msg.streams ?? []) slowLines += s.values.length;
     });
+    // Both tails are live once each has received a first line.
+    const probe = [String(BigInt(Date.now()) * 1_000_000n), 'probe'];
+    assert.equal((await push([{ stream: { service: 'tail', level: 'info' }, values: [probe] }])).status, 204);
+    await eventually('both tails to receive the first line', 30_000, async () =>
+      fastLines > 0 && slowLines > 0 ? true : undefined,
+    );
+    fastLines = 0;
     // The slow client stops reading from its socket altogether.
     (slow as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
-    await new Promise((r) => setTimeout(r, 200));
 
     // Enough that the slow client fills the kernel's socket buffers and then its queue.
     const total = TAIL_QUEUE_LIMIT * 20;
