@@ -47,7 +47,9 @@ describe('static membership with librdkafka (kcat)', () => {
 
   const group = () => broker.core.groups.coordinator.group('static-group');
   const until = (what: string, ok: () => boolean, timeoutMs = 15_000) =>
-    eventually(`${what} (group ${group()?.state})`, timeoutMs, async () => (ok() ? true : undefined));
+    eventually(what, timeoutMs, async () => (ok() ? true : undefined)).catch((err: Error) => {
+      throw new Error(`${err.message} (group ${group()?.state})`);
+    });
 
   /** Counts the heartbeats each member id sends from now on (the real coordinator answers them). */
   function countHeartbeats(): Map<string, number> {
