@@ -92,7 +92,9 @@ describe('crash safety', () => {
     };
     const senders = Array.from({ length: 4 }, sender);
     // Kill in the middle of the load: once enough is acknowledged, however fast this machine is.
-    await eventually('1000 acknowledged messages', 60_000, async () => (acked.size >= 1000 ? true : undefined));
+    await eventually('1000 acknowledged messages', 60_000, async () =>
+      acked.size >= 1000 ? true : undefined,
+    );
     await broker.stop('SIGKILL');
     stop = true;
     await Promise.all(senders);

@@ -3,7 +3,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ErrorCode } from '../../../src/protocol/index.js';
-import { coordinator, isSettled, joinNew, joinTogether, proto, ref, req, settle, stableGroup } from './harness.js';
+import {
+  coordinator,
+  isSettled,
+  joinNew,
+  joinTogether,
+  proto,
+  ref,
+  req,
+  settle,
+  stableGroup,
+} from './harness.js';
 
 describe('GroupCoordinator: joining (KIP-394) and generations', () => {
   it('answers a first JoinGroup v4+ with MEMBER_ID_REQUIRED and an id, and admits the rejoin with it', async () => {

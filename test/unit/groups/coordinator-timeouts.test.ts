@@ -78,7 +78,10 @@ describe('GroupCoordinator: session and rebalance timeouts', () => {
     const followerSync = h.c.sync(ref(follower), [], { type: null, name: null });
     // The leader heartbeats while it computes the assignment for 500 ms (> the session timeout).
     const [leaderSaw] = await heartbeating(h, [ref(leader)], 500);
-    assert.ok(leaderSaw.every((code) => code === ErrorCode.NONE), `${leaderSaw}`);
+    assert.ok(
+      leaderSaw.every((code) => code === ErrorCode.NONE),
+      `${leaderSaw}`,
+    );
     assert.equal(h.c.group('g')?.members.has(follower.memberId), true);
     const assignments = joined.map((j) => ({ memberId: j.memberId, assignment: assignmentOf(j.memberId) }));
     const leaderSync = await h.c.sync(ref(leader), assignments, { type: null, name: null });

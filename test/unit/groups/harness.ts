@@ -95,7 +95,8 @@ export function req(over: Partial<JoinRequest> = {}): JoinRequest {
  */
 export async function joinNew(h: Harness, over: Partial<JoinRequest> = {}): Promise<JoinResult> {
   let joining: Promise<JoinResult>;
-  if (over.groupInstanceId) joining = h.c.join(req(over)); // static members skip KIP-394
+  if (over.groupInstanceId)
+    joining = h.c.join(req(over)); // static members skip KIP-394
   else {
     const first = await h.c.join(req(over));
     assert.equal(first.errorCode, ErrorCode.MEMBER_ID_REQUIRED);
@@ -150,7 +151,12 @@ export const statics = (session = 10_000, rebalance = 10_000): Partial<JoinReque
  * Moves the clock forward by `ms` in steps of `every` (the last one shorter), and after each step
  * every member in `refs` heartbeats; returns the error codes each one saw, in order.
  */
-export async function heartbeating(h: Harness, refs: MemberRef[], ms: number, every = 40): Promise<number[][]> {
+export async function heartbeating(
+  h: Harness,
+  refs: MemberRef[],
+  ms: number,
+  every = 40,
+): Promise<number[][]> {
   const seen = refs.map((): number[] => []);
   for (let passed = 0; passed < ms; ) {
     const step = Math.min(every, ms - passed);
