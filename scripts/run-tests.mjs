@@ -148,10 +148,13 @@ for (const file of files.filter((f) => ALONE.has(key(f)))) await runFile(file);
 const wall = (Date.now() - began) / 1000;
 times.sort((a, b) => b[0] - a[0]);
 console.log(`\nslowest files (${jobs} at a time, ${wall.toFixed(0)} s in all):`);
-for (const [seconds, name] of times.slice(0, 8)) console.log(`  ${seconds.toFixed(1).padStart(6)} s  ${name}`);
+for (const [seconds, name] of times.slice(0, 8))
+  console.log(`  ${seconds.toFixed(1).padStart(6)} s  ${name}`);
 if (failedFiles.length) console.log(`\nfailed files:\n  ${failedFiles.join('\n  ')}`);
 console.log(`\nℹ files ${files.length}`);
 for (const k of Object.keys(totals)) console.log(`ℹ ${k} ${totals[k]}`);
 console.log(`ℹ duration_ms ${Date.now() - began}`);
-console.log(`tests: ${totals.pass} passed, ${totals.fail + totals.cancelled} failed, ${totals.skipped} skipped`);
+console.log(
+  `tests: ${totals.pass} passed, ${totals.fail + totals.cancelled} failed, ${totals.skipped} skipped`,
+);
 process.exit(failedFiles.length > 0 || totals.fail + totals.cancelled > 0 ? 1 : 0);
