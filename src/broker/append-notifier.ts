@@ -60,6 +60,11 @@ export class AppendNotifier {
     });
   }
 
+  /** How many fetches wait on appends to this partition now (tests wait for a fetch to park). */
+  waitingOn(partitionKey: string): number {
+    return this.waiters.get(partitionKey)?.size ?? 0;
+  }
+
   /** Wakes everyone, e.g. on shutdown. */
   wakeAll(): void {
     for (const key of [...this.waiters.keys()]) {

@@ -15,7 +15,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Polls `check` until it returns a value or the time runs out. */
+/**
+ * Polls `check` until it returns a value or the time runs out (a failure bound, never a wait:
+ * it returns as soon as the condition holds). Polls often at first, then every 250 ms.
+ */
 export async function eventually<T>(
   what: string,
   timeoutMs: number,
@@ -23,6 +26,7 @@ export async function eventually<T>(
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
+  let pause = 10;
   while (Date.now() < deadline) {
     try {
       const value = await check();
@@ -30,7 +34,8 @@ export async function eventually<T>(
     } catch (err) {
       last = err;
     }
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, pause));
+    pause = Math.min(250, pause * 2);
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }

@@ -316,9 +316,11 @@ describe('sluice consumer groups', () => {
   });
 
   it('resets to the first offset at or after a time', async () => {
-    await sleep(50);
-    const since = new Date().toISOString();
-    await sleep(50);
+    // Every message so far has a timestamp before `since`; the late ones are produced once the
+    // clock has reached it.
+    const sinceMs = Date.now() + 1;
+    const since = new Date(sinceMs).toISOString();
+    while (Date.now() < sinceMs) await sleep(1);
     await produce(['late-0', 'late-1', 'late-2', 'late-3']);
     const ends = await logEnds();
     assert.equal((await reset(['--to-earliest', '--execute'])).code, 0);

@@ -9,6 +9,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { Fetch } from '../../src/protocol/index.js';
 import { type BrokerProcess, spawnBroker } from '../helpers/broker-process.js';
 import { decodeBatches, type TestRecord } from '../helpers/records.js';
+import { eventually } from '../helpers/waiting.js';
 import { WireClient } from '../helpers/wire-client.js';
 
 const TOPIC = 'crash';
@@ -90,7 +91,10 @@ describe('crash safety', () => {
       }
     };
     const senders = Array.from({ length: 4 }, sender);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Kill in the middle of the load: once enough is acknowledged, however fast this machine is.
+    await eventually('1000 acknowledged messages', 60_000, async () =>
+      acked.size >= 1000 ? true : undefined,
+    );
     await broker.stop('SIGKILL');
     stop = true;
     await Promise.all(senders);

@@ -6,7 +6,6 @@
 // must then read nothing old.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   GROUP_CLIENTS,
   type GroupClient,
@@ -19,6 +18,7 @@ import {
 import { type Produced, trickle } from '../compat/group/trickle.js';
 import { committedOffsets, describeGroup } from '../compat/group/wire-group.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker-fixture.js';
+import { eventually } from '../helpers/waiting.js';
 import { WireClient } from '../helpers/wire-client.js';
 
 const PARTITIONS = 6;
@@ -27,12 +27,25 @@ const PRODUCE_MS = 10_000;
 const SESSION_MS = 4000;
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: () => string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what()}`);
-    await sleep(100);
-  }
+  await eventually(`${timeoutMs} ms`, timeoutMs, async () => ((await check()) ? true : undefined)).catch(
+    () => {
+      throw new Error(`timed out after ${timeoutMs} ms: ${what()}`);
+    },
+  );
 }
+
+/** The members split every partition between them, each holding some (and with `read`, each has read some). */
+function sharing(members: GroupMember[], read = false): boolean {
+  const held = members.flatMap((m) => m.assignment ?? []);
+  return (
+    members.every((m) => (m.assignment?.length ?? 0) > 0 && (!read || m.messages.length > 0)) &&
+    held.length === PARTITIONS &&
+    new Set(held).size === PARTITIONS
+  );
+}
+
+const who = (members: GroupMember[]) => () =>
+  members.map((m) => `${m.name} holds [${m.assignment ?? 'nothing'}], read ${m.messages.length}`).join('; ');
 
 /**
  * Produced messages that no member printed, and printed ones whose partition/offset are wrong.
@@ -145,11 +158,13 @@ describe('consumer groups with real clients as separate processes', { concurrenc
     });
     producing.catch(() => {}); // awaited below; a failure before that must not go unhandled
     try {
+      // Each step waits for the group to settle, not for time: a and b share the partitions, then
+      // c joins and all three share them, while the trickle goes on.
       const a = start('a');
       const b = start('b');
-      await sleep(3000);
+      await until(() => sharing([a, b], true), 60_000, who([a, b]));
       const c = start('c');
-      await sleep(2000);
+      await until(() => sharing([a, b, c]), 60_000, who([a, b, c]));
 
       // a leaves cleanly; a member that sent LeaveGroup is gone from the group at once,
       // not a session timeout later.
@@ -165,7 +180,7 @@ describe('consumer groups with real clients as separate processes', { concurrenc
         !afterLeave.members.some((m) => m.clientId === `${slug}-a`),
         `a is still a member after a clean shutdown (no LeaveGroup?): ${JSON.stringify(afterLeave.members.map((m) => m.clientId))}`,
       );
-      await sleep(2000);
+      await until(() => sharing([b, c]), 60_000, who([b, c]));
 
       // b dies without a word: c takes over once b's session expires.
       assert.ok(b.messages.length > 0 || (b.assignment?.length ?? 0) > 0, `b never took part\n${b.tail()}`);
@@ -209,15 +224,30 @@ describe('consumer groups with real clients as separate processes', { concurrenc
       diagnostic(`${client}: consumed ${counts} (duplicates allowed: at least once)`);
 
       // A fresh member with auto.offset.reset=earliest starts from the committed offsets: nothing old.
+      // Then one new message per partition: d reads each partition in order, so anything old it
+      // would re-read comes before these.
       const d = start('d');
       await d.waitFor(() => d.assignment?.length === PARTITIONS, 30_000, 'the fresh member to be assigned');
-      await sleep(2500);
+      const fresh = await trickle(broker.port, topic, {
+        total: PARTITIONS,
+        durationMs: 0,
+        partitions: PARTITIONS,
+        start: TOTAL,
+      });
+      const freshValues = new Set(fresh.map((f) => f.value));
+      assert.equal(new Set(fresh.map((f) => f.partition)).size, PARTITIONS, 'one new message per partition');
+      await d.waitFor(
+        () => [...freshValues].every((v) => d.messages.some((m) => m.v === v)),
+        30_000,
+        'the fresh member to read the new messages',
+      );
       const dExit = await d.stop();
       assert.equal(dExit.code, 0, `d should exit cleanly\n${d.tail()}`);
+      const reread = d.messages.filter((m) => !freshValues.has(m.v ?? ''));
       assert.deepEqual(
-        d.messages.slice(0, 5).map((m) => `${m.p}@${m.o}`),
+        reread.slice(0, 5).map((m) => `${m.p}@${m.o}`),
         [],
-        `the fresh member re-read ${d.messages.length} already-consumed messages`,
+        `the fresh member re-read ${reread.length} already-consumed messages`,
       );
       diagnostic(`${client}: scenario took ${Date.now() - started} ms`);
     } catch (err) {

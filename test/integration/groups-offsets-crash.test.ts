@@ -20,6 +20,7 @@ import {
 import { type Produced, trickle } from '../compat/group/trickle.js';
 import { commitErrors, commitOffsets, committedOffsets } from '../compat/group/wire-group.js';
 import { type BrokerProcess, spawnBroker } from '../helpers/broker-process.js';
+import { eventually } from '../helpers/waiting.js';
 import { WireClient } from '../helpers/wire-client.js';
 
 async function createTopic(port: number, name: string, partitions: number) {
@@ -86,7 +87,10 @@ describe('committed offsets across a broker kill -9', { concurrency: 1 }, () => 
         client.close();
       }
     });
-    await sleep(1500);
+    // Kill in the middle of the commits: once every partition has had 50 acknowledged.
+    await eventually('50 acknowledged commits on every partition', 60_000, async () =>
+      acked.every((a) => a >= 50) ? true : undefined,
+    );
     await b.stop('SIGKILL');
     stop = true;
     await Promise.all(loops);
@@ -170,7 +174,8 @@ describe('committed offsets across a broker kill -9', { concurrency: 1 }, () => 
         m.waitFor(() => [...newValues].every((v) => distinct(m).has(v)), 60_000, 'the 150 new messages'),
       ),
     );
-    await sleep(1000);
+    // Each member reads a partition in offset order: anything committed before the crash that it
+    // re-read came before the new messages it has now read.
     for (const m of resumed) {
       assert.equal((await m.stop()).code, 0, `${m.describe()}\n${m.tail()}`);
       const old = m.messages.filter((x) => !newValues.has(x.v ?? ''));

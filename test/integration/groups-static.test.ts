@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { peerMissing } from '../compat/peers.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker-fixture.js';
+import { eventually } from '../helpers/waiting.js';
 
 const SESSION_MS = 8000;
 
@@ -45,12 +46,21 @@ describe('static membership with librdkafka (kcat)', () => {
   }
 
   const group = () => broker.core.groups.coordinator.group('static-group');
-  async function until(what: string, ok: () => boolean, timeoutMs = 15_000) {
-    const end = Date.now() + timeoutMs;
-    while (!ok()) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${group()?.state}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  const until = (what: string, ok: () => boolean, timeoutMs = 15_000) =>
+    eventually(what, timeoutMs, async () => (ok() ? true : undefined)).catch((err: Error) => {
+      throw new Error(`${err.message} (group ${group()?.state})`);
+    });
+
+  /** Counts the heartbeats each member id sends from now on (the real coordinator answers them). */
+  function countHeartbeats(): Map<string, number> {
+    const seen = new Map<string, number>();
+    const coordinator = broker.core.groups.coordinator;
+    const answer = coordinator.heartbeat.bind(coordinator);
+    coordinator.heartbeat = (ref) => {
+      seen.set(ref.memberId, (seen.get(ref.memberId) ?? 0) + 1);
+      return answer(ref);
+    };
+    return seen;
   }
 
   it('keeps the generation when a killed member restarts with the same instance id', async (t) => {
@@ -68,7 +78,11 @@ describe('static membership with librdkafka (kcat)', () => {
       const id = group()?.staticMembers.get('a');
       return id !== undefined && id !== oldId && group()?.state === 'Stable';
     });
-    await new Promise((r) => setTimeout(r, 1500)); // heartbeats go on; nothing may rebalance
+    // Both members go on heartbeating (three rounds each); nothing may rebalance meanwhile.
+    const heartbeats = countHeartbeats();
+    await until('three heartbeats from each member', () =>
+      [...(group()?.members.keys() ?? [])].every((id) => (heartbeats.get(id) ?? 0) >= 3),
+    );
     assert.equal(group()?.generationId, generation, 'no rebalance');
     assert.equal(group()?.members.size, 2);
     assert.equal(group()?.state, 'Stable');

@@ -15,6 +15,7 @@ import {
 } from '../../src/protocol/index.js';
 import { encodeAssignment, encodeSubscription } from '../compat/group/wire-group.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker-fixture.js';
+import { eventually } from '../helpers/waiting.js';
 import { WireClient } from '../helpers/wire-client.js';
 
 describe('consumer groups in pre-KIP-345 protocol versions', () => {
@@ -61,7 +62,9 @@ describe('consumer groups in pre-KIP-345 protocol versions', () => {
 
     const secondJoin = joinV2(b, '');
     secondJoin.catch(() => {}); // awaited below
-    await new Promise((r) => setTimeout(r, 50));
+    await eventually('the second join to start a rebalance', 10_000, async () =>
+      broker.core.groups.coordinator.group('old')?.state === 'PreparingRebalance' ? true : undefined,
+    );
     const heartbeat = await a.request(Heartbeat, 1, {
       groupId: 'old',
       generationId: first.generationId,

@@ -241,19 +241,36 @@ describe('Loki HTTP API', () => {
         (ws) => new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject)),
       ),
     );
+    // Lines are [timestamp, text]; probes (below) are counted apart from the lines under test.
+    type TailMessage = { streams?: { values: [string, string][] }[]; dropped_entries: unknown[] | null };
+    const count = (msg: TailMessage, probe: boolean) =>
+      (msg.streams ?? []).flatMap((s) => s.values).filter(([, text]) => (text === 'probe') === probe).length;
     let fastLines = 0;
+    let fastProbes = 0;
     fast.on('message', (data) => {
-      const msg = JSON.parse(String(data)) as { streams: { values: unknown[] }[] };
-      for (const s of msg.streams) fastLines += s.values.length;
+      const msg = JSON.parse(String(data)) as TailMessage;
+      fastLines += count(msg, false);
+      fastProbes += count(msg, true);
     });
     let slowDropped = 0;
+    let slowProbes = 0;
     slow.on('message', (data) => {
-      const msg = JSON.parse(String(data)) as { dropped_entries: unknown[] | null };
+      const msg = JSON.parse(String(data)) as TailMessage;
       slowDropped += msg.dropped_entries?.length ?? 0;
+      slowProbes += count(msg, true);
+    });
+    // An open socket is not yet a live tail: probe lines are pushed until both tails receive one.
+    await eventually('both tails to receive a probe line', 30_000, async () => {
+      if (fastProbes > 0 && slowProbes > 0) return true;
+      const probe = [String(BigInt(Date.now()) * 1_000_000n), 'probe'];
+      assert.equal(
+        (await push([{ stream: { service: 'tail', level: 'info' }, values: [probe] }])).status,
+        204,
+      );
+      return undefined;
     });
     // The slow client stops reading from its socket altogether.
     (slow as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
-    await new Promise((r) => setTimeout(r, 200));
 
     // Enough that the slow client fills the kernel's socket buffers and then its queue.
     const total = TAIL_QUEUE_LIMIT * 20;

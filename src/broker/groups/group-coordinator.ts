@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../../protocol/index.js';
+import { type Clock, realClock } from './clock.js';
 import { Group, type JoinResult, Member, type Protocol, type SyncResult } from './group.js';
 
 export interface GroupTimeouts {
@@ -53,7 +54,8 @@ const syncFail = (errorCode: ErrorCode): SyncResult => ({
 /**
  * The classic group protocol: Empty → PreparingRebalance → CompletingRebalance → Stable, with
  * session expiry, rebalance timeouts, KIP-394 member ids and static membership (KIP-345).
- * Error codes follow where Apache Kafka's coordinator returns them.
+ * Error codes follow where Apache Kafka's coordinator returns them. Every timer goes through
+ * `clock` (tests pass a manual one).
  */
 export class GroupCoordinator {
   readonly groups = new Map<string, Group>();
@@ -62,6 +64,7 @@ export class GroupCoordinator {
     private readonly timeouts: GroupTimeouts,
     private readonly log: Logger,
     private readonly onRebalance: (groupId: string) => void = () => {},
+    private readonly clock: Clock = realClock,
   ) {}
 
   group(groupId: string): Group | undefined {
@@ -71,7 +74,7 @@ export class GroupCoordinator {
   getOrCreate(groupId: string): Group {
     let group = this.groups.get(groupId);
     if (!group) {
-      group = new Group(groupId);
+      group = new Group(groupId, () => this.clock.now());
       this.groups.set(groupId, group);
     }
     return group;
@@ -105,11 +108,10 @@ export class GroupCoordinator {
     }
     if (req.requireKnownMemberId) {
       // Hand out an id and wait for the member to come back with it; it counts as pending meanwhile.
-      const timer = setTimeout(() => {
+      const timer = this.clock.setTimeout(() => {
         group.pendingMembers.delete(newId);
         this.maybeCompleteJoin(group);
       }, req.sessionTimeoutMs);
-      timer.unref();
       group.pendingMembers.set(newId, timer);
       return Promise.resolve(fail(ErrorCode.MEMBER_ID_REQUIRED, newId));
     }
@@ -119,7 +121,7 @@ export class GroupCoordinator {
   private joinKnown(group: Group, req: JoinRequest): Promise<JoinResult> {
     const pending = group.pendingMembers.get(req.memberId);
     if (pending) {
-      clearTimeout(pending);
+      pending.cancel();
       group.pendingMembers.delete(req.memberId);
       return this.addAndRebalance(group, req.memberId, req, 'pending member rejoined');
     }
@@ -218,7 +220,7 @@ export class GroupCoordinator {
   }
 
   private waitForJoin(member: Member): Promise<JoinResult> {
-    if (member.sessionTimer) clearTimeout(member.sessionTimer); // a waiting member is alive by definition
+    member.sessionTimer?.cancel(); // a waiting member is alive by definition
     member.sessionTimer = undefined;
     return new Promise((resolve) => {
       member.joinWaiter = resolve;
@@ -237,13 +239,12 @@ export class GroupCoordinator {
     group.transition('PreparingRebalance');
     this.log.debug({ group: group.groupId, reason }, 'preparing rebalance');
     this.onRebalance(group.groupId);
-    clearTimeout(group.rebalanceTimer);
+    group.rebalanceTimer?.cancel();
     const deadline = () => {
-      group.rebalanceTimer = setTimeout(
+      group.rebalanceTimer = this.clock.setTimeout(
         () => this.completeJoin(group),
         Math.max(1, group.rebalanceTimeoutMs()),
       );
-      group.rebalanceTimer.unref();
     };
     if (!firstJoin) {
       deadline();
@@ -253,12 +254,11 @@ export class GroupCoordinator {
     // together land in one generation; after it, the round ends as soon as every member (also
     // those still coming back with a KIP-394 member id) has joined, or at the rebalance timeout.
     group.initialDelay = true;
-    group.rebalanceTimer = setTimeout(() => {
+    group.rebalanceTimer = this.clock.setTimeout(() => {
       group.initialDelay = false;
       deadline();
       this.maybeCompleteJoin(group);
     }, this.timeouts.initialRebalanceDelayMs);
-    group.rebalanceTimer.unref();
   }
 
   private maybeCompleteJoin(group: Group): void {
@@ -271,7 +271,7 @@ export class GroupCoordinator {
   /** Ends the join phase: members that did not rejoin are dropped, the rest get the new generation. */
   private completeJoin(group: Group): void {
     if (group.state !== 'PreparingRebalance') return;
-    clearTimeout(group.rebalanceTimer);
+    group.rebalanceTimer?.cancel();
     group.rebalanceTimer = undefined;
     group.initialDelay = false;
     // Dynamic members that did not rejoin are gone; static ones keep their place until their session ends.
@@ -312,8 +312,8 @@ export class GroupCoordinator {
     const generation = group.generationId;
     const pending = new Set(group.members.keys());
     group.pendingSync = pending;
-    clearTimeout(group.rebalanceTimer);
-    group.rebalanceTimer = setTimeout(
+    group.rebalanceTimer?.cancel();
+    group.rebalanceTimer = this.clock.setTimeout(
       () => {
         // Also in Stable: a member that never synced holds partitions nobody consumes.
         const phase = group.state === 'CompletingRebalance' || group.state === 'Stable';
@@ -331,7 +331,6 @@ export class GroupCoordinator {
       },
       Math.max(1, group.rebalanceTimeoutMs()),
     );
-    group.rebalanceTimer.unref();
   }
 
   sync(
@@ -354,7 +353,7 @@ export class GroupCoordinator {
     this.touch(group, member);
     group.pendingSync.delete(member.memberId);
     if (group.pendingSync.size === 0 && group.state === 'Stable') {
-      clearTimeout(group.rebalanceTimer);
+      group.rebalanceTimer?.cancel();
       group.rebalanceTimer = undefined;
     }
     const ok = (m: Member): SyncResult => ({
@@ -373,7 +372,7 @@ export class GroupCoordinator {
       const given = new Map(assignments.map((a) => [a.memberId, a.assignment]));
       for (const m of group.members.values()) m.assignment = given.get(m.memberId) ?? Buffer.alloc(0);
       if (group.pendingSync.size === 0) {
-        clearTimeout(group.rebalanceTimer);
+        group.rebalanceTimer?.cancel();
         group.rebalanceTimer = undefined;
       }
       group.transition('Stable');
@@ -423,7 +422,7 @@ export class GroupCoordinator {
     }
     const pending = group.pendingMembers.get(id);
     if (pending) {
-      clearTimeout(pending);
+      pending.cancel();
       group.pendingMembers.delete(id);
       this.maybeCompleteJoin(group);
       return ErrorCode.NONE;
@@ -450,7 +449,7 @@ export class GroupCoordinator {
   }
 
   private dropMember(group: Group, member: Member, reason: string): void {
-    clearTimeout(member.sessionTimer);
+    member.sessionTimer?.cancel();
     member.joinWaiter?.(fail(ErrorCode.UNKNOWN_MEMBER_ID, member.memberId));
     member.syncWaiter?.(syncFail(ErrorCode.UNKNOWN_MEMBER_ID));
     group.members.delete(member.memberId);
@@ -466,30 +465,29 @@ export class GroupCoordinator {
 
   /** Restarts a member's session timer: silence for sessionTimeoutMs expels it. */
   touch(group: Group, member: Member): void {
-    clearTimeout(member.sessionTimer);
-    member.sessionTimer = setTimeout(() => {
+    member.sessionTimer?.cancel();
+    member.sessionTimer = this.clock.setTimeout(() => {
       if (group.members.get(member.memberId) !== member) return;
       // A member blocked in JoinGroup or SyncGroup is alive by definition (Kafka's shouldKeepAlive).
       if (member.joinWaiter || member.syncWaiter) return this.touch(group, member);
       this.removeMember(group, member, 'session timed out');
     }, member.sessionTimeoutMs);
-    member.sessionTimer.unref();
   }
 
   /** Forgets a group entirely (DeleteGroups); the caller checked it is empty. */
   delete(groupId: string): void {
     const group = this.groups.get(groupId);
     if (!group) return;
-    clearTimeout(group.rebalanceTimer);
+    group.rebalanceTimer?.cancel();
     group.transition('Dead');
     this.groups.delete(groupId);
   }
 
   close(): void {
     for (const group of this.groups.values()) {
-      clearTimeout(group.rebalanceTimer);
-      for (const t of group.pendingMembers.values()) clearTimeout(t);
-      for (const m of group.members.values()) clearTimeout(m.sessionTimer);
+      group.rebalanceTimer?.cancel();
+      for (const t of group.pendingMembers.values()) t.cancel();
+      for (const m of group.members.values()) m.sessionTimer?.cancel();
     }
   }
 }

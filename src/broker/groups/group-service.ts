@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { decodeConsumerSubscription, ErrorCode } from '../../protocol/index.js';
 import type { LogManager } from '../../storage/index.js';
+import { type Clock, type ClockTimer, realClock } from './clock.js';
 import type { GroupState } from './group.js';
 import { GroupCoordinator, type GroupTimeouts, type MemberRef } from './group-coordinator.js';
 import { type OffsetEntry, OffsetStore } from './offset-store.js';
@@ -47,7 +48,8 @@ export interface GroupSummary {
 /** Consumer groups as the handlers, metrics and console see them: membership plus durable offsets. */
 export class GroupService {
   readonly coordinator: GroupCoordinator;
-  private expiryTimer?: NodeJS.Timeout;
+  private expiryTimer?: ClockTimer;
+  private closed = false;
   rebalances = 0;
   /** Told of every completed join round, for metrics. */
   onRebalance: (groupId: string) => void = () => {};
@@ -57,20 +59,40 @@ export class GroupService {
     private readonly logs: LogManager,
     readonly options: GroupOptions,
     private readonly log: Logger,
+    private readonly clock: Clock,
   ) {
-    this.coordinator = new GroupCoordinator(options, log, (groupId) => {
-      this.rebalances++;
-      this.onRebalance(groupId);
-    });
+    this.coordinator = new GroupCoordinator(
+      options,
+      log,
+      (groupId) => {
+        this.rebalances++;
+        this.onRebalance(groupId);
+      },
+      clock,
+    );
   }
 
-  static async open(logs: LogManager, options: GroupOptions, log: Logger): Promise<GroupService> {
-    const service = new GroupService(await OffsetStore.open(logs, log), logs, options, log);
-    service.expiryTimer = setInterval(() => {
-      service.expireOffsets().catch((err) => log.error({ err }, 'offset expiry failed'));
-    }, options.offsetsRetentionCheckIntervalMs);
-    service.expiryTimer.unref();
+  /** `clock` drives every timer of the groups (sessions, rebalances, offset expiry); tests inject one. */
+  static async open(
+    logs: LogManager,
+    options: GroupOptions,
+    log: Logger,
+    clock: Clock = realClock,
+  ): Promise<GroupService> {
+    const service = new GroupService(await OffsetStore.open(logs, log), logs, options, log, clock);
+    service.scheduleExpiry();
     return service;
+  }
+
+  /** Checks for expired offsets every offsetsRetentionCheckIntervalMs, one check at a time. */
+  private scheduleExpiry(): void {
+    this.expiryTimer = this.clock.setTimeout(() => {
+      this.expireOffsets()
+        .catch((err) => this.log.error({ err }, 'offset expiry failed'))
+        .finally(() => {
+          if (!this.closed) this.scheduleExpiry();
+        });
+    }, this.options.offsetsRetentionCheckIntervalMs);
   }
 
   /** Validates a commit against the group's membership; per-partition checks are the caller's. */
@@ -93,7 +115,7 @@ export class GroupService {
 
   async commit(groupId: string, entries: readonly CommitEntry[]): Promise<void> {
     if (!this.coordinator.group(groupId)) this.coordinator.getOrCreate(groupId);
-    const now = Date.now();
+    const now = this.clock.now();
     await this.offsets.commit(
       entries.map((e) => ({
         group: groupId,
@@ -178,7 +200,7 @@ export class GroupService {
   }
 
   /** Drops offsets of groups that have been empty for longer than the retention. */
-  async expireOffsets(now = Date.now()): Promise<number> {
+  async expireOffsets(now = this.clock.now()): Promise<number> {
     let expired = 0;
     for (const groupId of this.offsets.groups()) {
       const group = this.coordinator.group(groupId);
@@ -198,7 +220,8 @@ export class GroupService {
   }
 
   close(): void {
-    clearInterval(this.expiryTimer);
+    this.closed = true;
+    this.expiryTimer?.cancel();
     this.coordinator.close();
   }
 }

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../protocol/index.js';
+import type { ClockTimer } from './clock.js';
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 
@@ -33,7 +34,7 @@ export class Member {
   joinWaiter?: (result: JoinResult) => void;
   /** Set while the member waits in SyncGroup for the leader's assignment. */
   syncWaiter?: (result: SyncResult) => void;
-  sessionTimer?: NodeJS.Timeout;
+  sessionTimer?: ClockTimer;
 
   constructor(
     public memberId: string,
@@ -63,7 +64,8 @@ export class Member {
 /** A classic consumer group's state; the coordinator drives its transitions. */
 export class Group {
   state: GroupState = 'Empty';
-  stateSince = Date.now();
+  /** When the group entered its state (offset expiry counts from when it emptied). */
+  stateSince: number;
   generationId = 0;
   protocolType: string | null = null;
   protocolName: string | null = null;
@@ -72,19 +74,24 @@ export class Group {
   /** group.instance.id → member id, for static membership. */
   readonly staticMembers = new Map<string, string>();
   /** Member ids handed out with MEMBER_ID_REQUIRED (KIP-394), awaiting the rejoin; value: expiry timer. */
-  readonly pendingMembers = new Map<string, NodeJS.Timeout>();
+  readonly pendingMembers = new Map<string, ClockTimer>();
   /** Bounds the current phase: the join round, or the sync round after it. */
-  rebalanceTimer?: NodeJS.Timeout;
+  rebalanceTimer?: ClockTimer;
   /** True while a first join round waits out group.initial.rebalance.delay.ms. */
   initialDelay = false;
   /** Members that have not sent SyncGroup since the last join round completed. */
   pendingSync = new Set<string>();
 
-  constructor(readonly groupId: string) {}
+  constructor(
+    readonly groupId: string,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.stateSince = now();
+  }
 
   transition(state: GroupState): void {
     this.state = state;
-    this.stateSince = Date.now();
+    this.stateSince = this.now();
   }
 
   /** A new member may join if its protocol type matches and it shares a protocol with every member. */

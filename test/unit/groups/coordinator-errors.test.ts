@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Protocol } from '../../../src/broker/groups/group.js';
 import { ErrorCode } from '../../../src/protocol/index.js';
-import { coordinator, joinNew, proto, ref, req, sleep, stableGroup } from './harness.js';
+import { coordinator, joinNew, proto, ref, req, settle, stableGroup } from './harness.js';
 
 describe('GroupCoordinator: errors where Kafka returns them', () => {
   it('JoinGroup: INVALID_GROUP_ID, INVALID_SESSION_TIMEOUT (nothing created), UNKNOWN_MEMBER_ID for an unknown group', async () => {
@@ -65,7 +65,7 @@ describe('GroupCoordinator: errors where Kafka returns them', () => {
       name: null,
     });
     void joinNew(h, { clientId: 'b' });
-    await sleep(5);
+    await settle();
     assert.equal(h.state(), 'PreparingRebalance');
     assert.equal(h.c.heartbeat(ref(a)), ErrorCode.REBALANCE_IN_PROGRESS);
     assert.equal(h.c.heartbeat({ ...ref(a), generationId: 0 }), ErrorCode.ILLEGAL_GENERATION);

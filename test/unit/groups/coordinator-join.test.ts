@@ -3,7 +3,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ErrorCode } from '../../../src/protocol/index.js';
-import { coordinator, joinNew, proto, ref, req, sleep, stableGroup } from './harness.js';
+import {
+  coordinator,
+  isSettled,
+  joinNew,
+  joinTogether,
+  proto,
+  ref,
+  req,
+  settle,
+  stableGroup,
+} from './harness.js';
 
 describe('GroupCoordinator: joining (KIP-394) and generations', () => {
   it('answers a first JoinGroup v4+ with MEMBER_ID_REQUIRED and an id, and admits the rejoin with it', async () => {
@@ -13,7 +23,9 @@ describe('GroupCoordinator: joining (KIP-394) and generations', () => {
     assert.notEqual(first.memberId, '');
     assert.equal(h.c.group('g')?.members.size, 0, 'a pending member is not a member yet');
 
-    const joined = await h.c.join(req({ memberId: first.memberId, protocols: [proto('range', 'meta-a')] }));
+    const joining = h.c.join(req({ memberId: first.memberId, protocols: [proto('range', 'meta-a')] }));
+    await h.clock.advance(0); // the zero initial rebalance delay ends
+    const joined = await joining;
     assert.equal(joined.errorCode, ErrorCode.NONE);
     assert.equal(joined.memberId, first.memberId);
     assert.equal(joined.generationId, 1);
@@ -33,10 +45,13 @@ describe('GroupCoordinator: joining (KIP-394) and generations', () => {
     const pending = await h.c.join(req({ sessionTimeoutMs: 150 }));
     assert.equal(pending.errorCode, ErrorCode.MEMBER_ID_REQUIRED);
     assert.equal(h.state(), 'Stable', 'a pending member does not start a rebalance');
-    const started = Date.now();
-    const rejoin = await h.c.join(req({ memberId: a.memberId })); // the leader rejoining forces a rebalance
+    const rejoining = h.c.join(req({ memberId: a.memberId })); // the leader rejoining forces a rebalance
+    await h.clock.advance(149);
+    assert.equal(await isSettled(rejoining), false, 'the join waits for the pending member');
+    assert.equal(h.state(), 'PreparingRebalance');
+    await h.clock.advance(1);
+    const rejoin = await rejoining;
     assert.equal(rejoin.errorCode, ErrorCode.NONE);
-    assert.ok(Date.now() - started >= 100, 'the join waited for the pending member');
     assert.equal(rejoin.generationId, 2);
     assert.deepEqual(
       rejoin.members.map((m) => m.memberId),
@@ -47,9 +62,9 @@ describe('GroupCoordinator: joining (KIP-394) and generations', () => {
 
   it('two members joining together share one generation; only the leader gets member metadata; sync → Stable', async () => {
     const h = coordinator({ initialRebalanceDelayMs: 50 });
-    const [a, b] = await Promise.all([
-      joinNew(h, { clientId: 'a', protocols: [proto('range', 'meta-a')] }),
-      joinNew(h, { clientId: 'b', protocols: [proto('range', 'meta-b')] }),
+    const [a, b] = await joinTogether(h, [
+      { clientId: 'a', protocols: [proto('range', 'meta-a')] },
+      { clientId: 'b', protocols: [proto('range', 'meta-b')] },
     ]);
     assert.equal(a.errorCode, ErrorCode.NONE);
     assert.equal(b.errorCode, ErrorCode.NONE);
@@ -89,7 +104,7 @@ describe('GroupCoordinator: joining (KIP-394) and generations', () => {
     const h = coordinator();
     const [a] = await stableGroup(h, [{}]);
     const bJoin = joinNew(h, { clientId: 'b' });
-    await sleep(10);
+    await settle();
     assert.equal(h.state(), 'PreparingRebalance');
     assert.equal(h.c.heartbeat(ref(a)), ErrorCode.REBALANCE_IN_PROGRESS);
     const sync = await h.c.sync(ref(a), [], { type: null, name: null });
@@ -116,7 +131,7 @@ describe('GroupCoordinator: joining (KIP-394) and generations', () => {
     assert.equal(h.state(), 'Stable');
     assert.equal(h.rebalances(), before);
     const changed = h.c.join(req({ memberId: follower.memberId, protocols: [proto('range', 'new')] }));
-    await sleep(5);
+    await settle();
     assert.equal(h.state(), 'PreparingRebalance');
     assert.equal(h.rebalances(), before + 1);
     const leader = follower === a ? b : a;
@@ -127,12 +142,14 @@ describe('GroupCoordinator: joining (KIP-394) and generations', () => {
 
   it('chooses the protocol by votes among the protocols every member supports', async () => {
     const h = coordinator({ initialRebalanceDelayMs: 50 });
-    const members = [
-      [proto('range', 'a-range'), proto('roundrobin', 'a-rr')],
-      [proto('roundrobin', 'b-rr'), proto('range', 'b-range')],
-      [proto('sticky', 'c-sticky'), proto('roundrobin', 'c-rr'), proto('range', 'c-range')],
-    ].map((protocols) => joinNew(h, { protocols }));
-    const joined = await Promise.all(members);
+    const joined = await joinTogether(
+      h,
+      [
+        [proto('range', 'a-range'), proto('roundrobin', 'a-rr')],
+        [proto('roundrobin', 'b-rr'), proto('range', 'b-range')],
+        [proto('sticky', 'c-sticky'), proto('roundrobin', 'c-rr'), proto('range', 'c-range')],
+      ].map((protocols) => ({ protocols })),
+    );
     // sticky is not supported by everyone; votes: a → range, b → roundrobin, c → roundrobin.
     for (const j of joined) assert.equal(j.protocolName, 'roundrobin');
     const leader = joined.find((j) => j.leader === j.memberId);
@@ -145,7 +162,7 @@ describe('GroupCoordinator: joining (KIP-394) and generations', () => {
     const ids = await Promise.all(['a', 'b', 'c'].map((clientId) => h.c.join(req({ clientId }))));
     for (const r of ids) assert.equal(r.errorCode, ErrorCode.MEMBER_ID_REQUIRED);
     const first = h.c.join(req({ clientId: 'a', memberId: ids[0].memberId }));
-    await sleep(20);
+    await h.clock.advance(20);
     assert.equal(h.state(), 'PreparingRebalance', 'the round waits for the pending members');
     const rest = ids.slice(1).map((r, i) => h.c.join(req({ clientId: ['b', 'c'][i], memberId: r.memberId })));
     const joined = await Promise.all([first, ...rest]);

@@ -3,7 +3,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ErrorCode } from '../../../src/protocol/index.js';
-import { assignmentOf, coordinator, joinNew, ref, req, sleep, stableGroup, statics } from './harness.js';
+import {
+  assignmentOf,
+  coordinator,
+  isSettled,
+  joinNew,
+  joinTogether,
+  ref,
+  req,
+  settle,
+  stableGroup,
+  statics,
+} from './harness.js';
 
 describe('GroupCoordinator: static membership (KIP-345)', () => {
   it('a restarted follower keeps its assignment and the generation without a rebalance; the old id is fenced', async () => {
@@ -55,12 +66,12 @@ describe('GroupCoordinator: static membership (KIP-345)', () => {
     // Kafka: "the old member may already be sent to the leader for assignment ... the new member id
     // would not get any assignment" (updateStaticMemberThenRebalanceOrCompleteJoin).
     const h = coordinator({ initialRebalanceDelayMs: 30 });
-    const [a, b] = await Promise.all(statics().map((m) => joinNew(h, m)));
+    const [a, b] = await joinTogether(h, statics());
     assert.equal(h.state(), 'CompletingRebalance');
     const [leader, follower] = a.leader === a.memberId ? [a, b] : [b, a];
     const instance = follower === a ? 'a' : 'b';
     const restarted = h.c.join(req({ groupInstanceId: instance, clientId: instance }));
-    await sleep(5);
+    await settle();
     assert.equal(h.state(), 'PreparingRebalance');
     const leaderSync = await h.c.sync(
       ref(leader, instance === 'a' ? 'b' : 'a'),
@@ -89,9 +100,13 @@ describe('GroupCoordinator: static membership (KIP-345)', () => {
     ]);
     // A newcomer starts a rebalance; the dynamic member rejoins, the static one stays silent.
     const newcomer = joinNew(h, { clientId: 'newcomer', ...timeouts });
-    await sleep(5);
+    await settle();
     const rejoined = h.c.join(req({ memberId: dyn.memberId, ...timeouts }));
-    const results = await Promise.all([rejoined, newcomer]);
+    const round = Promise.all([rejoined, newcomer]);
+    await h.clock.advance(199);
+    assert.equal(await isSettled(round), false, 'the round waits for the static member');
+    await h.clock.advance(1);
+    const results = await round;
     for (const r of results) assert.equal(r.generationId, 2);
     assert.ok(h.c.group('g')?.members.has(stat.memberId), 'the static member is still a member');
     const leader = results.find((r) => r.leader === r.memberId);

@@ -1,10 +1,11 @@
-// A shared harness for the GroupCoordinator tests: coordinators with short timeouts (closed after
-// each test), JoinGroup requests and the common ways members reach a generation.
+// A shared harness for the GroupCoordinator tests: coordinators on a manual clock (closed after
+// each test), JoinGroup requests and the common ways members reach a generation. Time moves only
+// through h.clock.advance(), so session and rebalance timeouts of seconds pass in no time and a
+// test can say exactly when something happens (at 299 ms not yet, at 300 ms it has).
 // Importing it registers the per-file cleanup: every coordinator made with coordinator() is closed
-// after each test, and the keep-alive interval is cleared when the file's tests end.
+// after each test.
 import assert from 'node:assert/strict';
-import { after, afterEach } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach } from 'node:test';
 import { pino } from 'pino';
 import type { JoinResult, Protocol } from '../../../src/broker/groups/group.js';
 import {
@@ -14,8 +15,9 @@ import {
   type MemberRef,
 } from '../../../src/broker/groups/group-coordinator.js';
 import { ErrorCode } from '../../../src/protocol/index.js';
+import { ManualClock, settle } from '../../helpers/manual-clock.js';
 
-export { sleep };
+export { settle };
 
 const silent = pino({ level: 'silent' });
 const BASE: GroupTimeouts = {
@@ -27,25 +29,45 @@ const open: GroupCoordinator[] = [];
 afterEach(() => {
   for (const c of open.splice(0)) c.close();
 });
-// The coordinator's timers are unref'd (they must not keep a broker alive); this keeps the test
-// process running while a test waits for one of them.
-const holdOpen = setInterval(() => {}, 1000);
-after(() => clearInterval(holdOpen));
 
 export interface Harness {
   c: GroupCoordinator;
+  clock: ManualClock;
+  timeouts: GroupTimeouts;
   /** How many times a rebalance was started (the coordinator's onRebalance hook). */
   rebalances(): number;
   state(groupId?: string): string | undefined;
 }
 
-export function coordinator(timeouts: Partial<GroupTimeouts> = {}): Harness {
+export function coordinator(over: Partial<GroupTimeouts> = {}): Harness {
   let rebalances = 0;
-  const c = new GroupCoordinator({ ...BASE, ...timeouts }, silent, () => {
-    rebalances++;
-  });
+  const clock = new ManualClock();
+  const timeouts = { ...BASE, ...over };
+  const c = new GroupCoordinator(
+    timeouts,
+    silent,
+    () => {
+      rebalances++;
+    },
+    clock,
+  );
   open.push(c);
-  return { c, rebalances: () => rebalances, state: (g = 'g') => c.group(g)?.state };
+  return { c, clock, timeouts, rebalances: () => rebalances, state: (g = 'g') => c.group(g)?.state };
+}
+
+/** Whether a promise has settled yet (after the continuations already queued have run). */
+export async function isSettled(p: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  p.then(
+    () => {
+      settled = true;
+    },
+    () => {
+      settled = true;
+    },
+  );
+  await settle();
+  return settled;
 }
 
 export const proto = (name: string, metadata = name): Protocol => ({ name, metadata: Buffer.from(metadata) });
@@ -66,12 +88,30 @@ export function req(over: Partial<JoinRequest> = {}): JoinRequest {
   };
 }
 
-/** A new member as a JoinGroup v4+ client does it: MEMBER_ID_REQUIRED, then join with that id. */
+/**
+ * A new member as a JoinGroup v4+ client does it: MEMBER_ID_REQUIRED, then join with that id.
+ * Timers due at the current instant fire (a first round's zero initial delay ends at once, as
+ * it does on a real clock); the clock does not move.
+ */
 export async function joinNew(h: Harness, over: Partial<JoinRequest> = {}): Promise<JoinResult> {
-  if (over.groupInstanceId) return h.c.join(req(over)); // static members skip KIP-394
-  const first = await h.c.join(req(over));
-  assert.equal(first.errorCode, ErrorCode.MEMBER_ID_REQUIRED);
-  return h.c.join(req({ ...over, memberId: first.memberId }));
+  let joining: Promise<JoinResult>;
+  if (over.groupInstanceId)
+    joining = h.c.join(req(over)); // static members skip KIP-394
+  else {
+    const first = await h.c.join(req(over));
+    assert.equal(first.errorCode, ErrorCode.MEMBER_ID_REQUIRED);
+    joining = h.c.join(req({ ...over, memberId: first.memberId }));
+  }
+  await h.clock.advance(0);
+  return joining;
+}
+
+/** New members join together; the clock then moves past the initial rebalance delay. */
+export async function joinTogether(h: Harness, members: Partial<JoinRequest>[]): Promise<JoinResult[]> {
+  const joining = Promise.all(members.map((m) => joinNew(h, m)));
+  await settle();
+  await h.clock.advance(h.timeouts.initialRebalanceDelayMs);
+  return joining;
 }
 
 export const ref = (r: JoinResult, groupInstanceId: string | null = null, groupId = 'g'): MemberRef => ({
@@ -85,7 +125,7 @@ export const assignmentOf = (memberId: string) => Buffer.from(`assignment of ${m
 
 /** Members join together (within the initial rebalance delay), the leader assigns, all sync: Stable. */
 export async function stableGroup(h: Harness, members: Partial<JoinRequest>[]): Promise<JoinResult[]> {
-  const joined = await Promise.all(members.map((m) => joinNew(h, m)));
+  const joined = await joinTogether(h, members);
   for (const j of joined) assert.equal(j.errorCode, ErrorCode.NONE);
   const leader = joined.find((j) => j.memberId === j.leader);
   assert.ok(leader, 'a leader was elected');
@@ -107,18 +147,22 @@ export const statics = (session = 10_000, rebalance = 10_000): Partial<JoinReque
   { groupInstanceId: 'b', clientId: 'b', sessionTimeoutMs: session, rebalanceTimeoutMs: rebalance },
 ];
 
-/** Heartbeats every 40 ms until `stop` resolves; returns the error codes seen, in order. */
-export function keepAlive(h: Harness, r: MemberRef, stop: Promise<unknown>): Promise<number[]> {
-  const seen: number[] = [];
-  let done = false;
-  stop.finally(() => {
-    done = true;
-  });
-  return (async () => {
-    while (!done) {
-      seen.push(h.c.heartbeat(r));
-      await sleep(40);
-    }
-    return seen;
-  })();
+/**
+ * Moves the clock forward by `ms` in steps of `every` (the last one shorter), and after each step
+ * every member in `refs` heartbeats; returns the error codes each one saw, in order.
+ */
+export async function heartbeating(
+  h: Harness,
+  refs: MemberRef[],
+  ms: number,
+  every = 40,
+): Promise<number[][]> {
+  const seen = refs.map((): number[] => []);
+  for (let passed = 0; passed < ms; ) {
+    const step = Math.min(every, ms - passed);
+    await h.clock.advance(step);
+    passed += step;
+    for (const [i, r] of refs.entries()) seen[i].push(h.c.heartbeat(r));
+  }
+  return seen;
 }

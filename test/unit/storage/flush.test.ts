@@ -4,6 +4,7 @@ import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GroupCommit } from '../../../src/storage/group-commit.js';
 import { defaultIo, PartitionLog, type StorageError, type StorageIo } from '../../../src/storage/index.js';
+import { eventually } from '../../helpers/waiting.js';
 import { produceSet, simpleBatch, tempDir, testConfig } from './make-batch.js';
 
 const { dir: root, cleanup } = tempDir('flush');
@@ -65,11 +66,11 @@ describe('flush (group commit)', () => {
     const first = gated.flush().then(() => (firstDone = true));
     put(gated);
     const second = gated.flush().then(() => (secondDone = true));
-    await sleep(1);
+    await eventually('the first sync to start', 10_000, async () => (gates.length > 0 ? true : undefined));
     assert.equal(gates.length, 1, 'one sync running');
     gates.shift()?.();
     await first;
-    await sleep(1);
+    await eventually('a second sync to start', 10_000, async () => (gates.length > 0 ? true : undefined));
     assert.equal(firstDone, true);
     assert.equal(secondDone, false, 'the second append was not covered by the first sync');
     assert.equal(gates.length, 1, 'a second sync started');
