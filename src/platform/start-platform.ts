@@ -118,7 +118,8 @@ export async function startPlatform(
 function componentConfig(given: PlatformConfig = {}): Record<string, unknown> {
   const defaults: Record<string, unknown> = resolveConfig({ file: {} }).config;
   const sections: Record<string, unknown> = {};
-  for (const { name } of COMPONENT_SECTIONS) sections[name] = (given as Record<string, unknown>)[name] ?? defaults[name];
+  for (const { name } of COMPONENT_SECTIONS)
+    sections[name] = (given as Record<string, unknown>)[name] ?? defaults[name];
   return sections;
 }
 
