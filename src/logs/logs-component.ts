@@ -4,11 +4,14 @@
 import type { PlatformComponent } from '../platform/index.js';
 import { logsConfigFrom, logsConfigSection } from './store/logs-config.js';
 
+const load = () => import('./log-monitor.js');
+
 export const logsComponent: PlatformComponent<typeof logsConfigSection> = {
   name: 'logs',
   section: logsConfigSection,
+  load,
   async start({ bootstrap, config, logger, app }) {
-    const { startLogMonitor } = await import('./log-monitor.js');
+    const { startLogMonitor } = await load();
     const monitor = await startLogMonitor({ bootstrap: [bootstrap], config: logsConfigFrom(config), logger });
     app.register(async (scope) => monitor.registerRoutes(scope));
     return { close: () => monitor.close() };

@@ -64,8 +64,11 @@ export interface PlatformComponent<S extends ConfigSection | undefined = ConfigS
   /** Its section of the config file, or undefined when it has none. */
   readonly section: S;
   /**
-   * Starts it. Routes go through `context.app.register` before the server listens; heavy
-   * modules are imported here, not at the top, so reading a config file does not load them.
+   * Imports its heavy modules, which this file must not import at the top: the config room loads
+   * the list, and `sluice broker` needs none of them. The platform thread calls it as soon as it
+   * exists, so the code loads while the broker recovers its logs; `start` awaits the same import.
    */
+  load?(): Promise<unknown>;
+  /** Starts it. Routes go through `context.app.register` before the server listens. */
   start(context: ComponentContext<SectionValue<S>>): Promise<ComponentHandle>;
 }

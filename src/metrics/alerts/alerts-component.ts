@@ -4,14 +4,14 @@
 import type { PlatformComponent } from '../../platform/index.js';
 import { alertsConfigSection } from './config.js';
 
+const load = () => Promise.all([import('./index.js'), import('./alert-routes.js')]);
+
 export const alertsComponent: PlatformComponent<typeof alertsConfigSection> = {
   name: 'alerts',
   section: alertsConfigSection,
+  load,
   async start({ config, registry, logger, health, app, platform }) {
-    const [{ startAlertEvaluator }, { registerAlertRoutes }] = await Promise.all([
-      import('./index.js'),
-      import('./alert-routes.js'),
-    ]);
+    const [{ startAlertEvaluator }, { registerAlertRoutes }] = await load();
     const evaluator = startAlertEvaluator({
       config,
       registry,

@@ -3,15 +3,15 @@
 
 import type { PlatformComponent } from '../component.js';
 
+const load = () =>
+  Promise.all([import('../actuator-routes.js'), import('./disk-space.js'), import('./kafka-health.js')]);
+
 export const healthComponent: PlatformComponent<undefined> = {
   name: 'health',
   section: undefined,
+  load,
   async start({ app, bootstrap, health, registry, platform }) {
-    const [{ registerActuatorRoutes }, { diskSpaceIndicator }, { kafkaIndicator }] = await Promise.all([
-      import('../actuator-routes.js'),
-      import('./disk-space.js'),
-      import('./kafka-health.js'),
-    ]);
+    const [{ registerActuatorRoutes }, { diskSpaceIndicator }, { kafkaIndicator }] = await load();
     health.add(kafkaIndicator(() => bootstrap));
     health.add(diskSpaceIndicator(platform.dataDir));
     app.register(async (scope) =>
