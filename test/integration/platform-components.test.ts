@@ -24,7 +24,10 @@ const greetingSection = {
   value: undefined as { text: string } | undefined,
 } as const satisfies ConfigSection;
 
-function greetingComponent(closed: string[]): PlatformComponent<typeof greetingSection> {
+function greetingComponent(
+  closed: string[],
+  state = { ready: true },
+): PlatformComponent<typeof greetingSection> {
   return {
     name: 'greeting',
     section: greetingSection,
@@ -42,6 +45,7 @@ function greetingComponent(closed: string[]): PlatformComponent<typeof greetingS
       });
       health.add({ name: 'greeting', check: async () => ({ status: 'UP', details: { text: config.text } }) });
       return {
+        ready: () => state.ready,
         close: async () => {
           closed.push(`greeting aborted=${signal.aborted}`);
         },
@@ -85,7 +89,8 @@ describe('platform components', () => {
 
   test('a component added to the list gets its section, serves its route, shows its health and metric, and closes in reverse order', async () => {
     const closed: string[] = [];
-    const components = [recorder('first', closed), ...PLATFORM_COMPONENTS, greetingComponent(closed)];
+    const state = { ready: true };
+    const components = [recorder('first', closed), ...PLATFORM_COMPONENTS, greetingComponent(closed, state)];
     const running = await startPlatformComponents(
       settingsFor(broker, { greeting: { text: 'hello' } }),
       new Registry(),
@@ -105,8 +110,10 @@ describe('platform components', () => {
 
       const metrics = await (await fetch(`${running.url}/metrics`)).text();
       assert.equal(sampleValue(metrics, 'sluice_test_greetings_total'), 1);
-      const ready = await fetch(`${running.url}/actuator/health/readiness`);
-      assert.equal(ready.status, 200);
+      const readiness = () => fetch(`${running.url}/actuator/health/readiness`).then((r) => r.status);
+      assert.equal(await readiness(), 200);
+      state.ready = false;
+      assert.equal(await readiness(), 503, "a component's readiness is the platform's");
     } finally {
       await running.close();
     }
