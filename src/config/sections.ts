@@ -1,23 +1,19 @@
-// The sections of Sluice's config file, one per component. A component owns its section (its JSON
-// Schema and the type it resolves to) and adds it here with one line; the root schema, the
+// The sections of Sluice's config file: the broker's, the platform's own two, then those of the
+// platform's components, taken from its one list of components (src/platform/components.ts). A
+// component owns its section (its JSON Schema and the type it resolves to); the root schema, the
 // environment variables and `--check-config` follow from this list.
 
 import { brokerConfigSection } from '../broker/index.js';
-// Section files, not the rooms' doors: those load the HTTP server and the Kafka client library,
+// Light files, not the platform's door: that loads the HTTP server and the Kafka client library,
 // which reading a config file (and `sluice broker`) does not need.
-import { logsConfigSection } from '../logs/store/logs-config.js';
-import { alertsConfigSection } from '../metrics/alerts/config.js';
+import { COMPONENT_SECTIONS, type ComponentSection } from '../platform/components.js';
 import { httpConfigSection, platformConfigSection } from '../platform/config-section.js';
 
-export const SECTIONS = [
-  brokerConfigSection,
-  httpConfigSection,
-  platformConfigSection,
-  logsConfigSection,
-  alertsConfigSection,
-] as const;
+const CORE_SECTIONS = [brokerConfigSection, httpConfigSection, platformConfigSection] as const;
 
-type Section = (typeof SECTIONS)[number];
+type Section = (typeof CORE_SECTIONS)[number] | ComponentSection;
+
+export const SECTIONS: readonly Section[] = [...CORE_SECTIONS, ...COMPONENT_SECTIONS];
 
 /** The whole configuration once resolved: every section, every default filled in. */
 export type SluiceConfig = { [S in Section as S['name']]: NonNullable<S['value']> };

@@ -1,4 +1,14 @@
-// The platform's only door: `sluice start` wiring, the HTTP server, health and its config sections.
+// The platform's only door: `sluice start` wiring, the shape of a platform component and their
+// list, the HTTP server, health and its config sections.
+export type {
+  ComponentContext,
+  ComponentHandle,
+  ConfigSection,
+  PlatformComponent,
+  PlatformFacts,
+  SectionValue,
+} from './component.js';
+export { PLATFORM_COMPONENTS } from './components.js';
 export {
   type HttpSection,
   httpConfigSection,
@@ -15,5 +25,10 @@ export {
 } from './health/health.js';
 export type { ListeningHttp } from './http-server.js';
 export { type PlatformOptions, type RunningPlatform, startPlatform } from './start-platform.js';
-export type { PlatformConfig } from './worker/platform-components.js';
+export {
+  type PlatformConfig,
+  type PlatformSettings,
+  type RunningComponents,
+  startPlatformComponents,
+} from './worker/platform-components.js';
 export { PlatformStartError, PlatformSupervisor } from './worker/platform-supervisor.js';

@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { type Logger, pino } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { type BrokerOptions, type RunningBroker, startBroker } from '../broker/index.js';
+import { resolveConfig } from '../config/index.js';
+import { COMPONENT_SECTIONS } from './components.js';
 import type { ListeningHttp } from './http-server.js';
 import type { PlatformConfig } from './worker/platform-components.js';
 import { PlatformSupervisor } from './worker/platform-supervisor.js';
@@ -16,8 +18,8 @@ export interface PlatformOptions {
   /** Platform HTTP port; 0 picks a free one. Default 8080. */
   httpPort?: number;
   /**
-   * The alerts and logs sections, validated (src/config's resolveConfig gives them from a file);
-   * a missing section or key keeps its default.
+   * The components' sections (alerts, logs, ...), validated (src/config's resolveConfig gives them
+   * from a file); a missing section keeps its defaults.
    */
   config?: PlatformConfig;
   logLevel?: string;
@@ -80,8 +82,8 @@ export async function startPlatform(
       dataDir,
       httpHost: options.httpHost ?? '127.0.0.1',
       httpPort: options.httpPort ?? 8080,
-      config: options.config,
-      logs: options.logs !== false,
+      config: componentConfig(options.config),
+      disabled: options.logs === false ? ['logs'] : [],
       logLevel: log.level,
       version: packageVersion(),
       priority,
@@ -110,6 +112,15 @@ export async function startPlatform(
       return closing;
     },
   };
+}
+
+/** Every component's section: the given ones, and the defaults of the config room for the rest. */
+function componentConfig(given: PlatformConfig = {}): Record<string, unknown> {
+  const defaults: Record<string, unknown> = resolveConfig({ file: {} }).config;
+  const sections: Record<string, unknown> = {};
+  for (const { name } of COMPONENT_SECTIONS)
+    sections[name] = (given as Record<string, unknown>)[name] ?? defaults[name];
+  return sections;
 }
 
 function packageVersion(): string {

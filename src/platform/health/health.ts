@@ -38,6 +38,12 @@ export class HealthRegistry {
     this.indicators.set(indicator.name, indicator);
   }
 
+  /** One indicator's answer (bounded in time like the report's); UNKNOWN when none has that name. */
+  check(name: string): Promise<HealthResult> {
+    const indicator = this.indicators.get(name);
+    return indicator ? runCheck(indicator) : Promise.resolve({ status: 'UNKNOWN' });
+  }
+
   async report(): Promise<HealthReport> {
     const entries = await Promise.all(
       [...this.indicators.values()].map(async (i) => [i.name, await runCheck(i)] as const),

@@ -4,28 +4,17 @@
 import { getHeapStatistics } from 'node:v8';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { type LogMonitor, type LogsSection, logsConfigFrom, startLogMonitor } from '../../logs/index.js';
-import {
-  type AlertConfig,
-  defaultAlertConfig,
-  registerAlertRoutes,
-  registerLagRoutes,
-  startAlertEvaluator,
-  startLagMonitor,
-} from '../../metrics/index.js';
-import { registerActuatorRoutes } from '../actuator-routes.js';
-import { diskSpaceIndicator } from '../health/disk-space.js';
+import type { SluiceConfig } from '../../config/index.js';
+import { isSluiceError, SluiceError } from '../../errors/index.js';
+import type { ComponentHandle, PlatformComponent, PlatformFacts } from '../component.js';
+import { type ComponentSection, PLATFORM_COMPONENTS } from '../components.js';
 import { HealthRegistry } from '../health/health.js';
-import { kafkaIndicator } from '../health/kafka-health.js';
 import { createHttpApp, listenHttp } from '../http-server.js';
 import { CpuGovernor } from './cpu-governor.js';
 import type { ThreadPriority } from './thread-priority.js';
 
-/** The config sections the platform thread's components read, validated; missing ones are defaults. */
-export interface PlatformConfig {
-  alerts?: AlertConfig;
-  logs?: Partial<LogsSection>;
-}
+/** The components' config sections, validated; startPlatform fills in the defaults of missing ones. */
+export type PlatformConfig = Partial<Pick<SluiceConfig, ComponentSection['name']>>;
 
 /** What the platform thread is told about the broker and its own settings (structured-clonable). */
 export interface PlatformSettings {
@@ -34,9 +23,10 @@ export interface PlatformSettings {
   dataDir: string;
   httpHost: string;
   httpPort: number;
-  config?: PlatformConfig;
-  /** Run the log monitor (Loki API, live tail). */
-  logs: boolean;
+  /** Each component's section by its name, validated and complete. */
+  config: Readonly<Record<string, unknown>>;
+  /** Components of the list not to start (`sluice broker` runs without `logs`). */
+  disabled: readonly string[];
   logLevel: string;
   version: string;
   /** Priority of the platform thread (Linux): below the broker's, so the broker wins a busy core. */
@@ -51,55 +41,36 @@ export interface RunningComponents {
   close(): Promise<void>;
 }
 
-/** Starts alerts, lag, logs, health and the HTTP server; undoes what started if a later part fails. */
+/**
+ * Starts the components of the list in order, then the HTTP server they registered routes on;
+ * closes them in reverse. A component that fails to start fails the whole start, with its name,
+ * after what had started is closed again.
+ */
 export async function startPlatformComponents(
   settings: PlatformSettings,
   registry: Registry,
   log: Logger,
+  components: readonly PlatformComponent[] = PLATFORM_COMPONENTS,
 ): Promise<RunningComponents> {
   const stack: Array<() => Promise<void>> = [];
+  const closing = new AbortController();
   const unwind = async () => {
+    closing.abort();
     for (const close of stack.reverse()) await close().catch(() => {});
     stack.length = 0;
   };
   try {
-    let ready = false;
+    let listening = false;
     let url = '';
+    const handles: ComponentHandle[] = [];
+    const platform: PlatformFacts = {
+      clusterId: settings.clusterId,
+      dataDir: settings.dataDir,
+      version: settings.version,
+      url: () => url,
+      ready: () => listening && handles.every((h) => h.ready?.() ?? true),
+    };
     const health = new HealthRegistry();
-    // One probe serves /actuator/health and the alert evaluator's broker-down rule.
-    const brokerProbe = kafkaIndicator(() => settings.bootstrap);
-    health.add(brokerProbe);
-    health.add(diskSpaceIndicator(settings.dataDir));
-
-    const alerts = startAlertEvaluator({
-      config: settings.config?.alerts ?? defaultAlertConfig(),
-      registry,
-      logger: log.child({ component: 'alerts' }),
-      brokerHealth: () =>
-        brokerProbe.check().then(
-          () => 'UP' as const,
-          () => 'DOWN' as const,
-        ),
-      externalUrl: () => url,
-    });
-    stack.push(() => alerts.close());
-    const lag = await startLagMonitor({
-      bootstrap: [settings.bootstrap],
-      registry,
-      logger: log.child({ component: 'lag' }),
-    });
-    stack.push(() => lag.close());
-    let logs: LogMonitor | undefined;
-    if (settings.logs) {
-      logs = await startLogMonitor({
-        bootstrap: [settings.bootstrap],
-        config: logsConfigFrom(settings.config?.logs),
-        logger: log.child({ component: 'logs' }),
-      });
-      const started = logs;
-      stack.push(() => started.close());
-    }
-
     const app = createHttpApp(log);
     const governor = new CpuGovernor({ maxUtilization: settings.maxCpu });
     stack.push(async () => governor.close());
@@ -110,31 +81,64 @@ export async function startPlatformComponents(
       if (req.url.startsWith('/actuator') || req.url.startsWith('/metrics')) return;
       await governor.admit();
     });
-    registerAlertRoutes(app, alerts);
-    registerLagRoutes(app, lag);
-    logs?.registerRoutes(app);
-    registerActuatorRoutes(app, {
-      health,
-      registry,
-      ready: () => ready,
-      info: () => ({
-        app: { name: 'sluice', version: settings.version, description: 'Sluice event-streaming platform' },
-        kafka: { bootstrap: settings.bootstrap, clusterId: settings.clusterId },
-      }),
-    });
+
+    for (const component of components) {
+      if (settings.disabled.includes(component.name)) continue;
+      const handle = await startOne(component, {
+        bootstrap: settings.bootstrap,
+        config: sectionOf(component, settings.config),
+        logger: log.child({ component: component.name }),
+        registry,
+        health,
+        app,
+        signal: closing.signal,
+        platform,
+      });
+      handles.push(handle);
+      stack.push(() => handle.close());
+    }
+
     // The server closes first: no request should find a component already gone.
     stack.push(async () => {
-      ready = false;
+      listening = false;
       await app.close();
     });
     const http = await listenHttp(app, settings.httpHost, settings.httpPort);
     url = http.url;
-    ready = true;
+    listening = true;
     return { port: http.port, url: http.url, close: unwind };
   } catch (err) {
     await unwind();
     throw err;
   }
+}
+
+async function startOne(
+  component: PlatformComponent,
+  context: Parameters<PlatformComponent['start']>[0],
+): Promise<ComponentHandle> {
+  try {
+    return await component.start(context);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new SluiceError(
+      isSluiceError(err) ? err.code : 'UNAVAILABLE',
+      `platform component ${component.name} failed to start: ${message}`,
+      { cause: err },
+    );
+  }
+}
+
+function sectionOf(component: PlatformComponent, config: Readonly<Record<string, unknown>>): unknown {
+  if (component.section === undefined) return undefined;
+  const value = config[component.section.name];
+  if (value === undefined) {
+    throw new SluiceError(
+      'INVALID_CONFIG',
+      `platform component ${component.name} was given no '${component.section.name}' section`,
+    );
+  }
+  return value;
 }
 
 function registerGovernorMetrics(registry: Registry, governor: CpuGovernor): void {

@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { isSluiceError } from '../../errors/index.js';
+import { PLATFORM_COMPONENTS } from '../components.js';
 import { MetricsMirror } from './metrics-mirror.js';
 import {
   type PlatformSettings,
@@ -20,6 +21,10 @@ const port = parentPort;
 const post = (message: FromPlatform) => port.postMessage(message);
 const registry = new Registry();
 const mirror = new MetricsMirror(port, registry);
+
+// The components' code loads now, while the broker recovers its logs; a failed import fails
+// that component's start, with its name.
+for (const component of PLATFORM_COMPONENTS) component.load?.().catch(() => {});
 
 let components: RunningComponents | undefined;
 let closing = false;
