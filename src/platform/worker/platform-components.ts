@@ -18,6 +18,7 @@ import { diskSpaceIndicator } from '../health/disk-space.js';
 import { HealthRegistry } from '../health/health.js';
 import { kafkaIndicator } from '../health/kafka-health.js';
 import { createHttpApp, listenHttp } from '../http-server.js';
+import { registerIndexPage } from '../index-page.js';
 import { CpuGovernor } from './cpu-governor.js';
 import type { ThreadPriority } from './thread-priority.js';
 
@@ -110,6 +111,7 @@ export async function startPlatformComponents(
       if (req.url.startsWith('/actuator') || req.url.startsWith('/metrics')) return;
       await governor.admit();
     });
+    registerIndexPage(app); // first: it lists the routes registered after it
     registerAlertRoutes(app, alerts);
     registerLagRoutes(app, lag);
     logs?.registerRoutes(app);
