@@ -19,6 +19,7 @@ import { HealthRegistry } from '../health/health.js';
 import { kafkaIndicator } from '../health/kafka-health.js';
 import { createHttpApp, listenHttp } from '../http-server.js';
 import { registerIndexPage } from '../index-page.js';
+import type { LogFormat } from '../log-format.js';
 import { CpuGovernor } from './cpu-governor.js';
 import type { ThreadPriority } from './thread-priority.js';
 
@@ -39,6 +40,7 @@ export interface PlatformSettings {
   /** Run the log monitor (Loki API, live tail). */
   logs: boolean;
   logLevel: string;
+  logFormat?: LogFormat;
   version: string;
   /** Priority of the platform thread (Linux): below the broker's, so the broker wins a busy core. */
   priority: ThreadPriority;

@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { isSluiceError } from '../../errors/index.js';
+import { logDestination } from '../log-format.js';
 import { MetricsMirror } from './metrics-mirror.js';
 import {
   type PlatformSettings,
@@ -37,7 +38,10 @@ port.on('message', (message: ToPlatform) => {
 });
 
 async function start(settings: PlatformSettings): Promise<void> {
-  const log = pino({ name: 'sluice', level: settings.logLevel }, pino.destination({ dest: 2, sync: true }));
+  const log = pino(
+    { name: 'sluice', level: settings.logLevel },
+    logDestination(settings.logFormat ?? 'json', true),
+  );
   try {
     if (settings.priority !== 0)
       log.debug({ priority: await lowerThisThread(settings.priority) }, 'platform thread priority');
