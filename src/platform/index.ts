@@ -24,6 +24,7 @@ export {
   type HealthStatus,
 } from './health/health.js';
 export type { ListeningHttp } from './http-server.js';
+export { defaultLogFormat, LOG_FORMATS, type LogFormat } from './log-format.js';
 export { type PlatformOptions, type RunningPlatform, startPlatform } from './start-platform.js';
 export {
   type PlatformConfig,

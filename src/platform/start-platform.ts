@@ -6,6 +6,7 @@ import { type BrokerOptions, type RunningBroker, startBroker } from '../broker/i
 import { resolveConfig } from '../config/index.js';
 import { COMPONENT_SECTIONS } from './components.js';
 import type { ListeningHttp } from './http-server.js';
+import { type LogFormat, logDestination } from './log-format.js';
 import type { PlatformConfig } from './worker/platform-components.js';
 import { PlatformSupervisor } from './worker/platform-supervisor.js';
 import { lowerGcHelperThreads, type ThreadPriority } from './worker/thread-priority.js';
@@ -23,6 +24,8 @@ export interface PlatformOptions {
    */
   config?: PlatformConfig;
   logLevel?: string;
+  /** How log lines look on stderr: pino's JSON (default) or one readable line each. */
+  logFormat?: LogFormat;
   /** Run the log monitor (Loki API, live tail). Default true; `sluice broker --http-port` turns it off. */
   logs?: boolean;
   /** Heap limit of the platform thread in MiB (default 256): past it, that thread restarts, not the broker. */
@@ -55,7 +58,9 @@ export async function startPlatform(
   options: PlatformOptions = {},
   logger?: Logger,
 ): Promise<RunningPlatform> {
-  const log = logger ?? pino({ name: 'sluice', level: options.logLevel ?? 'info' }, pino.destination(2));
+  const log =
+    logger ??
+    pino({ name: 'sluice', level: options.logLevel ?? 'info' }, logDestination(options.logFormat ?? 'json'));
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const dataDir = resolve(options.broker?.dataDir ?? './sluice-data');
@@ -85,6 +90,7 @@ export async function startPlatform(
       config: componentConfig(options.config),
       disabled: options.logs === false ? ['logs'] : [],
       logLevel: log.level,
+      logFormat: options.logFormat ?? 'json',
       version: packageVersion(),
       priority,
       maxCpu: options.platformMaxCpu ?? 0.5,

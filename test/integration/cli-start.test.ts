@@ -2,8 +2,9 @@
 // bad flags exit 2, and SIGTERM closes cleanly.
 
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { collect, LISTENING, spawnCli, stop, tempDir } from '../helpers/cli-process.js';
 
 /** Resolves with stdout once `pattern` has appeared in it. */
@@ -75,5 +76,71 @@ describe('sluice broker --http-port', () => {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     assert.match(metrics, /^# TYPE sluice_request_duration_seconds histogram$/m);
     await stop(child);
+  });
+});
+
+/** Waits for `pattern` in a child's stderr; resolves with all of it so far. */
+function waitForStderr(child: ChildProcess, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+  let err = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} in stderr: ${err}`)), timeoutMs);
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      err += chunk;
+      if (pattern.test(err)) {
+        clearTimeout(timer);
+        resolve(err);
+      }
+    });
+  });
+}
+
+const HUMAN_LINE = /^\d\d:\d\d:\d\d (TRACE|DEBUG|INFO |WARN |ERROR|FATAL) /;
+const startArgs = (dir: string) => ['start', '--data-dir', dir, '--kafka-port', '0', '--http-port', '0'];
+
+describe('sluice start log lines (issue 11: the banner was buried in pino JSON)', () => {
+  it('writes pino JSON to a stderr that is not a terminal, and the banner alone to stdout', async () => {
+    const child = spawnCli(startArgs(tempDir('sluice-start-log-')));
+    const [out, err] = await Promise.all([
+      waitForOutput(child, /^ {2}data /m),
+      waitForStderr(child, /"msg":"platform started"/),
+    ]);
+    await stop(child);
+    for (const line of err.trim().split('\n')) assert.doesNotThrow(() => JSON.parse(line), line);
+    assert.doesNotMatch(out, /"level"/);
+    assert.match(out, /^sluice started\n {2}kafka /);
+  });
+
+  it('writes one readable line per entry with --log-format human', async () => {
+    const child = spawnCli([...startArgs(tempDir('sluice-start-log-')), '--log-format', 'human']);
+    await waitForOutput(child, /^ {2}data /m);
+    const err = await waitForStderr(child, /platform started/);
+    await stop(child);
+    const lines = err.trim().split('\n');
+    for (const line of lines) assert.match(line, HUMAN_LINE);
+    assert.ok(
+      lines.some((l) => / broker +broker listening host=127\.0\.0\.1 port=\d+ /.test(l)),
+      err,
+    );
+  });
+
+  it('is human by default on a terminal (run under script(1), which gives it one)', async (t) => {
+    if (spawnSync('script', ['--version']).error) return t.skip('script(1) is not installed');
+    const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+    const command = [process.execPath, cli, ...startArgs(tempDir('sluice-start-log-'))].join(' ');
+    const child = spawn('script', ['-qefc', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    try {
+      // Under a terminal stdout and stderr are one stream; the log line comes before the banner.
+      const out = await waitForOutput(child, /^ {2}data /m);
+      assert.doesNotMatch(out, /"level":/);
+      assert.match(out, /^\d\d:\d\d:\d\d INFO {2}broker +broker listening /m);
+    } finally {
+      await stop(child);
+    }
+  });
+
+  it('exits 2 on an unknown --log-format', async () => {
+    const bad = await collect(spawnCli(['start', '--log-format', 'xml']), 10_000);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--log-format must be one of json, human, got 'xml'/);
   });
 });

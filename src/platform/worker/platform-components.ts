@@ -10,6 +10,8 @@ import type { ComponentHandle, PlatformComponent, PlatformFacts } from '../compo
 import { type ComponentSection, PLATFORM_COMPONENTS } from '../components.js';
 import { HealthRegistry } from '../health/health.js';
 import { createHttpApp, listenHttp } from '../http-server.js';
+import { registerIndexPage } from '../index-page.js';
+import type { LogFormat } from '../log-format.js';
 import { CpuGovernor } from './cpu-governor.js';
 import type { ThreadPriority } from './thread-priority.js';
 
@@ -28,6 +30,7 @@ export interface PlatformSettings {
   /** Components of the list not to start (`sluice broker` runs without `logs`). */
   disabled: readonly string[];
   logLevel: string;
+  logFormat?: LogFormat;
   version: string;
   /** Priority of the platform thread (Linux): below the broker's, so the broker wins a busy core. */
   priority: ThreadPriority;
@@ -81,6 +84,7 @@ export async function startPlatformComponents(
       if (req.url.startsWith('/actuator') || req.url.startsWith('/metrics')) return;
       await governor.admit();
     });
+    registerIndexPage(app); // first: it lists the routes registered after it
 
     for (const component of components) {
       if (settings.disabled.includes(component.name)) continue;

@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { isSluiceError } from '../../errors/index.js';
 import { PLATFORM_COMPONENTS } from '../components.js';
+import { logDestination } from '../log-format.js';
 import { MetricsMirror } from './metrics-mirror.js';
 import {
   type PlatformSettings,
@@ -42,7 +43,10 @@ port.on('message', (message: ToPlatform) => {
 });
 
 async function start(settings: PlatformSettings): Promise<void> {
-  const log = pino({ name: 'sluice', level: settings.logLevel }, pino.destination({ dest: 2, sync: true }));
+  const log = pino(
+    { name: 'sluice', level: settings.logLevel },
+    logDestination(settings.logFormat ?? 'json', true),
+  );
   try {
     if (settings.priority !== 0)
       log.debug({ priority: await lowerThisThread(settings.priority) }, 'platform thread priority');
