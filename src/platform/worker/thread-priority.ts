@@ -5,7 +5,8 @@
 // SCHED_IDLE is the default because a nice value alone is not enough: the kernel lets a running
 // nice-10 or nice-19 thread finish its slice (up to a few ms) before a woken broker thread gets
 // the core, and those waits were the broker's p99 under attack (isolation bench, 2 cores, 7
-// rounds: 2.4× idle at nice 10, 1.5× with SCHED_IDLE). A SCHED_IDLE thread is preempted at once.
+// rounds: 2.4–2.9× idle at nice 10; 1.24× with this thread and V8's GC helpers at SCHED_IDLE).
+// A SCHED_IDLE thread is preempted at once.
 // Node has no call for it, so util-linux's `chrt` sets it; without chrt the thread takes nice 19.
 
 import { execFile } from 'node:child_process';
