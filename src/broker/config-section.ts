@@ -3,13 +3,13 @@
 // camelCase; log defaults (retentionMs, segmentBytes, ...) sit flat in the section, as Kafka's log.*.
 
 import { INT32_MAX, MAX_TIMER_MS, MIN_SEGMENT_BYTES } from '../storage/index.js';
-import { BROKER_DEFAULTS, type BrokerOptions, KAFKA_TOPIC_DEFAULTS } from './config.js';
+import { BROKER_DEFAULTS, type BrokerOptions, KAFKA_TOPIC_DEFAULTS, type TopicDefaults } from './config.js';
 import { DEFAULT_GROUP_OPTIONS } from './groups/index.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** The `broker:` section once validated, every default filled in. */
-export interface BrokerSection {
+/** The `broker:` section once validated, every default filled in; log defaults sit flat in it. */
+export interface BrokerSection extends TopicDefaults {
   dataDir: string;
   host: string;
   port: number;
@@ -19,13 +19,6 @@ export interface BrokerSection {
   logLevel: (typeof LOG_LEVELS)[number];
   autoCreateTopics: boolean;
   defaultPartitions: number;
-  retentionMs: number;
-  retentionBytes: number;
-  segmentBytes: number;
-  segmentMs: number;
-  indexIntervalBytes: number;
-  maxMessageBytes: number;
-  flushIntervalMs?: number;
   retentionCheckIntervalMs: number;
   maxRequestBytes: number;
   queuedMaxRequestBytes: number;
