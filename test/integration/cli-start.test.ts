@@ -144,3 +144,46 @@ describe('sluice start log lines (issue 11: the banner was buried in pino JSON)'
     assert.match(bad.stderr, /--log-format must be one of json, human, got 'xml'/);
   });
 });
+
+describe('sluice broker --log-format (issue 11: the same flag as sluice start)', () => {
+  const brokerArgs = (dir: string) => ['broker', '--data-dir', dir, '--port', '0'];
+
+  it('writes pino JSON lines with --log-format json', async () => {
+    const child = spawnCli([...brokerArgs(tempDir('sluice-broker-log-')), '--log-format', 'json']);
+    const [out, err] = await Promise.all([
+      waitForOutput(child, LISTENING),
+      waitForStderr(child, /"msg":"broker listening"/),
+    ]);
+    await stop(child);
+    const entries = err
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: number; msg: string; component?: string });
+    assert.ok(
+      entries.some((e) => e.msg === 'broker listening' && e.level === 30 && e.component === 'broker'),
+      err,
+    );
+    assert.doesNotMatch(out, /"level"/);
+  });
+
+  it('writes one readable line per entry with --log-format human', async () => {
+    const child = spawnCli([...brokerArgs(tempDir('sluice-broker-log-')), '--log-format', 'human']);
+    await waitForOutput(child, LISTENING);
+    const err = await waitForStderr(child, /broker listening/);
+    await stop(child);
+    const lines = err.trim().split('\n');
+    for (const line of lines) assert.match(line, HUMAN_LINE);
+    assert.ok(
+      lines.some((l) => / broker +broker listening host=127\.0\.0\.1 port=\d+ /.test(l)),
+      err,
+    );
+  });
+
+  it('exits 2 with the usage on an unknown --log-format', async () => {
+    const bad = await collect(spawnCli(['broker', '--log-format', 'xml']), 10_000);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--log-format must be one of json, human, got 'xml'/);
+    assert.match(bad.stderr, /Usage: sluice broker/);
+    assert.match(bad.stderr, /--log-format F/);
+  });
+});

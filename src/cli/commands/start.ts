@@ -3,11 +3,11 @@
 
 import { resolve } from 'node:path';
 import { brokerOptionsFromSection } from '../../broker/index.js';
-import { defaultLogFormat, LOG_FORMATS, type LogFormat, startPlatform } from '../../platform/index.js';
+import { startPlatform } from '../../platform/index.js';
 import { type Command, type CommandContext, HELP_OPTION, parseCommandLine, positionalArgs } from '../args.js';
 import { BROKER_FLAG_SPECS, BROKER_FLAGS_HELP, PRECEDENCE_HELP } from '../broker-flags.js';
 import { commandConfig, printResolvedConfig } from '../command-config.js';
-import { UsageError } from '../errors.js';
+import { LOG_FORMAT_FLAG_SPEC, LOG_FORMAT_HELP, logFormatOption } from '../log-format-flag.js';
 import { closeOnSignal, signalWatcher } from '../run-until-signal.js';
 
 const usage = `Usage: sluice start [options]
@@ -18,8 +18,7 @@ in one process. Stops cleanly on Ctrl-C or SIGTERM.
 Options:
   --kafka-port N    Kafka port, broker.port; 0 picks a free one (default: 9092)
   --http-port N     platform HTTP port, http.port; 0 picks a free one (default: 8080)
-  --log-format F    log lines on stderr: 'human' (one readable line each) or 'json' (pino's);
-                    default: human when stderr is a terminal, json otherwise
+${LOG_FORMAT_HELP}
 ${BROKER_FLAGS_HELP}
   -h, --help        show this help
 
@@ -30,8 +29,8 @@ ${PRECEDENCE_HELP}`;
 const OPTIONS = {
   ...HELP_OPTION,
   ...BROKER_FLAG_SPECS,
+  ...LOG_FORMAT_FLAG_SPEC,
   'kafka-port': { type: 'string' },
-  'log-format': { type: 'string' },
 } as const;
 
 async function run(argv: string[], context: CommandContext): Promise<number> {
@@ -71,12 +70,6 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
     ].join('\n'),
   );
   return closeOnSignal(stopping, 'sluice start', context, () => platform.close());
-}
-
-function logFormatOption(value: string | undefined, stderr: NodeJS.WritableStream): LogFormat {
-  if (value === undefined) return defaultLogFormat(stderr as { isTTY?: boolean });
-  if ((LOG_FORMATS as readonly string[]).includes(value)) return value as LogFormat;
-  throw new UsageError(`--log-format must be one of ${LOG_FORMATS.join(', ')}, got '${value}'`, usage);
 }
 
 export const startCommand: Command = { name: 'start', summary: 'run the whole platform', usage, run };
