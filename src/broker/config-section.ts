@@ -26,6 +26,8 @@ export interface BrokerSection extends TopicDefaults {
   maxUnsentResponseBytes: number;
   unsentResponseBudgetBytes: number;
   fetchBufferPoolBytes: number;
+  maxConnections: number;
+  maxConnectionsPerIp: number;
   connectionsMaxIdleMs: number;
   requestFrameTimeoutMs: number;
   groups: {
@@ -104,6 +106,8 @@ export const BROKER_SECTION_SCHEMA = {
       'broker-wide unsent response budget',
     ),
     fetchBufferPoolBytes: int(0, MAX_MS, d.fetchBufferPoolBytes, 'idle Fetch read buffers kept; 0: no pool'),
+    maxConnections: int(1, INT32_MAX, d.maxConnections, 'max.connections'),
+    maxConnectionsPerIp: int(1, INT32_MAX, d.maxConnectionsPerIp, 'max.connections.per.ip'),
     connectionsMaxIdleMs: int(1, MAX_TIMER_MS, d.connectionsMaxIdleMs, 'connections.max.idle.ms'),
     requestFrameTimeoutMs: int(
       1,

@@ -48,6 +48,16 @@ export interface BrokerOptions {
    * freed after a minute without reads.
    */
   fetchBufferPoolBytes?: number;
+  /**
+   * Open connections the Kafka port holds (max.connections); one more is closed as soon as it is
+   * accepted. Default 2147483647, Kafka's: no limit short of file descriptors.
+   */
+  maxConnections?: number;
+  /**
+   * Open connections from one client address (max.connections.per.ip); one more is closed as
+   * soon as it is accepted. Default 2147483647, Kafka's.
+   */
+  maxConnectionsPerIp?: number;
   /** Closes connections idle this long (connections.max.idle.ms). Default 10 minutes. */
   connectionsMaxIdleMs?: number;
   /**
@@ -115,6 +125,8 @@ export const BROKER_DEFAULTS = {
   maxUnsentResponseBytes: 1024 * 1024,
   unsentResponseBudgetBytes: 128 * 1024 * 1024,
   fetchBufferPoolBytes: 32 * 1024 * 1024,
+  maxConnections: 2_147_483_647,
+  maxConnectionsPerIp: 2_147_483_647,
   connectionsMaxIdleMs: 600_000,
   requestFrameTimeoutMs: 30_000,
   retentionCheckIntervalMs: 5 * 60 * 1000,
@@ -138,6 +150,8 @@ export function resolveOptions(options: BrokerOptions): ResolvedBrokerOptions {
     maxUnsentResponseBytes: options.maxUnsentResponseBytes ?? d.maxUnsentResponseBytes,
     unsentResponseBudgetBytes: options.unsentResponseBudgetBytes ?? d.unsentResponseBudgetBytes,
     fetchBufferPoolBytes: options.fetchBufferPoolBytes ?? d.fetchBufferPoolBytes,
+    maxConnections: options.maxConnections ?? d.maxConnections,
+    maxConnectionsPerIp: options.maxConnectionsPerIp ?? d.maxConnectionsPerIp,
     connectionsMaxIdleMs: options.connectionsMaxIdleMs ?? d.connectionsMaxIdleMs,
     requestFrameTimeoutMs: options.requestFrameTimeoutMs ?? d.requestFrameTimeoutMs,
     topicDefaults: { ...KAFKA_TOPIC_DEFAULTS, ...options.topicDefaults },

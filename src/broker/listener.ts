@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import { Fetch } from '../protocol/index.js';
 import type { ResolvedBrokerOptions } from './config.js';
 import { type CloseReason, Connection, type ConnectionEnv, type FrameHandler } from './connection.js';
+import { ConnectionLimits } from './connection-limits.js';
 import { type BrokerMetrics, type NetworkStats, registerNetworkMetrics } from './metrics/index.js';
 import { RequestMemoryPool } from './request-memory.js';
 
@@ -19,8 +20,8 @@ export interface Listener {
 }
 
 /**
- * The Kafka port: accepts connections, shares the request memory budget between them and
- * closes those that stay idle or send a frame too slowly.
+ * The Kafka port: accepts connections within max.connections (and per client address), shares
+ * the request memory budget between them and closes those that stay idle or send a frame too slowly.
  */
 export async function listen(
   options: ResolvedBrokerOptions,
@@ -30,7 +31,9 @@ export async function listen(
   log: Logger,
   responses: { unsent: number },
 ): Promise<Listener> {
-  const connections = new Set<Connection>();
+  /** Open connections, with the client address their place in `limits` was counted under. */
+  const connections = new Map<Connection, string>();
+  const limits = new ConnectionLimits(options.maxConnections, options.maxConnectionsPerIp);
   const pool = new RequestMemoryPool(options.queuedMaxRequestBytes);
   const env: ConnectionEnv = {
     limits: {
@@ -47,13 +50,25 @@ export async function listen(
     startsAlone: (frame) => frame.length >= 2 && frame.readInt16BE(0) === Fetch.key,
     now: () => performance.now(),
     onClose(connection, reason: CloseReason) {
-      if (connections.delete(connection)) metrics.connectionClosed(reason);
+      const address = connections.get(connection);
+      if (address === undefined) return;
+      connections.delete(connection);
+      limits.release(address);
+      metrics.connectionClosed(reason);
     },
     log,
   };
 
   const server = createServer((socket) => {
-    connections.add(new Connection(socket, env));
+    const address = socket.remoteAddress;
+    // Gone before it could be handled (reset at once): nothing to count or serve.
+    if (address === undefined) return void socket.destroy();
+    const refused = limits.admit(address);
+    if (refused) {
+      log.debug({ remote: `${address}:${socket.remotePort}`, limit: refused }, 'connection refused');
+      return void socket.destroy();
+    }
+    connections.set(new Connection(socket, env), address);
     metrics.connectionOpened();
   });
   await new Promise<void>((resolve, reject) => {
@@ -73,7 +88,7 @@ export async function listen(
   );
   const sweeper = setInterval(() => {
     const now = env.now();
-    for (const c of connections) c.checkTimeouts(now);
+    for (const c of connections.keys()) c.checkTimeouts(now);
   }, every);
   sweeper.unref();
 
@@ -81,10 +96,11 @@ export async function listen(
     bufferedRequestBytes: () => pool.used,
     queuedMaxRequestBytes: pool.limit,
     requestMemoryWaits: () => pool.waits,
-    unsentResponseBytes: () => responses.unsent + sum(connections, (c) => c.readyResponseBytes),
+    unsentResponseBytes: () => responses.unsent + sum(connections.keys(), (c) => c.readyResponseBytes),
+    rejectedConnections: () => limits.rejected,
     blockedConnections() {
       const counts: Record<string, number> = {};
-      for (const c of connections) {
+      for (const c of connections.keys()) {
         const why = c.blockedOn;
         if (why) counts[why] = (counts[why] ?? 0) + 1;
       }
@@ -100,7 +116,7 @@ export async function listen(
     close() {
       clearInterval(sweeper);
       server.close();
-      for (const c of [...connections]) c.close('shutdown');
+      for (const c of [...connections.keys()]) c.close('shutdown');
     },
   };
 }

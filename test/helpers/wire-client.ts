@@ -26,9 +26,10 @@ export class WireClient {
     socket.on('error', () => {});
   }
 
-  static connect(port: number, host = '127.0.0.1'): Promise<WireClient> {
+  /** `localAddress` picks the client's own address (127.0.0.2 is another loopback address on Linux). */
+  static connect(port: number, host = '127.0.0.1', localAddress?: string): Promise<WireClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect(port, host, () => resolve(new WireClient(socket)));
+      const socket = connect({ port, host, localAddress }, () => resolve(new WireClient(socket)));
       socket.once('error', reject);
     });
   }

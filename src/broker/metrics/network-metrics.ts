@@ -1,4 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { REJECT_REASONS } from '../connection-limits.js';
 
 /** What the network layer exposes for its bounds, read at scrape time. */
 export interface NetworkStats {
@@ -9,6 +10,8 @@ export interface NetworkStats {
   requestMemoryWaits(): number;
   /** Response bytes written but not yet taken by clients' sockets, over all connections. */
   unsentResponseBytes(): number;
+  /** Connections closed on accept because a connection limit was reached, by which limit. */
+  rejectedConnections(): Readonly<Record<string, number>>;
   /** Connections not being read, by why. */
   blockedConnections(): Record<string, number>;
 }
@@ -49,6 +52,17 @@ export function registerNetworkMetrics(registry: Registry, stats: NetworkStats):
     registers,
     collect() {
       this.set(stats.unsentResponseBytes());
+    },
+  });
+  new Counter({
+    name: 'sluice_connections_rejected_total',
+    help: 'Connections closed as soon as accepted, by the limit reached: max_connections, max_connections_per_ip.',
+    labelNames: ['reason'],
+    registers,
+    collect() {
+      this.reset();
+      const counts = stats.rejectedConnections();
+      for (const reason of REJECT_REASONS) this.inc({ reason }, counts[reason] ?? 0);
     },
   });
   new Gauge({

@@ -137,6 +137,23 @@ describe('the config file', () => {
     assert.equal(resolveConfig(text('logs:\nbroker:\n')).config.logs.maxTails, 10);
   });
 
+  it('broker: max.connections and max.connections.per.ip, from the file or SLUICE_*, and named when bad', () => {
+    const { config } = resolveConfig({
+      ...text('broker:\n  maxConnections: 1000\n'),
+      env: { SLUICE_BROKER_MAX_CONNECTIONS_PER_IP: '50' },
+    });
+    const options = brokerOptionsFromSection(config.broker);
+    assert.equal(options.maxConnections, 1000);
+    assert.equal(options.maxConnectionsPerIp, 50);
+    assert.equal(resolveConfig({}).config.broker.maxConnections, 2_147_483_647, "Kafka's default");
+    assert.deepEqual(problems(text('broker:\n  maxConnections: 0\n')), [
+      'broker.maxConnections: must be an integer between 1 and 2147483647, got 0 (sluice.yaml line 2)',
+    ]);
+    assert.deepEqual(problems({ env: { SLUICE_BROKER_MAX_CONNECTIONS_PER_IP: 'many' } }), [
+      "broker.maxConnectionsPerIp: must be an integer between 1 and 2147483647, got 'many' (SLUICE_BROKER_MAX_CONNECTIONS_PER_IP)",
+    ]);
+  });
+
   it("README's example file is valid and sets what it says", () => {
     const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('## Configuration'));
