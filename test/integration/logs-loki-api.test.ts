@@ -5,6 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+// `ws`, not Node's global WebSocket: the live tail test pauses a client's socket, which the
+// global one cannot.
 import WebSocket from 'ws';
 import { TAIL_QUEUE_LIMIT } from '../../src/logs/http/index.js';
 import { protobufPushBody } from '../helpers/loki-push-proto.js';

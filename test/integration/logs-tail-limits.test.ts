@@ -4,6 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+// `ws`, not Node's global WebSocket: these tests pause a client's socket and read a refused
+// upgrade's status and body, which the global one cannot.
 import WebSocket from 'ws';
 import { sampleValue, startTestPlatform, type TestPlatform } from '../helpers/platform-fixture.js';
 import { eventually } from '../helpers/waiting.js';

@@ -1,5 +1,7 @@
 // `sluice logs tail`: Loki's live tail over WebSocket, printed as entries arrive until Ctrl-C.
 
+// `ws`, not Node's global WebSocket: that one hides a refused upgrade's status and body (a bad
+// query's reason), the connect error's code, and cannot pause reading for a slow stdout.
 import WebSocket from 'ws';
 import type { CommandContext } from '../args.js';
 import { CliError } from '../errors.js';
