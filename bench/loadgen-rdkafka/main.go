@@ -7,7 +7,8 @@
 //	loadgen-rdkafka e2e     --brokers B --topic T --rate R --duration D --size S [--acks all]
 //	loadgen-rdkafka version   (the librdkafka version)
 //
-// Every client setting is librdkafka's default except acks (and linger 0 for e2e). Each
+// Every client setting is librdkafka's default except acks (and linger 0 for e2e) and the
+// consumer's fetch.queue.backoff.ms (see consumer in consume.go). Each
 // subcommand prints one JSON object on stdout, in the shape bench/loadgen prints, and exits 0;
 // or prints an error on stderr and exits 1.
 package main
