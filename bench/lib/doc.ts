@@ -230,6 +230,8 @@ function sideBySideSection(t: Tables, d: DocInput): string {
   const s = d.scale;
   const n = (v: number) => v.toLocaleString('en-US');
   const side = `${n(s.sideRecords100)} × 100 B or ${n(s.sideRecords1k)} × 1 KiB records per run`;
+  // Older saved runs (--render) have no consume counts: they read what they wrote.
+  const sideConsume = `${n(s.sideConsumeRecords100 ?? s.sideRecords100)} × 100 B or ${n(s.sideConsumeRecords1k ?? s.sideRecords1k)} × 1 KiB records per run`;
   const rdkafka = d.versions.rdkafka
     ? ''
     : `\n\n**librdkafka was not measured:** ${d.rdkafkaError ?? 'bench/loadgen-rdkafka did not build'}.`;
@@ -241,8 +243,8 @@ function sideBySideSection(t: Tables, d: DocInput): string {
 | client | produce throughput (8 cells) | consume throughput (4 cells: acks is a producer setting) | end-to-end latency at ${n(s.matrixRate)} msg/s, ${s.matrixSeconds} s (8 cells) |
 |---|---|---|---|
 | franz-go (\`bench/loadgen\`) | ${n(s.records100)} × 100 B or ${n(s.records1k)} × 1 KiB per run | the same counts | yes; also the 1 KiB, 6-partition rows at other rates and under writeback |
-| Kafka perf tools (Java client) | ${side} | ${side} | no: the perf tools have no fixed-rate produce → consume measurement (\`kafka-producer-perf-test --throughput\` times acknowledgements only) |
-| librdkafka (\`bench/loadgen-rdkafka\`) | ${side} | ${side} | the four ${RDKAFKA_E2E_SIZE / 1024} KiB cells (to keep a full run near half an hour) |${rdkafka}
+| Kafka perf tools (Java client) | ${side} | ${sideConsume} | no: the perf tools have no fixed-rate produce → consume measurement (\`kafka-producer-perf-test --throughput\` times acknowledgements only) |
+| librdkafka (\`bench/loadgen-rdkafka\`) | ${side} | ${sideConsume} | the four ${RDKAFKA_E2E_SIZE / 1024} KiB cells (to keep a full run near half an hour) |${rdkafka}
 
 Throughput, records/s, Sluice/Kafka:
 

@@ -7,7 +7,7 @@
  */
 export class GroupCommit {
   private running: Promise<void> | undefined;
-  private next: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } | undefined;
+  private next: PromiseWithResolvers<void> | undefined;
 
   constructor(private readonly sync: () => Promise<void>) {}
 
@@ -19,15 +19,7 @@ export class GroupCommit {
   /** Resolves once a sync that started after this call has completed. */
   request(): Promise<void> {
     if (this.running === undefined) return this.start();
-    if (this.next === undefined) {
-      let resolve!: () => void;
-      let reject!: (err: unknown) => void;
-      const promise = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      this.next = { promise, resolve, reject };
-    }
+    this.next ??= Promise.withResolvers<void>();
     return this.next.promise;
   }
 
