@@ -39,6 +39,8 @@ export function startSchemaRegistry(options: StartRegistryOptions): RunningRegis
   let log: SchemaLog | undefined;
   let caughtUp = false;
   let closed = false;
+  /** Why the last attempt to open the topic failed, until one succeeds. */
+  let openError: unknown;
 
   // The registry answers only once it has read the topic to where it ended at start.
   const opening = (async () => {
@@ -58,6 +60,7 @@ export function startSchemaRegistry(options: StartRegistryOptions): RunningRegis
           throw new Error('closed');
         }
         log = opened;
+        openError = undefined;
         const end = await opened.endOffset();
         if (end > 0n) await opened.waitFor(end - 1n);
         caughtUp = true;
@@ -65,6 +68,7 @@ export function startSchemaRegistry(options: StartRegistryOptions): RunningRegis
         return opened;
       } catch (error) {
         if (closed) throw error;
+        openError = error;
         readErrors.error('schema-open', error, `opening ${config.topic} failed; retrying`);
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
@@ -86,13 +90,11 @@ export function startSchemaRegistry(options: StartRegistryOptions): RunningRegis
     async check() {
       const error = log?.lastError;
       const details = { topic: config.topic, caughtUp, position: Number(log?.position ?? 0n) };
-      if (!caughtUp || error !== undefined) {
-        return {
-          status: 'DOWN',
-          details: error === undefined ? details : { ...details, error: String(error) },
-        };
-      }
-      return { status: 'UP', details };
+      if (error !== undefined) return { status: 'DOWN', details: { ...details, error: String(error) } };
+      if (openError !== undefined)
+        return { status: 'DOWN', details: { ...details, error: String(openError) } };
+      // Still reading `_schemas` for the first time: not a failure (readiness says it is not ready yet).
+      return { status: caughtUp ? 'UP' : 'UNKNOWN', details };
     },
   });
 
