@@ -29,6 +29,8 @@ export interface StartRegistryOptions {
 
 export interface RunningRegistry {
   ready(): boolean;
+  /** Resolves once `_schemas` was read to where it ended at start (never rejects). */
+  readonly caughtUp: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -125,6 +127,10 @@ export function startSchemaRegistry(options: StartRegistryOptions): RunningRegis
 
   return {
     ready: () => caughtUp,
+    caughtUp: opening.then(
+      () => {},
+      () => {},
+    ),
     async close() {
       closed = true;
       await log?.close();
