@@ -30,6 +30,7 @@ const HEAVY = new Set([
   'integration/real-clients.test.js', // kcat, confluent-kafka, kafka-python, KafkaJS processes
   'integration/metrics-lag.test.js', // Apache Kafka (JVM) beside a Sluice broker
   'integration/logs-on-kafka.test.js', // Apache Kafka (JVM)
+  'integration/schemas/registry-on-kafka.test.js', // Apache Kafka (JVM)
   'integration/admin.test.js', // kafka-topics.sh (a JVM per call)
   'integration/admin-configs-clients.test.js', // kafka-configs.sh (a JVM per call)
   'integration/prometheus-lag-alert.test.js', // a real Prometheus scraping a platform every second

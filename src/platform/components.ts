@@ -5,9 +5,16 @@
 import { logsComponent } from '../logs/logs-component.js';
 import { alertsComponent } from '../metrics/alerts/alerts-component.js';
 import { lagComponent } from '../metrics/lag/lag-component.js';
+import { schemasComponent } from '../schemas/schemas-component.js';
 import { healthComponent } from './health/health-component.js';
 
-export const PLATFORM_COMPONENTS = [healthComponent, lagComponent, logsComponent, alertsComponent] as const;
+export const PLATFORM_COMPONENTS = [
+  healthComponent,
+  lagComponent,
+  logsComponent,
+  alertsComponent,
+  schemasComponent,
+] as const;
 
 /** The config sections of the components, in list order. */
 export type ComponentSection = NonNullable<(typeof PLATFORM_COMPONENTS)[number]['section']>;

@@ -14,26 +14,30 @@ export interface TestPlatform extends RunningPlatform {
 }
 
 export interface TestPlatformOptions extends Omit<PlatformOptions, 'config'> {
-  /** Config file contents (alerts and logs sections), resolved as `sluice start --config` does. */
-  config?: { alerts?: unknown; logs?: unknown };
+  /** Config file contents (alerts, logs, schemas sections), resolved as `sluice start --config` does. */
+  config?: { alerts?: unknown; logs?: unknown; schemas?: unknown };
+  /** A data directory to use (and keep on dispose), e.g. to start again on what a stopped platform left. */
+  dataDir?: string;
 }
 
 /** `sluice start` in process: free ports, a fresh data directory, a silent logger. */
 export async function startTestPlatform(options: TestPlatformOptions = {}): Promise<TestPlatform> {
   // Validated before anything starts, as the CLI does: a bad section throws ConfigError.
   const { config } = resolveConfig({ file: options.config ?? {} });
-  const dataDir = mkdtempSync(join(tmpdir(), 'sluice-platform-'));
+  const given = options.dataDir;
+  const dataDir = given ?? mkdtempSync(join(tmpdir(), 'sluice-platform-'));
+  const { dataDir: _, ...rest } = options;
   const logger = pino({ level: process.env.SLUICE_TEST_LOG ?? 'silent' });
   const platform = await startPlatform(
     {
       httpPort: 0,
-      ...options,
-      config: { alerts: config.alerts, logs: config.logs },
+      ...rest,
+      config: { alerts: config.alerts, logs: config.logs, schemas: config.schemas },
       broker: { port: 0, ...options.broker, dataDir },
     },
     logger,
   ).catch((err: unknown) => {
-    rmSync(dataDir, { recursive: true, force: true });
+    if (given === undefined) rmSync(dataDir, { recursive: true, force: true });
     throw err;
   });
   return {
@@ -43,7 +47,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     get: (path, headers = {}) => fetch(`${platform.http.url}${path}`, { headers }),
     async dispose() {
       await platform.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (given === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -148,6 +148,19 @@ const EXPECTED: readonly Expectation[] = [
     },
   },
   {
+    command: /^curl -s -X POST http:\/\/127\.0\.0\.1:8080\/subjects\/payments-value\/versions /,
+    shows: (r) => assert.match(r.stdout, /^\{"id":\d+\}$/),
+  },
+  {
+    command: /^curl -s http:\/\/127\.0\.0\.1:8080\/subjects\/payments-value\/versions\/latest$/,
+    shows: (r) => {
+      const body = JSON.parse(r.stdout) as { subject: string; version: number; schema: string };
+      assert.equal(body.subject, 'payments-value');
+      assert.equal(body.version, 1);
+      assert.equal(JSON.parse(body.schema).name, 'Payment');
+    },
+  },
+  {
     command: /^npx sluice logs tail '\{level=~"warn\|error"\}'/,
     // Like Loki's tail, it starts with the last hour's matching lines.
     shows: (r) => {
