@@ -8,6 +8,22 @@ const load = () => import('./log-monitor.js');
 
 export const logsComponent: PlatformComponent<typeof logsConfigSection> = {
   name: 'logs',
+  endpoints: [
+    { method: 'POST', path: '/loki/api/v1/push', description: 'push log lines (Loki API)' },
+    {
+      method: 'GET',
+      path: '/loki/api/v1/query_range',
+      description: 'LogQL query over a time range (Loki API)',
+    },
+    { method: 'GET', path: '/loki/api/v1/query', description: 'LogQL instant query (Loki API)' },
+    { method: 'GET', path: '/loki/api/v1/labels', description: 'log label names (Loki API)' },
+    {
+      method: 'GET',
+      path: '/loki/api/v1/tail',
+      description: 'live tail over WebSocket (Loki API)',
+      websocket: true,
+    },
+  ],
   section: logsConfigSection,
   load,
   async start({ bootstrap, config, logger, app }) {

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { HealthRegistry } from './health/health.js';
+import type { IndexEntry } from './index-page.js';
 
 /** A component's entry in the config room's list of sections (its `name:` key in the file). */
 export interface ConfigSection<Name extends string = string, Value = unknown> {
@@ -63,6 +64,8 @@ export interface PlatformComponent<S extends ConfigSection | undefined = ConfigS
   readonly name: string;
   /** Its section of the config file, or undefined when it has none. */
   readonly section: S;
+  /** The routes it serves that `GET /` lists for a reader (only those actually registered show). */
+  readonly endpoints?: readonly IndexEntry[];
   /**
    * Imports its heavy modules, which this file must not import at the top: the config room loads
    * the list, and `sluice broker` needs none of them. The platform thread calls it as soon as it

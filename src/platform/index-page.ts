@@ -11,46 +11,19 @@ export interface IndexEntry {
   readonly websocket?: boolean;
 }
 
-/** Endpoints worth showing a reader, in the order shown; only those actually registered appear. */
-const KNOWN: readonly IndexEntry[] = [
-  { method: 'GET', path: '/metrics', description: 'Prometheus metrics of the broker and platform' },
-  { method: 'GET', path: '/actuator/health', description: 'health, as Spring Boot Actuator (503 when DOWN)' },
-  { method: 'GET', path: '/actuator/health/liveness', description: 'liveness probe' },
-  { method: 'GET', path: '/actuator/health/readiness', description: 'readiness probe' },
-  { method: 'GET', path: '/actuator/info', description: 'version and Kafka address' },
-  { method: 'GET', path: '/actuator/prometheus', description: 'Prometheus metrics (Actuator path)' },
-  { method: 'GET', path: '/api/groups', description: 'consumer groups and their lag status (Burrow)' },
-  { method: 'GET', path: '/api/groups/:group/status', description: "one group's lag status (Burrow)" },
-  { method: 'GET', path: '/api/alerts', description: 'firing and pending alerts (Prometheus format)' },
-  { method: 'GET', path: '/api/rules', description: 'alert rules and their state (Prometheus format)' },
-  { method: 'POST', path: '/loki/api/v1/push', description: 'push log lines (Loki API)' },
-  {
-    method: 'GET',
-    path: '/loki/api/v1/query_range',
-    description: 'LogQL query over a time range (Loki API)',
-  },
-  { method: 'GET', path: '/loki/api/v1/query', description: 'LogQL instant query (Loki API)' },
-  { method: 'GET', path: '/loki/api/v1/labels', description: 'log label names (Loki API)' },
-  {
-    method: 'GET',
-    path: '/loki/api/v1/tail',
-    description: 'live tail over WebSocket (Loki API)',
-    websocket: true,
-  },
-];
-
 /**
  * Registers `GET /` and starts noting the routes registered after it; call it before the
- * components add theirs. Answers HTML, or JSON when the client asks for application/json.
+ * components add theirs. Lists `entries` (the components' endpoints, in their order) that were
+ * actually registered. Answers HTML, or JSON when the client asks for application/json.
  */
-export function registerIndexPage(app: FastifyInstance): void {
+export function registerIndexPage(app: FastifyInstance, entries: readonly IndexEntry[]): void {
   const registered = new Set<string>();
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) registered.add(`${method} ${route.url}`);
   });
   app.get('/', async (req: FastifyRequest, reply: FastifyReply) => {
-    const endpoints = KNOWN.filter((e) => registered.has(`${e.method} ${e.path}`));
+    const endpoints = entries.filter((e) => registered.has(`${e.method} ${e.path}`));
     if (wantsJson(req)) return reply.send({ name: 'sluice', endpoints });
     return reply.type('text/html; charset=utf-8').send(html(endpoints));
   });

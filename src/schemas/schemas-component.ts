@@ -12,6 +12,18 @@ const START_WAIT_MS = 10_000;
 
 export const schemasComponent: PlatformComponent<typeof schemasConfigSection> = {
   name: 'schemas',
+  endpoints: [
+    { method: 'GET', path: '/subjects', description: 'schema subjects (Confluent Schema Registry API)' },
+    {
+      method: 'POST',
+      path: '/subjects/:subject/versions',
+      description: 'register a schema under a subject (Schema Registry)',
+    },
+    { method: 'GET', path: '/schemas/ids/:id', description: 'a schema by its id (Schema Registry)' },
+    { method: 'GET', path: '/schemas/types', description: 'schema types served (Schema Registry)' },
+    { method: 'GET', path: '/config', description: 'global compatibility level (Schema Registry)' },
+    { method: 'GET', path: '/mode', description: 'global mode (Schema Registry)' },
+  ],
   section: schemasConfigSection,
   load,
   async start({ bootstrap, config, logger, registry, health, app, signal }) {

@@ -7,7 +7,7 @@ import { startTestPlatform, type TestPlatform } from '../helpers/platform-fixtur
 
 interface Index {
   name: string;
-  endpoints: { method: string; path: string; description: string }[];
+  endpoints: { method: string; path: string; description: string; websocket?: boolean }[];
 }
 
 describe('the index page at /', () => {
@@ -44,7 +44,19 @@ describe('the index page at /', () => {
     assert.ok(paths.includes('GET /actuator/health/liveness'), paths.join('\n'));
     assert.ok(paths.includes('POST /loki/api/v1/push'), paths.join('\n'));
     assert.ok(paths.includes('GET /api/groups/:group/status'), paths.join('\n'));
+    assert.ok(paths.includes('GET /subjects'), paths.join('\n'));
     for (const entry of index.endpoints) assert.ok(entry.description.length > 0, entry.path);
+  });
+
+  it('lists no GET link that answers 404 (each component declares the routes it serves)', async () => {
+    const index = (await (await platform.get('/', { accept: 'application/json' })).json()) as Index;
+    const links = index.endpoints.filter((e) => e.method === 'GET' && !e.path.includes(':') && !e.websocket);
+    assert.ok(links.length >= 8, `only ${links.length} links`);
+    for (const link of links) {
+      const res = await platform.get(link.path);
+      await res.arrayBuffer();
+      assert.notEqual(res.status, 404, link.path);
+    }
   });
 });
 

@@ -8,6 +8,10 @@ const load = () => Promise.all([import('./index.js'), import('./alert-routes.js'
 
 export const alertsComponent: PlatformComponent<typeof alertsConfigSection> = {
   name: 'alerts',
+  endpoints: [
+    { method: 'GET', path: '/api/alerts', description: 'firing and pending alerts (Prometheus format)' },
+    { method: 'GET', path: '/api/rules', description: 'alert rules and their state (Prometheus format)' },
+  ],
   section: alertsConfigSection,
   load,
   async start({ config, registry, logger, health, app, platform }) {

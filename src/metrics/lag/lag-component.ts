@@ -7,6 +7,10 @@ const load = () => Promise.all([import('./lag-monitor.js'), import('./lag-routes
 export const lagComponent: PlatformComponent<undefined> = {
   name: 'lag',
   section: undefined,
+  endpoints: [
+    { method: 'GET', path: '/api/groups', description: 'consumer groups and their lag status (Burrow)' },
+    { method: 'GET', path: '/api/groups/:group/status', description: "one group's lag status (Burrow)" },
+  ],
   load,
   async start({ bootstrap, registry, logger, app }) {
     const [{ startLagMonitor }, { registerLagRoutes }] = await load();

@@ -9,6 +9,18 @@ const load = () =>
 export const healthComponent: PlatformComponent<undefined> = {
   name: 'health',
   section: undefined,
+  endpoints: [
+    { method: 'GET', path: '/metrics', description: 'Prometheus metrics of the broker and platform' },
+    {
+      method: 'GET',
+      path: '/actuator/health',
+      description: 'health, as Spring Boot Actuator (503 when DOWN)',
+    },
+    { method: 'GET', path: '/actuator/health/liveness', description: 'liveness probe' },
+    { method: 'GET', path: '/actuator/health/readiness', description: 'readiness probe' },
+    { method: 'GET', path: '/actuator/info', description: 'version and Kafka address' },
+    { method: 'GET', path: '/actuator/prometheus', description: 'Prometheus metrics (Actuator path)' },
+  ],
   load,
   async start({ app, bootstrap, health, registry, platform }) {
     const [{ registerActuatorRoutes }, { diskSpaceIndicator }, { kafkaIndicator }] = await load();

@@ -84,7 +84,11 @@ export async function startPlatformComponents(
       if (req.url.startsWith('/actuator') || req.url.startsWith('/metrics')) return;
       await governor.admit();
     });
-    registerIndexPage(app); // first: it lists the routes registered after it
+    // First: it lists the routes registered after it.
+    registerIndexPage(
+      app,
+      components.flatMap((c) => c.endpoints ?? []),
+    );
 
     for (const component of components) {
       if (settings.disabled.includes(component.name)) continue;
