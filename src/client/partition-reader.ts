@@ -37,6 +37,9 @@ export interface PartitionReaderOptions {
 }
 
 const PARTITION_MAX_BYTES = 1024 * 1024;
+/** A topic just created may take a moment to reach every broker's metadata (Apache Kafka). */
+const OPEN_ATTEMPTS = 20;
+const OPEN_RETRY_MS = 100;
 
 export class PartitionReader implements RecordSource {
   readonly #client: ClusterClient;
@@ -57,7 +60,7 @@ export class PartitionReader implements RecordSource {
     const reader = new PartitionReader(client, options.topic);
     try {
       const { topic } = options;
-      const { described } = await reader.#layout();
+      const described = await reader.#firstLayout();
       const count = described.partitions.length;
       const partitions = options.partitions ?? Array.from({ length: count }, (_, i) => i);
       for (const p of partitions) {
@@ -77,6 +80,22 @@ export class PartitionReader implements RecordSource {
     } catch (error) {
       await client.close();
       throw error;
+    }
+  }
+
+  /** The topic's layout once every partition has a leader; NOT_FOUND if it never shows up. */
+  async #firstLayout(): Promise<TopicDescription> {
+    for (let attempt = 1; ; attempt++) {
+      const found = await this.#layout().catch((error: unknown) => {
+        if (attempt < OPEN_ATTEMPTS && error instanceof ClientError && error.code === 'NOT_FOUND')
+          return undefined;
+        throw error;
+      });
+      if (found && (attempt >= OPEN_ATTEMPTS || found.described.partitions.every((p) => p.leader >= 0)))
+        return found.described;
+      const { promise, resolve } = Promise.withResolvers<void>();
+      setTimeout(resolve, OPEN_RETRY_MS);
+      await promise;
     }
   }
 

@@ -2,7 +2,7 @@
 // out of their metadata (so cannot list offsets of __consumer_offsets or read it, as the lag
 // monitor does) and hide raw offsets and batches; these requests see every topic as it is.
 
-import { ErrorCode, errorName, Fetch, ListOffsets, Metadata } from '../../protocol/index.js';
+import { ErrorCode, errorName, Fetch, isRetriable, ListOffsets, Metadata } from '../../protocol/index.js';
 import { ClientError } from '../client-error.js';
 import type { BrokerDescription, OffsetSpec, TopicDescription } from '../types.js';
 import type { ClusterClient } from './cluster-client.js';
@@ -54,7 +54,8 @@ export async function readLayout(
   const layout = new Map<string, TopicDescription>();
   for (const t of body.topics) {
     if (!t.name) continue;
-    if (t.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) continue;
+    // Unknown, or (LEADER_NOT_AVAILABLE...) just created and not yet known everywhere: left out.
+    if (t.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || isRetriable(t.errorCode)) continue;
     if (t.errorCode !== 0) {
       throw new ClientError(`metadata of topic '${t.name}': ${errorName(t.errorCode)}`, 'UNAVAILABLE', {
         brokerError: errorName(t.errorCode),
