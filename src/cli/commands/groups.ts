@@ -210,9 +210,9 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
   const { stdout: out, stderr: err } = context;
   await withClient(createAdmin(bootstrap), async (admin) => {
     if (subcommand === 'list') await list(admin, states, out);
-    else if (subcommand === 'describe') await describeGroupCommand(admin, admin, groupId, out, err);
+    else if (subcommand === 'describe') await describeGroupCommand(admin, groupId, out, err);
     else if (subcommand === 'delete') await remove(admin, groupId, out);
-    else if (reset) await resetOffsetsCommand(admin, admin, reset, out, err);
+    else if (reset) await resetOffsetsCommand(admin, reset, out, err);
   });
   return 0;
 }

@@ -120,12 +120,11 @@ function membersTable(group: GroupDescription): string {
 
 export async function describeGroupCommand(
   admin: KafkaAdmin,
-  groups: KafkaAdmin,
   groupId: string,
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream,
 ): Promise<void> {
-  const group = await describeGroup(groups, groupId);
+  const group = await describeGroup(admin, groupId);
   if (group.state === 'Dead') throw new CliError(`consumer group '${groupId}' does not exist`, 'NOT_FOUND');
   const [coordinator, committed] = await Promise.all([
     coordinatorOf(admin, groupId),

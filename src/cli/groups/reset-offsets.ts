@@ -165,7 +165,6 @@ async function plan(
 
 async function commitPlan(
   admin: KafkaAdmin,
-  groups: KafkaAdmin,
   groupId: string,
   entries: readonly ResetPlanEntry[],
 ): Promise<void> {
@@ -176,7 +175,7 @@ async function commitPlan(
   } catch (error) {
     // A member joined between our DescribeGroups and the commit: the coordinator refuses simple commits.
     if (error instanceof ClientError && error.code === 'CONFLICT') {
-      const { state } = await describeGroup(groups, groupId);
+      const { state } = await describeGroup(admin, groupId);
       throw new CliError(inactiveMessage(groupId, state));
     }
     throw error;
@@ -194,13 +193,12 @@ export interface ResetOptions {
 
 export async function resetOffsetsCommand(
   admin: KafkaAdmin,
-  groups: KafkaAdmin,
   options: ResetOptions,
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream,
 ): Promise<void> {
   const { groupId } = options;
-  const group = await describeGroup(groups, groupId);
+  const group = await describeGroup(admin, groupId);
   if (group.state !== 'Empty' && group.state !== 'Dead')
     throw new CliError(inactiveMessage(groupId, group.state));
   const entries = await plan(admin, groupId, options.scope, options.strategy, (line) =>
@@ -210,7 +208,7 @@ export async function resetOffsetsCommand(
     err.write(`Consumer group '${groupId}' has no committed offsets to reset.\n`);
     return;
   }
-  if (options.execute) await commitPlan(admin, groups, groupId, entries);
+  if (options.execute) await commitPlan(admin, groupId, entries);
   const rows = entries.map((e) => [groupId, e.topic, String(e.partition), String(e.offset)]);
   out.write(formatTable(['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'], rows));
   if (!options.execute && !options.dryRun) {

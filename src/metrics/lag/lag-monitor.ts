@@ -4,19 +4,32 @@
 
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { type KafkaAdmin, readOffsets } from '../../client/index.js';
+import { KafkaAdmin, readOffsets } from '../../client/index.js';
 import { RateLimitedLog } from '../../errors/index.js';
 import { type GroupStatus, groupStatus } from './burrow-rules.js';
 import { type ClusterSnapshot, takeSnapshot } from './cluster-snapshot.js';
 import { CommitWindows } from './commit-windows.js';
 import { exporterRows, groupPartitions, oldestUnconsumed } from './exporter-rows.js';
-import { createMonitorAdmin, describeError, withTimeout } from './kafka-access.js';
 import { LagMetrics, type LagView } from './lag-metrics.js';
 import { type OffsetsLogEntry, OffsetsLogReader } from './offsets-log-reader.js';
 import { RecordTimestamps } from './record-timestamps.js';
 
 /** Repeats of one failed read of the cluster are logged once per this interval. */
 const READ_ERROR_LOG_INTERVAL_MS = 30_000;
+
+/** A monitor retries on its next round: a request should fail within one round, not hang. */
+function monitorAdmin(bootstrap: string[], timeoutMs: number, role: string): KafkaAdmin {
+  return new KafkaAdmin({ bootstrap, clientId: `sluice-lag-monitor-${role}`, timeoutMs, retries: 1 });
+}
+
+const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Rejects after `ms` unless `work` settles first. */
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  const { promise: timeout, reject } = Promise.withResolvers<never>();
+  const timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
 
 export interface LagMonitorOptions {
   bootstrap: string[];
@@ -88,8 +101,8 @@ class Monitor implements LagMonitor {
     this.#log = options.logger;
     this.#readErrors = new RateLimitedLog(options.logger, READ_ERROR_LOG_INTERVAL_MS);
     const { timeoutMs, offsetsPollMs } = this.#options;
-    this.#admin = createMonitorAdmin(options.bootstrap, timeoutMs, 'admin');
-    this.#readerAdmin = createMonitorAdmin(options.bootstrap, timeoutMs + offsetsPollMs, 'offsets-log');
+    this.#admin = monitorAdmin(options.bootstrap, timeoutMs, 'admin');
+    this.#readerAdmin = monitorAdmin(options.bootstrap, timeoutMs + offsetsPollMs, 'offsets-log');
     this.#windows = new CommitWindows({
       intervals: this.#options.window,
       minDistanceMs: this.#options.minDistanceMs,

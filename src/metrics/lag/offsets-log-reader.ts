@@ -19,10 +19,11 @@ import {
   type OffsetCommitKey,
   type OffsetCommitValue,
 } from '../../protocol/index.js';
-import { describeError } from './kafka-access.js';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 const PARTITION_MAX_BYTES = 1024 * 1024;
+
+const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export type OffsetsLogEntry =
   | { kind: 'commit'; key: OffsetCommitKey; value: OffsetCommitValue }
