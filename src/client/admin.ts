@@ -78,7 +78,13 @@ export class KafkaAdmin {
 
   /** The topic's partitions and replicas; NOT_FOUND when it does not exist. */
   async describeTopic(name: string): Promise<TopicDescription> {
-    const topic = (await this.layout([name])).topics.get(name);
+    const layout = await this.layout([name]);
+    const topic = layout.topics.get(name);
+    const unready = layout.unready.get(name);
+    if (unready !== undefined)
+      throw new ClientError(`topic '${name}' is not available (${unready})`, 'UNAVAILABLE', {
+        brokerError: unready,
+      });
     if (!topic) throw new ClientError(`topic '${name}' does not exist`, 'NOT_FOUND');
     return topic;
   }

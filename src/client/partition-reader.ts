@@ -34,12 +34,26 @@ export interface PartitionReaderOptions {
   start: StartPosition | Map<number, bigint>;
   /** The client id the broker sees. Default 'sluice'. */
   clientId?: string;
+  /**
+   * The caller has just created the topic (or been told it exists), so a broker that does not know
+   * it yet is behind, not right: Apache Kafka's brokers learn of a new topic after CreateTopics has
+   * answered. open then waits for it (up to `readyTimeoutMs`) instead of answering NOT_FOUND at once.
+   */
+  justCreated?: boolean;
+  /**
+   * How long open waits for the topic to be readable: known to the broker (see `justCreated`) and
+   * every partition with a leader. Past it, a topic still unknown is NOT_FOUND, one the broker
+   * cannot describe is UNAVAILABLE, and one with leaderless partitions is read where it has leaders.
+   * Default 10 s.
+   */
+  readyTimeoutMs?: number;
 }
 
 const PARTITION_MAX_BYTES = 1024 * 1024;
-/** A topic just created may take a moment to reach every broker's metadata (Apache Kafka). */
-const OPEN_ATTEMPTS = 20;
-const OPEN_RETRY_MS = 100;
+const DEFAULT_READY_TIMEOUT_MS = 10_000;
+/** Metadata is asked again after this, doubling up to the most. */
+const READY_FIRST_PAUSE_MS = 10;
+const READY_MOST_PAUSE_MS = 500;
 
 export class PartitionReader implements RecordSource {
   readonly #client: ClusterClient;
@@ -60,7 +74,7 @@ export class PartitionReader implements RecordSource {
     const reader = new PartitionReader(client, options.topic);
     try {
       const { topic } = options;
-      const described = await reader.#firstLayout();
+      const described = await reader.#readyLayout(options);
       const count = described.partitions.length;
       const partitions = options.partitions ?? Array.from({ length: count }, (_, i) => i);
       for (const p of partitions) {
@@ -83,19 +97,29 @@ export class PartitionReader implements RecordSource {
     }
   }
 
-  /** The topic's layout once every partition has a leader; NOT_FOUND if it never shows up. */
-  async #firstLayout(): Promise<TopicDescription> {
-    for (let attempt = 1; ; attempt++) {
-      const found = await this.#layout().catch((error: unknown) => {
-        if (attempt < OPEN_ATTEMPTS && error instanceof ClientError && error.code === 'NOT_FOUND')
-          return undefined;
-        throw error;
-      });
-      if (found && (attempt >= OPEN_ATTEMPTS || found.described.partitions.every((p) => p.leader >= 0)))
-        return found.described;
+  /**
+   * The topic's layout once every partition has a leader. A topic the broker does not know is
+   * NOT_FOUND at once unless the caller has just created it; either way the wait has a deadline.
+   */
+  async #readyLayout(options: PartitionReaderOptions): Promise<TopicDescription> {
+    const deadline = Date.now() + (options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+    let pause = READY_FIRST_PAUSE_MS;
+    for (;;) {
+      const layout = await readLayout(this.#client, [this.#topic]);
+      const described = layout.topics.get(this.#topic);
+      const unready = layout.unready.get(this.#topic);
+      const timeUp = Date.now() >= deadline;
+      if (described === undefined && unready === undefined && (timeUp || !options.justCreated))
+        throw new ClientError(`topic '${this.#topic}' does not exist`, 'NOT_FOUND');
+      if (described && (timeUp || described.partitions.every((p) => p.leader >= 0))) return described;
+      if (unready !== undefined && timeUp)
+        throw new ClientError(`topic '${this.#topic}' is not available (${unready})`, 'UNAVAILABLE', {
+          brokerError: unready,
+        });
       const { promise, resolve } = Promise.withResolvers<void>();
-      setTimeout(resolve, OPEN_RETRY_MS);
+      setTimeout(resolve, Math.max(0, Math.min(pause, deadline - Date.now())));
       await promise;
+      pause = Math.min(pause * 2, READY_MOST_PAUSE_MS);
     }
   }
 

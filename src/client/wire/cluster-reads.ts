@@ -11,6 +11,11 @@ import { decodeFetchedRecords, type FetchedRecords } from './fetched-records.js'
 export interface ClusterLayout {
   brokers: Map<number, BrokerDescription>;
   topics: Map<string, TopicDescription>;
+  /**
+   * Topics asked for that the broker knows but cannot describe yet, by the retriable error it
+   * answered (LEADER_NOT_AVAILABLE while a new topic's leaders are being elected). Not in `topics`.
+   */
+  unready: Map<string, string>;
 }
 
 export interface PartitionFetch {
@@ -39,7 +44,10 @@ export function specTimestamp(spec: OffsetSpec): number {
   return spec === 'earliest' ? EARLIEST : spec === 'latest' ? LATEST : spec.timestamp;
 }
 
-/** Brokers and topics; every topic, internal ones included, when `topics` is null. Unknown names are left out. */
+/**
+ * Brokers and topics; every topic, internal ones included, when `topics` is null. Unknown names are
+ * left out; those the broker cannot describe yet are in `unready`.
+ */
 export async function readLayout(
   client: ClusterClient,
   topics: readonly string[] | null,
@@ -52,10 +60,13 @@ export async function readLayout(
     body.brokers.map((b) => [b.nodeId, { nodeId: b.nodeId, host: b.host, port: b.port }]),
   );
   const layout = new Map<string, TopicDescription>();
+  const unready = new Map<string, string>();
   for (const t of body.topics) {
-    if (!t.name) continue;
-    // Unknown, or (LEADER_NOT_AVAILABLE...) just created and not yet known everywhere: left out.
-    if (t.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION || isRetriable(t.errorCode)) continue;
+    if (!t.name || t.errorCode === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) continue;
+    if (isRetriable(t.errorCode)) {
+      unready.set(t.name, errorName(t.errorCode));
+      continue;
+    }
     if (t.errorCode !== 0) {
       throw new ClientError(`metadata of topic '${t.name}': ${errorName(t.errorCode)}`, 'UNAVAILABLE', {
         brokerError: errorName(t.errorCode),
@@ -72,7 +83,7 @@ export async function readLayout(
       .sort((a, b) => a.partition - b.partition);
     layout.set(t.name, { name: t.name, id: t.topicId, internal: t.isInternal, partitions });
   }
-  return { brokers, topics: layout };
+  return { brokers, topics: layout, unready };
 }
 
 function addressOf(layout: ClusterLayout, node: number): string {

@@ -102,6 +102,7 @@ export class LogStore implements LogSource {
       topic: config.topic,
       start: index.nextOffsets(),
       clientId: CLIENT_ID,
+      justCreated: true,
     });
     const starts = await reader.startOffsets();
     for (const [p, start] of starts) index.prune(p, Number(start));
@@ -246,7 +247,14 @@ async function* readRange(
 
 /** Rebuilds the closed chunks from the index topic, reading it to its current end. */
 async function readIndexTopic(bootstrap: string[], topic: string, index: LabelIndex): Promise<void> {
-  const reader = await PartitionReader.open({ bootstrap, topic, start: 'earliest', clientId: CLIENT_ID });
+  // ensureLogTopics has just made sure it exists, though a broker may not know it yet.
+  const reader = await PartitionReader.open({
+    bootstrap,
+    topic,
+    start: 'earliest',
+    clientId: CLIENT_ID,
+    justCreated: true,
+  });
   try {
     const end = await reader.endOffsets();
     const done = () => [...end].every(([p, e]) => (reader.positions.get(p) ?? 0n) >= e);
