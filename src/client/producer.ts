@@ -11,7 +11,12 @@ const ACKS: Record<Acks, number> = { all: -1, leader: 1, none: 0 };
 export interface ProducerOptions extends ConnectOptions {
   /** Default 'all'. */
   acks?: Acks;
-  /** Retried requests are not written twice (needs acks 'all'). Default false. */
+  /**
+   * Retried requests are not written twice (for sends with acks 'all'). Default true, as in Kafka's
+   * Java client. The library retries a request whole when one of its partitions failed (a leader not
+   * yet elected, right after CreateTopics on Apache Kafka): without this, the partitions that had
+   * been written are written again.
+   */
   idempotent?: boolean;
 }
 
@@ -19,14 +24,16 @@ export class KafkaProducer {
   readonly #bootstrap: string[];
   readonly #producer: Producer;
   readonly #acks: Acks;
+  readonly #idempotent: boolean;
   #next = 0;
 
   constructor(options: ProducerOptions) {
     this.#bootstrap = options.bootstrap;
     this.#acks = options.acks ?? 'all';
+    this.#idempotent = options.idempotent ?? true;
     this.#producer = libraryProducer(options, {
       acks: ACKS[this.#acks],
-      idempotent: options.idempotent ?? false,
+      idempotent: this.#idempotent && this.#acks === 'all',
     });
   }
 
@@ -36,10 +43,13 @@ export class KafkaProducer {
 
   /** Sends records in one request per leader; resolves once the broker acknowledged them as asked. */
   async send(records: readonly RecordToProduce[], options: { acks?: Acks; compression?: Compression } = {}) {
+    const acks = options.acks ?? this.#acks;
     await translated(this.#bootstrap, () =>
       this.#producer.send({
         messages: records.map((r) => ({ ...r })),
-        acks: ACKS[options.acks ?? this.#acks],
+        acks: ACKS[acks],
+        // Kafka takes sequence numbers only with acks all.
+        idempotent: this.#idempotent && acks === 'all',
         compression: options.compression ?? 'none',
         partitioner: this.#partition,
       }),
