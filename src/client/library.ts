@@ -48,7 +48,15 @@ export function libraryProducer(
   options: ConnectOptions,
   produce: { acks: number; idempotent: boolean },
 ): Producer {
-  return new Producer({ ...baseOptions(options), ...produce });
+  return new Producer({
+    ...baseOptions(options),
+    ...produce,
+    // InitProducerId asks for a new producer id (-1/-1), as Kafka's clients do. The library's
+    // default (0/0) asks to bump producer 0's epoch, which Sluice's broker grants (KIP-360): every
+    // process would then share producer 0, and the broker drop one's batches as another's duplicates.
+    producerId: -1n,
+    producerEpoch: -1,
+  });
 }
 
 export function libraryConsumer(

@@ -216,6 +216,31 @@ function doorSuite(name: string, start: () => Promise<Broker>, skip: string | fa
       }
     });
 
+    it('bug 2: idempotent producers of different processes shared producer id 0 on Sluice and lost records', async () => {
+      // The library asked InitProducerId to bump producer 0's epoch rather than for a new id; Sluice
+      // granted it, so a second producer's batches looked like the first's duplicates and were dropped.
+      await admin.createTopic('door-producers', { partitions: 1 });
+      for (const name of ['first', 'second', 'third']) {
+        const one = new KafkaProducer({ bootstrap: [broker.bootstrap], clientId: name, idempotent: true });
+        try {
+          await one.send(
+            [1, 2].map((n) => ({
+              topic: 'door-producers',
+              partition: 0,
+              value: Buffer.from(`${name}-${n}`),
+            })),
+          );
+        } finally {
+          await one.close();
+        }
+      }
+      const records = await readTopic(broker.bootstrap, 'door-producers', 6);
+      assert.deepEqual(
+        records.map((r) => text(r.value)),
+        ['first-1', 'first-2', 'second-1', 'second-2', 'third-1', 'third-2'],
+      );
+    });
+
     it('compresses with every codec and reads every codec back', async () => {
       const wire = await WireClient.connect(Number(broker.bootstrap.split(':')[1]));
       try {
