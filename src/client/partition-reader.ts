@@ -1,23 +1,15 @@
-// Reads partitions of one topic directly (Metadata, ListOffsets, Fetch), without a consumer group:
-// what `sluice consume` does when no --group is given, and how the log monitor reads its topic.
-// Nothing is committed.
+// Reads partitions of one topic directly (Metadata, ListOffsets, Fetch with Sluice's own codec),
+// without a consumer group: what `sluice consume` does when no --group is given, and how the log
+// store reads its topic. Nothing is committed.
 
-import { type Consumer, IS_CONTROL, ListOffsetTimestamps } from '@platformatic/kafka';
-import { createPartitionConsumer } from './clients.js';
-import { ClientError, kafkaErrorId, unknownTopicOf } from './kafka-errors.js';
-
-export interface ConsumedRecord {
-  partition: number;
-  offset: bigint;
-  timestamp: bigint;
-  key: Buffer | null;
-  value: Buffer | null;
-  headers: [Buffer | null, Buffer | null][];
-}
+import { ClientError } from './client-error.js';
+import type { ConsumedRecord, OffsetSpec, TopicDescription } from './types.js';
+import { ClusterClient } from './wire/cluster-client.js';
+import { type ClusterLayout, fetchPartitions, readLayout, readOffsets } from './wire/cluster-reads.js';
 
 /**
  * Where `sluice consume` gets records from. PartitionReader reads partitions directly;
- * GroupReader (`--group`, group-reader.ts) reads what the consumer group assigns it.
+ * GroupReader (`--group`) reads what the consumer group assigns it.
  */
 export interface RecordSource {
   /** Waits up to `maxWaitMs` for new records and returns those that arrived (possibly none). */
@@ -42,86 +34,117 @@ export interface PartitionReaderOptions {
   start: StartPosition | Map<number, bigint>;
   /** The client id the broker sees. Default 'sluice'. */
   clientId?: string;
+  /**
+   * The caller has just created the topic (or been told it exists), so a broker that does not know
+   * it yet is behind, not right: Apache Kafka's brokers learn of a new topic after CreateTopics has
+   * answered. open then waits for it (up to `readyTimeoutMs`) instead of answering NOT_FOUND at once.
+   */
+  justCreated?: boolean;
+  /**
+   * How long open waits for the topic to be readable: known to the broker (see `justCreated`) and
+   * every partition with a leader. Past it, a topic still unknown is NOT_FOUND, one the broker
+   * cannot describe is UNAVAILABLE, and one with leaderless partitions is read where it has leaders.
+   * Default 10 s.
+   */
+  readyTimeoutMs?: number;
 }
 
 const PARTITION_MAX_BYTES = 1024 * 1024;
-/** Fetch v13+ names topics by id; the client's v12 encoder puts the name in the same field. */
-const FIRST_FETCH_WITH_TOPIC_IDS = 13;
+const DEFAULT_READY_TIMEOUT_MS = 10_000;
+/** Metadata is asked again after this, doubling up to the most. */
+const READY_FIRST_PAUSE_MS = 10;
+const READY_MOST_PAUSE_MS = 500;
 
 export class PartitionReader implements RecordSource {
-  readonly #consumer: Consumer;
+  readonly #client: ClusterClient;
   readonly #topic: string;
-  /** The id (or, before Fetch v13, the name) that Fetch requests and responses carry. */
-  readonly #fetchTopicKey: string;
   /** Next offset to fetch, by partition. */
-  readonly #positions: Map<number, bigint>;
+  readonly #positions = new Map<number, bigint>();
 
-  private constructor(
-    consumer: Consumer,
-    topic: string,
-    fetchTopicKey: string,
-    positions: Map<number, bigint>,
-  ) {
-    this.#consumer = consumer;
+  private constructor(client: ClusterClient, topic: string) {
+    this.#client = client;
     this.#topic = topic;
-    this.#fetchTopicKey = fetchTopicKey;
-    this.#positions = positions;
   }
 
   static async open(options: PartitionReaderOptions): Promise<PartitionReader> {
-    const consumer = createPartitionConsumer(options.bootstrap, options.clientId ?? 'sluice');
+    const client = new ClusterClient({
+      bootstrap: options.bootstrap,
+      clientId: options.clientId ?? 'sluice',
+    });
+    const reader = new PartitionReader(client, options.topic);
     try {
       const { topic } = options;
-      const metadata = await consumer.metadata({ topics: [topic] }).catch((error: unknown) => {
-        throw unknownTopicOf(error) === undefined
-          ? error
-          : new ClientError(`topic '${topic}' does not exist`, 'NOT_FOUND');
-      });
-      const described = metadata.topics.get(topic);
-      if (!described) throw new ClientError(`topic '${topic}' does not exist`, 'NOT_FOUND');
-      const count = described.partitionsCount;
+      const described = await reader.#readyLayout(options);
+      const count = described.partitions.length;
       const partitions = options.partitions ?? Array.from({ length: count }, (_, i) => i);
       for (const p of partitions) {
         if (p >= count) {
           throw new ClientError(`partition ${p} does not exist: topic '${topic}' has ${count} partition(s)`);
         }
       }
-      const apis = await consumer.listApis();
-      const fetchMax = apis.find((api) => api.name === 'Fetch')?.maxVersion ?? 0;
-      const fetchTopicKey = fetchMax >= FIRST_FETCH_WITH_TOPIC_IDS ? described.id : topic;
-      const reader = new PartitionReader(consumer, topic, fetchTopicKey, new Map());
       const { start } = options;
       if (start instanceof Map) {
         for (const p of partitions) reader.#positions.set(p, start.get(p) ?? 0n);
         // Offsets below the log start (retention) or past its end move into range on first poll.
         return reader;
       }
-      const timestamp = start === 'earliest' ? ListOffsetTimestamps.EARLIEST : ListOffsetTimestamps.LATEST;
-      for (const [p, offset] of await reader.#listOffsets(partitions, timestamp))
-        reader.#positions.set(p, offset);
+      for (const p of partitions) reader.#positions.set(p, 0n);
+      for (const [p, offset] of await reader.#listOffsets(start)) reader.#positions.set(p, offset);
       return reader;
     } catch (error) {
-      await consumer.close().catch(() => {});
+      await client.close();
       throw error;
     }
   }
 
-  async #listOffsets(partitions: number[], timestamp: bigint): Promise<Map<number, bigint>> {
-    const listed = await this.#consumer.listOffsetsWithTimestamps({
-      topics: [this.#topic],
-      partitions: { [this.#topic]: partitions },
-      timestamp,
-    });
-    const result = new Map<number, bigint>();
-    for (const [p, { offset }] of listed.get(this.#topic) ?? []) result.set(p, offset);
-    return result;
+  /**
+   * The topic's layout once every partition has a leader. A topic the broker does not know is
+   * NOT_FOUND at once unless the caller has just created it; either way the wait has a deadline.
+   */
+  async #readyLayout(options: PartitionReaderOptions): Promise<TopicDescription> {
+    const deadline = Date.now() + (options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+    let pause = READY_FIRST_PAUSE_MS;
+    for (;;) {
+      const layout = await readLayout(this.#client, [this.#topic]);
+      const described = layout.topics.get(this.#topic);
+      const unready = layout.unready.get(this.#topic);
+      const timeUp = Date.now() >= deadline;
+      if (described === undefined && unready === undefined && (timeUp || !options.justCreated))
+        throw new ClientError(`topic '${this.#topic}' does not exist`, 'NOT_FOUND');
+      if (described && (timeUp || described.partitions.every((p) => p.leader >= 0))) return described;
+      if (unready !== undefined && timeUp)
+        throw new ClientError(`topic '${this.#topic}' is not available (${unready})`, 'UNAVAILABLE', {
+          brokerError: unready,
+        });
+      const { promise, resolve } = Promise.withResolvers<void>();
+      setTimeout(resolve, Math.max(0, Math.min(pause, deadline - Date.now())));
+      await promise;
+      pause = Math.min(pause * 2, READY_MOST_PAUSE_MS);
+    }
+  }
+
+  async #layout(): Promise<{ layout: ClusterLayout; described: TopicDescription }> {
+    const layout = await readLayout(this.#client, [this.#topic]);
+    const described = layout.topics.get(this.#topic);
+    if (!described) throw new ClientError(`topic '${this.#topic}' does not exist`, 'NOT_FOUND');
+    return { layout, described };
+  }
+
+  async #listOffsets(spec: OffsetSpec): Promise<Map<number, bigint>> {
+    const { layout } = await this.#layout();
+    const listed = await readOffsets(
+      this.#client,
+      layout,
+      new Map([[this.#topic, [...this.#positions.keys()]]]),
+      spec,
+    );
+    return listed.get(this.#topic) ?? new Map();
   }
 
   /** After OFFSET_OUT_OF_RANGE (e.g. retention removed what we were reading): move into the log's range. */
   async #clampPositions(): Promise<void> {
-    const partitions = [...this.#positions.keys()];
-    const earliest = await this.#listOffsets(partitions, ListOffsetTimestamps.EARLIEST);
-    const latest = await this.#listOffsets(partitions, ListOffsetTimestamps.LATEST);
+    const earliest = await this.#listOffsets('earliest');
+    const latest = await this.#listOffsets('latest');
     for (const [p, position] of this.#positions) {
       const low = earliest.get(p) ?? 0n;
       const high = latest.get(p) ?? position;
@@ -143,92 +166,67 @@ export class PartitionReader implements RecordSource {
 
   /** The log start offsets (earliest still kept), per partition being read. */
   startOffsets(): Promise<Map<number, bigint>> {
-    return this.#listOffsets([...this.#positions.keys()], ListOffsetTimestamps.EARLIEST);
+    return this.#listOffsets('earliest');
   }
 
   /** The log end offsets (next offset to be written), per partition being read. */
   endOffsets(): Promise<Map<number, bigint>> {
-    return this.#listOffsets([...this.#positions.keys()], ListOffsetTimestamps.LATEST);
+    return this.#listOffsets('latest');
   }
 
   async poll(maxWaitMs: number): Promise<ConsumedRecord[]> {
-    const metadata = await this.#consumer.metadata({ topics: [this.#topic] });
-    const described = metadata.topics.get(this.#topic);
+    const { layout, described } = await this.#layout().catch((error: unknown) => {
+      if (error instanceof ClientError && error.code === 'NOT_FOUND')
+        throw new ClientError(`topic '${this.#topic}' no longer exists`, 'NOT_FOUND');
+      throw error;
+    });
     const byLeader = new Map<number, number[]>();
     for (const p of this.#positions.keys()) {
-      const leader = described?.partitions[p]?.leader ?? -1;
+      const leader = described.partitions[p]?.leader ?? -1;
       if (leader < 0) continue;
       byLeader.set(leader, [...(byLeader.get(leader) ?? []), p]);
     }
     if (byLeader.size === 0) {
-      await new Promise((resolve) => setTimeout(resolve, maxWaitMs));
-      this.#consumer.clearMetadata();
+      const { promise, resolve } = Promise.withResolvers<void>();
+      setTimeout(resolve, maxWaitMs);
+      await promise;
       return [];
     }
-    const results = await Promise.allSettled(
-      [...byLeader].map(([node, ps]) => this.#fetch(node, ps, maxWaitMs)),
+    const results = await Promise.all(
+      [...byLeader].map(([node, ps]) =>
+        fetchPartitions(
+          this.#client,
+          layout,
+          node,
+          described,
+          ps.map((partition) => ({ partition, offset: this.#positions.get(partition) ?? 0n })),
+          { maxWaitMs, partitionMaxBytes: PARTITION_MAX_BYTES },
+        ),
+      ),
     );
-    const records = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (!failed) return records;
-    const id = kafkaErrorId(failed.reason);
-    if (id === 'OFFSET_OUT_OF_RANGE') {
-      await this.#clampPositions();
-      return records;
-    }
-    if (id === 'UNKNOWN_TOPIC_ID' || id === 'UNKNOWN_TOPIC_OR_PARTITION') {
-      throw new ClientError(`topic '${this.#topic}' no longer exists`, 'NOT_FOUND');
-    }
-    throw failed.reason;
-  }
-
-  async #fetch(node: number, partitions: number[], maxWaitMs: number): Promise<ConsumedRecord[]> {
-    const requested = new Map(partitions.map((p) => [p, this.#positions.get(p) ?? 0n]));
-    const response = await this.#consumer.fetch({
-      node,
-      maxWaitTime: maxWaitMs,
-      topics: [
-        {
-          topicId: this.#fetchTopicKey,
-          partitions: partitions.map((partition) => ({
-            partition,
-            fetchOffset: requested.get(partition) ?? 0n,
-            partitionMaxBytes: PARTITION_MAX_BYTES,
-            currentLeaderEpoch: -1,
-            lastFetchedEpoch: -1,
-          })),
-        },
-      ],
-    });
     const records: ConsumedRecord[] = [];
-    for (const topic of response.responses) {
-      for (const { partitionIndex: partition, records: batches } of topic.partitions) {
-        const from = requested.get(partition);
-        if (from === undefined) continue;
-        for (const batch of batches ?? []) {
-          const next = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
-          if (next > (this.#positions.get(partition) ?? 0n)) this.#positions.set(partition, next);
-          if (batch.attributes & IS_CONTROL) continue;
-          for (const record of batch.records) {
-            const offset = batch.firstOffset + BigInt(record.offsetDelta);
-            // A fetch returns whole batches, so the first one may start before the offset asked for.
-            if (offset < from) continue;
-            records.push({
-              partition,
-              offset,
-              timestamp: batch.firstTimestamp + record.timestampDelta,
-              key: record.key,
-              value: record.value,
-              headers: record.headers,
-            });
-          }
-        }
-      }
+    let outOfRange = false;
+    for (const fetched of results.flat()) {
+      if (fetched.error === 'OFFSET_OUT_OF_RANGE') outOfRange = true;
+      else if (fetched.error === 'UNKNOWN_TOPIC_ID' || fetched.error === 'UNKNOWN_TOPIC_OR_PARTITION')
+        throw new ClientError(`topic '${this.#topic}' no longer exists`, 'NOT_FOUND');
+      else if (fetched.error !== undefined && fetched.error !== 'NOT_LEADER_OR_FOLLOWER')
+        throw new ClientError(
+          `Fetch of ${this.#topic}-${fetched.partition}: ${fetched.error}`,
+          'UNAVAILABLE',
+          {
+            brokerError: fetched.error,
+          },
+        );
+      if (fetched.next !== undefined && fetched.next > (this.#positions.get(fetched.partition) ?? 0n))
+        this.#positions.set(fetched.partition, fetched.next);
+      records.push(...fetched.records);
     }
+    if (outOfRange) await this.#clampPositions();
     return records;
   }
 
   async close(): Promise<void> {
-    await this.#consumer.close().catch(() => {});
+    await this.#client.close();
   }
 }

@@ -3,6 +3,7 @@ export * from './apis/index.js';
 export * from './errors.js';
 export * from './frames.js';
 export * from './groups/consumer-protocol.js';
+export * from './groups/offsets-log-records.js';
 export * from './headers.js';
 export * from './records/batch-header.js';
 export * from './records/decompress.js';

@@ -1,19 +1,17 @@
 import type { Logger } from 'pino';
 import {
+  type CommittedOffset,
+  decodeOffsetKey,
+  decodeOffsetValue,
   decodePlainBatches,
+  encodeOffsetKey,
+  encodeOffsetValue,
   encodePlainBatch,
+  type OffsetCommitKey as OffsetKey,
   type PlainRecord,
   validateBatches,
 } from '../../protocol/index.js';
 import type { LogManager, PartitionLog } from '../../storage/index.js';
-import {
-  type CommittedOffset,
-  decodeOffsetKey,
-  decodeOffsetValue,
-  encodeOffsetKey,
-  encodeOffsetValue,
-  type OffsetKey,
-} from './offset-records.js';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 /** Rewrite the live entries and drop older segments once the log is this much larger than they are. */

@@ -1,6 +1,6 @@
 // `sluice consume TOPIC`: prints message values one per line, like kafka-console-consumer.sh.
 
-import { type ConsumedRecord, PartitionReader, type RecordSource } from '../../client/index.js';
+import { type ConsumedRecord, GroupReader, PartitionReader, type RecordSource } from '../../client/index.js';
 import {
   BOOTSTRAP_HELP,
   BOOTSTRAP_OPTION,
@@ -13,7 +13,7 @@ import {
   positionalArgs,
 } from '../args.js';
 import { UsageError } from '../errors.js';
-import { GroupReader } from '../group-reader.js';
+import { CONSUMER_CLIENT_ID } from '../kafka-client.js';
 
 const usage = `Usage: sluice consume TOPIC [options]
 
@@ -97,6 +97,7 @@ async function openSource(settings: ConsumeSettings): Promise<RecordSource> {
       topic: settings.topic,
       group: settings.group,
       start,
+      clientId: CONSUMER_CLIENT_ID,
     });
   }
   return PartitionReader.open({

@@ -1,7 +1,7 @@
 // `sluice groups list|describe|delete|reset-offsets`: consumer group administration, like
 // kafka-consumer-groups.sh.
 
-import type { Admin } from '@platformatic/kafka';
+import { ClientError, type KafkaAdmin } from '../../client/index.js';
 import {
   BOOTSTRAP_HELP,
   BOOTSTRAP_OPTION,
@@ -14,9 +14,9 @@ import {
   parseCommandLine,
   positionalArgs,
 } from '../args.js';
-import { CliError, kafkaErrorId, UsageError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import { describeGroupCommand } from '../groups/describe.js';
-import { GROUP_STATES, kafkaStateName } from '../groups/group-admin.js';
+import { GROUP_STATES } from '../groups/group-admin.js';
 import {
   parseDateTime,
   parseTopicSelection,
@@ -24,7 +24,7 @@ import {
   type ResetStrategy,
   resetOffsetsCommand,
 } from '../groups/reset-offsets.js';
-import { createAdmin, createClusterClient, withClient } from '../kafka-client.js';
+import { createAdmin, withClient } from '../kafka-client.js';
 import { formatTable, MISSING } from '../table.js';
 
 const usage = `Usage: sluice groups <list|describe|delete|reset-offsets> [GROUP] [options]
@@ -163,25 +163,20 @@ function parseReset(groupId: string, values: Values): ResetOptions {
 }
 
 async function list(
-  admin: Admin,
+  admin: KafkaAdmin,
   states: Set<string> | undefined,
   out: NodeJS.WritableStream,
 ): Promise<void> {
-  // Filtered here rather than with ListGroups' states filter: @platformatic/kafka sends its own
-  // spellings ("PREPARING_REBALANCE"), which do not match Kafka's ("PreparingRebalance").
-  const groups = [...(await admin.listGroups()).values()]
-    .map((g) => ({ id: g.id, state: kafkaStateName(g.state), protocolType: g.protocolType }))
-    .filter((g) => !states || states.has(g.state))
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const rows = groups.map((g) => [g.id, g.state, g.protocolType || MISSING]);
+  const groups = (await admin.listGroups()).filter((g) => !states || states.has(g.state));
+  const rows = groups.map((g) => [g.groupId, g.state || MISSING, g.protocolType || MISSING]);
   out.write(formatTable(['GROUP', 'STATE', 'PROTOCOL-TYPE'], rows));
 }
 
-async function remove(admin: Admin, groupId: string, out: NodeJS.WritableStream): Promise<void> {
+async function remove(admin: KafkaAdmin, groupId: string, out: NodeJS.WritableStream): Promise<void> {
   try {
-    await admin.deleteGroups({ groups: [groupId] });
+    await admin.deleteGroup(groupId);
   } catch (error) {
-    const id = kafkaErrorId(error);
+    const id = error instanceof ClientError ? error.brokerError : undefined;
     if (id === 'NON_EMPTY_GROUP') {
       throw new CliError(
         `cannot delete consumer group '${groupId}': it has active members (NON_EMPTY_GROUP)`,
@@ -213,14 +208,12 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
   const reset = subcommand === 'reset-offsets' ? parseReset(groupId, values) : undefined;
   const bootstrap = bootstrapServers(values.bootstrap, context.env);
   const { stdout: out, stderr: err } = context;
-  await withClient(createAdmin(bootstrap), (admin) =>
-    withClient(createClusterClient(bootstrap), async (groups) => {
-      if (subcommand === 'list') await list(admin, states, out);
-      else if (subcommand === 'describe') await describeGroupCommand(admin, groups, groupId, out, err);
-      else if (subcommand === 'delete') await remove(admin, groupId, out);
-      else if (reset) await resetOffsetsCommand(admin, groups, reset, out, err);
-    }),
-  );
+  await withClient(createAdmin(bootstrap), async (admin) => {
+    if (subcommand === 'list') await list(admin, states, out);
+    else if (subcommand === 'describe') await describeGroupCommand(admin, groupId, out, err);
+    else if (subcommand === 'delete') await remove(admin, groupId, out);
+    else if (reset) await resetOffsetsCommand(admin, reset, out, err);
+  });
   return 0;
 }
 

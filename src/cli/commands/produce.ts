@@ -2,7 +2,7 @@
 
 import { createInterface } from 'node:readline';
 import zlib from 'node:zlib';
-import { type MessageToProduce, murmur2, ProduceAcks, type Producer } from '@platformatic/kafka';
+import type { Acks, KafkaProducer, RecordToProduce } from '../../client/index.js';
 import {
   BOOTSTRAP_HELP,
   BOOTSTRAP_OPTION,
@@ -16,8 +16,8 @@ import {
   parseCommandLine,
   positionalArgs,
 } from '../args.js';
-import { CliError, UsageError, unknownTopicOf } from '../errors.js';
-import { createProducer, withClient } from '../kafka-client.js';
+import { CliError, UsageError } from '../errors.js';
+import { createAdmin, createProducer, withClient } from '../kafka-client.js';
 
 const usage = `Usage: sluice produce TOPIC [options]
 
@@ -47,12 +47,7 @@ const OPTIONS = {
   compression: { type: 'string', short: 'z' },
 } as const;
 
-const ACKS = {
-  all: ProduceAcks.ALL,
-  '-1': ProduceAcks.ALL,
-  '1': ProduceAcks.LEADER,
-  '0': ProduceAcks.NO_RESPONSE,
-};
+const ACKS: Record<string, Acks> = { all: 'all', '-1': 'all', '1': 'leader', '0': 'none' };
 const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 
 /** Lines waiting to be sent before stdin is paused. */
@@ -69,7 +64,7 @@ interface ProduceSettings {
   keySeparator: string | undefined;
   partition: number | undefined;
   headers: Map<Buffer, Buffer> | undefined;
-  acks: number;
+  acks: Acks;
   compression: (typeof COMPRESSIONS)[number];
 }
 
@@ -100,16 +95,10 @@ function parseSettings(argv: string[], env: NodeJS.ProcessEnv): ProduceSettings 
 }
 
 /** Checks that the topic (and partition) exist before reading any input. */
-async function checkTopic(producer: Producer, settings: ProduceSettings): Promise<void> {
-  let partitions: number;
-  try {
-    const metadata = await producer.metadata({ topics: [settings.topic] });
-    partitions = metadata.topics.get(settings.topic)?.partitionsCount ?? 0;
-  } catch (error) {
-    if (unknownTopicOf(error) === undefined) throw error;
-    partitions = 0;
-  }
-  if (partitions === 0) throw new CliError(`topic '${settings.topic}' does not exist`, 'NOT_FOUND');
+async function checkTopic(settings: ProduceSettings): Promise<void> {
+  const partitions = await withClient(createAdmin(settings.bootstrap), (admin) =>
+    admin.partitionCount(settings.topic),
+  );
   if (settings.partition !== undefined && settings.partition >= partitions) {
     throw new CliError(
       `partition ${settings.partition} does not exist: topic '${settings.topic}' has ${partitions} partition(s)`,
@@ -117,14 +106,8 @@ async function checkTopic(producer: Producer, settings: ProduceSettings): Promis
   }
 }
 
-/** Keys hash like the Java client (murmur2, positive), so a key lands where other clients put it. */
-function javaCompatiblePartitioner(): (message: unknown, key: Buffer | undefined) => number {
-  let next = 0;
-  return (_message, key) => (key ? murmur2(key) & 0x7fffffff : next++);
-}
-
 /** How many of the first pending messages go in the next request (at least one). */
-function batchLength(pending: readonly MessageToProduce[]): number {
+function batchLength(pending: readonly RecordToProduce[]): number {
   let bytes = 0;
   let count = 0;
   while (count < pending.length && count < MAX_BATCH) {
@@ -136,7 +119,7 @@ function batchLength(pending: readonly MessageToProduce[]): number {
   return count;
 }
 
-function toMessage(line: string, lineNumber: number, settings: ProduceSettings): MessageToProduce {
+function toMessage(line: string, lineNumber: number, settings: ProduceSettings): RecordToProduce {
   let key = settings.key;
   let value = line;
   if (settings.keySeparator !== undefined) {
@@ -162,10 +145,9 @@ function toMessage(line: string, lineNumber: number, settings: ProduceSettings):
  * Sends stdin's lines with at most one Produce request in flight, so order is kept; lines that
  * arrive while a request is out go together in the next one.
  */
-async function pipeLines(producer: Producer, settings: ProduceSettings, stdin: NodeJS.ReadableStream) {
+async function pipeLines(producer: KafkaProducer, settings: ProduceSettings, stdin: NodeJS.ReadableStream) {
   const lines = createInterface({ input: stdin, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
-  const partitioner = javaCompatiblePartitioner();
-  const pending: MessageToProduce[] = [];
+  const pending: RecordToProduce[] = [];
   let inFlight: Promise<void> | undefined;
   let failure: unknown;
   let lineNumber = 0;
@@ -179,7 +161,7 @@ async function pipeLines(producer: Producer, settings: ProduceSettings, stdin: N
     if (inFlight || pending.length === 0 || failure !== undefined) return;
     const messages = pending.splice(0, batchLength(pending));
     inFlight = producer
-      .send({ messages, acks: settings.acks, compression: settings.compression, partitioner })
+      .send(messages, { acks: settings.acks, compression: settings.compression })
       .then(() => undefined, fail)
       .finally(() => {
         inFlight = undefined;
@@ -226,7 +208,7 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
     return 0;
   }
   await withClient(createProducer(settings.bootstrap), async (producer) => {
-    await checkTopic(producer, settings);
+    await checkTopic(settings);
     await pipeLines(producer, settings, context.stdin);
   });
   return 0;

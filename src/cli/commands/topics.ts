@@ -1,11 +1,6 @@
 // `sluice topics list|create|describe|delete`: topic administration, like kafka-topics.sh.
 
-import {
-  type Admin,
-  type ClusterTopicMetadata,
-  ConfigResourceTypes,
-  ConfigSources,
-} from '@platformatic/kafka';
+import { ClientError, type KafkaAdmin } from '../../client/index.js';
 import {
   BOOTSTRAP_HELP,
   BOOTSTRAP_OPTION,
@@ -19,7 +14,7 @@ import {
   parseCommandLine,
   positionalArgs,
 } from '../args.js';
-import { CliError, kafkaErrorId, UsageError, unknownTopicOf } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { createAdmin, withClient } from '../kafka-client.js';
 
 const usage = `Usage: sluice topics <list|create|describe|delete> [NAME] [options]
@@ -71,98 +66,75 @@ function rejectForeignOptions(subcommand: string, values: Values): void {
   }
 }
 
-async function list(admin: Admin, values: Values, out: NodeJS.WritableStream): Promise<void> {
-  const names = await admin.listTopics({ includeInternals: values['include-internal'] ?? false });
-  for (const name of [...names].sort()) out.write(`${name}\n`);
+async function list(admin: KafkaAdmin, values: Values, out: NodeJS.WritableStream): Promise<void> {
+  const names = await admin.listTopics({ internal: values['include-internal'] ?? false });
+  for (const name of names) out.write(`${name}\n`);
 }
 
-async function create(admin: Admin, name: string, values: Values, out: NodeJS.WritableStream): Promise<void> {
+async function create(
+  admin: KafkaAdmin,
+  name: string,
+  values: Values,
+  out: NodeJS.WritableStream,
+): Promise<void> {
   const partitions = intOption(values.partitions, 'partitions', { min: 1 });
   const replicas = intOption(values['replication-factor'], 'replication-factor', { min: 1, max: 32767 });
-  const configs = keyValueOptions(values.config, 'config').map(([key, value]) => ({ name: key, value }));
+  const configs = Object.fromEntries(keyValueOptions(values.config, 'config'));
   try {
-    await admin.createTopics({
-      topics: [name],
-      partitions: partitions ?? -1,
-      replicas: replicas ?? -1,
-      configs,
-    });
+    await admin.createTopic(name, { partitions, replicas, configs });
   } catch (error) {
-    if (kafkaErrorId(error) === 'TOPIC_ALREADY_EXISTS') {
-      if (values['if-not-exists']) return;
-      throw new CliError(`topic '${name}' already exists`, 'CONFLICT');
-    }
+    if (values['if-not-exists'] && error instanceof ClientError && error.code === 'CONFLICT') return;
     throw error;
   }
   out.write(`Created topic ${name}.\n`);
 }
 
-async function remove(admin: Admin, name: string, values: Values, out: NodeJS.WritableStream): Promise<void> {
+async function remove(
+  admin: KafkaAdmin,
+  name: string,
+  values: Values,
+  out: NodeJS.WritableStream,
+): Promise<void> {
   try {
-    await admin.deleteTopics({ topics: [name] });
+    await admin.deleteTopic(name);
   } catch (error) {
-    if (kafkaErrorId(error) === 'UNKNOWN_TOPIC_OR_PARTITION') {
-      if (values['if-exists']) return;
-      throw new CliError(`topic '${name}' does not exist`, 'NOT_FOUND');
-    }
+    if (values['if-exists'] && error instanceof ClientError && error.code === 'NOT_FOUND') return;
     throw error;
   }
   out.write(`Deleted topic ${name}.\n`);
 }
 
 /** "k=v,k=v" of the topic's configs (only non-default ones unless `all`), or why there are none. */
-async function configSummary(admin: Admin, name: string, all: boolean): Promise<string> {
-  try {
-    const [description] = await admin.describeConfigs({
-      resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: name }],
-    });
-    return (description?.configs ?? [])
-      .filter((c) => all || c.configSource !== ConfigSources.DEFAULT_CONFIG)
-      .map((c) => `${c.name}=${c.isSensitive ? '(sensitive)' : (c.value ?? '')}`)
-      .sort()
-      .join(',');
-  } catch (error) {
-    if ((error as { code?: string }).code === 'PLT_KFK_UNSUPPORTED_API') {
-      return '(unavailable: the broker does not support DescribeConfigs)';
-    }
-    throw error;
-  }
-}
-
-/** A topic id as Kafka's tools print it (Uuid.toString: base64url of the 16 bytes). */
-function kafkaTopicId(uuid: string): string {
-  const hex = uuid.replace(/-/g, '');
-  return /^[0-9a-f]{32}$/i.test(hex) ? Buffer.from(hex, 'hex').toString('base64url') : uuid;
+async function configSummary(admin: KafkaAdmin, name: string, all: boolean): Promise<string> {
+  const configs = await admin.topicConfigs(name);
+  if (configs === undefined) return '(unavailable: the broker does not support DescribeConfigs)';
+  return configs
+    .filter((c) => all || !c.isDefault)
+    .map((c) => `${c.name}=${c.isSensitive ? '(sensitive)' : (c.value ?? '')}`)
+    .sort()
+    .join(',');
 }
 
 async function describe(
-  admin: Admin,
+  admin: KafkaAdmin,
   name: string,
   values: Values,
   out: NodeJS.WritableStream,
 ): Promise<void> {
-  let topic: ClusterTopicMetadata | undefined;
-  try {
-    topic = (await admin.metadata({ topics: [name] })).topics.get(name);
-  } catch (error) {
-    if (unknownTopicOf(error) !== undefined)
-      throw new CliError(`topic '${name}' does not exist`, 'NOT_FOUND');
-    throw error;
-  }
-  if (!topic) throw new CliError(`topic '${name}' does not exist`, 'NOT_FOUND');
+  const topic = await admin.describeTopic(name);
   const configs = await configSummary(admin, name, values['all-configs'] ?? false);
   const replicationFactor = topic.partitions[0]?.replicas.length ?? 0;
   out.write(
-    `Topic: ${name}\tTopicId: ${kafkaTopicId(topic.id)}\tPartitionCount: ${topic.partitionsCount}\t` +
+    `Topic: ${name}\tTopicId: ${topic.id}\tPartitionCount: ${topic.partitions.length}\t` +
       `ReplicationFactor: ${replicationFactor}\tConfigs: ${configs}\n`,
   );
-  topic.partitions.forEach((p, index) => {
-    const offline = p.offlineReplicas.length > 0 ? `\tOffline: ${p.offlineReplicas.join(',')}` : '';
+  for (const p of topic.partitions) {
+    const offline = p.offline.length > 0 ? `\tOffline: ${p.offline.join(',')}` : '';
     out.write(
-      `\tTopic: ${name}\tPartition: ${index}\tLeader: ${p.leader < 0 ? 'none' : p.leader}\t` +
+      `\tTopic: ${name}\tPartition: ${p.partition}\tLeader: ${p.leader < 0 ? 'none' : p.leader}\t` +
         `Replicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}${offline}\n`,
     );
-  });
+  }
 }
 
 async function run(argv: string[], context: CommandContext): Promise<number> {

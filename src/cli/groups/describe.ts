@@ -2,8 +2,7 @@
 // per partition the committed offset, the log end offset and the lag, laid out as
 // kafka-consumer-groups.sh --describe (--state, --members --verbose, and offsets) prints them.
 
-import type { Admin } from '@platformatic/kafka';
-import type { ClusterClient } from '../../client/index.js';
+import type { KafkaAdmin } from '../../client/index.js';
 import { CliError } from '../errors.js';
 import { formatTable, MISSING } from '../table.js';
 import {
@@ -11,7 +10,6 @@ import {
   coordinatorOf,
   describeGroup,
   type GroupDescription,
-  LATEST,
   listOffsets,
   type MemberDescription,
   type OffsetTable,
@@ -40,7 +38,7 @@ export function formatAssignment(assignment: readonly TopicPartitions[]): string
 
 /** One row per partition that has a committed offset or an owner, with the log end offsets. */
 async function offsetRows(
-  admin: Admin,
+  admin: KafkaAdmin,
   group: GroupDescription,
   committed: OffsetTable,
 ): Promise<OffsetRow[]> {
@@ -66,7 +64,7 @@ async function offsetRows(
     const count = await partitionCountIfExists(admin, topic);
     if (count !== undefined) existing.push({ topic, partitions: [...set].filter((p) => p < count) });
   }
-  const logEnd = await listOffsets(admin, existing, LATEST);
+  const logEnd = await listOffsets(admin, existing, 'latest');
   const rows: OffsetRow[] = [];
   for (const [topic, set] of partitions) {
     for (const partition of set) {
@@ -121,13 +119,12 @@ function membersTable(group: GroupDescription): string {
 }
 
 export async function describeGroupCommand(
-  admin: Admin,
-  groups: ClusterClient,
+  admin: KafkaAdmin,
   groupId: string,
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream,
 ): Promise<void> {
-  const group = await describeGroup(groups, groupId);
+  const group = await describeGroup(admin, groupId);
   if (group.state === 'Dead') throw new CliError(`consumer group '${groupId}' does not exist`, 'NOT_FOUND');
   const [coordinator, committed] = await Promise.all([
     coordinatorOf(admin, groupId),

@@ -3,15 +3,12 @@
 // is a "simple" one (generation -1, no member id), which a coordinator accepts only while the group
 // has no members; so, like Kafka's tool, this refuses unless the group is Empty (or Dead).
 
-import type { Admin } from '@platformatic/kafka';
-import type { ClusterClient } from '../../client/index.js';
-import { CliError, kafkaErrorId, UsageError } from '../errors.js';
+import { ClientError, type KafkaAdmin } from '../../client/index.js';
+import { CliError, UsageError } from '../errors.js';
 import { formatTable } from '../table.js';
 import {
   committedOffsets,
   describeGroup,
-  EARLIEST,
-  LATEST,
   listOffsets,
   type OffsetTable,
   partitionCount,
@@ -80,7 +77,7 @@ const inactiveMessage = (groupId: string, state: string) =>
 
 /** The partitions to reset, checked against the topics' partition counts. */
 async function partitionsInScope(
-  admin: Admin,
+  admin: KafkaAdmin,
   scope: ResetScope,
   committed: OffsetTable,
 ): Promise<TopicPartitions[]> {
@@ -107,7 +104,7 @@ async function partitionsInScope(
 
 /** Computes the new offsets; `warn` receives Kafka's notes about offsets moved into the log's range. */
 async function plan(
-  admin: Admin,
+  admin: KafkaAdmin,
   groupId: string,
   scope: ResetScope,
   strategy: ResetStrategy,
@@ -116,12 +113,12 @@ async function plan(
   const committed = await committedOffsets(admin, groupId);
   const partitions = await partitionsInScope(admin, scope, committed);
   const [earliest, latest] = await Promise.all([
-    listOffsets(admin, partitions, EARLIEST),
-    listOffsets(admin, partitions, LATEST),
+    listOffsets(admin, partitions, 'earliest'),
+    listOffsets(admin, partitions, 'latest'),
   ]);
   const byTime =
     strategy.kind === 'datetime'
-      ? await listOffsets(admin, partitions, BigInt(strategy.timestamp))
+      ? await listOffsets(admin, partitions, { timestamp: strategy.timestamp })
       : undefined;
   const entries: ResetPlanEntry[] = [];
   for (const { topic, partitions: list } of partitions) {
@@ -167,25 +164,18 @@ async function plan(
 }
 
 async function commitPlan(
-  admin: Admin,
-  groups: ClusterClient,
+  admin: KafkaAdmin,
   groupId: string,
   entries: readonly ResetPlanEntry[],
 ): Promise<void> {
   const topics: OffsetTable = new Map();
   for (const e of entries) setOffset(topics, e.topic, e.partition, e.offset);
   try {
-    await admin.alterConsumerGroupOffsets({
-      groupId,
-      topics: [...topics].map(([name, offsets]) => ({
-        name,
-        partitionOffsets: [...offsets].map(([partition, offset]) => ({ partition, offset })),
-      })),
-    });
+    await admin.commitGroupOffsets(groupId, topics);
   } catch (error) {
     // A member joined between our DescribeGroups and the commit: the coordinator refuses simple commits.
-    if (kafkaErrorId(error) === 'UNKNOWN_MEMBER_ID') {
-      const { state } = await describeGroup(groups, groupId);
+    if (error instanceof ClientError && error.code === 'CONFLICT') {
+      const { state } = await describeGroup(admin, groupId);
       throw new CliError(inactiveMessage(groupId, state));
     }
     throw error;
@@ -202,14 +192,13 @@ export interface ResetOptions {
 }
 
 export async function resetOffsetsCommand(
-  admin: Admin,
-  groups: ClusterClient,
+  admin: KafkaAdmin,
   options: ResetOptions,
   out: NodeJS.WritableStream,
   err: NodeJS.WritableStream,
 ): Promise<void> {
   const { groupId } = options;
-  const group = await describeGroup(groups, groupId);
+  const group = await describeGroup(admin, groupId);
   if (group.state !== 'Empty' && group.state !== 'Dead')
     throw new CliError(inactiveMessage(groupId, group.state));
   const entries = await plan(admin, groupId, options.scope, options.strategy, (line) =>
@@ -219,7 +208,7 @@ export async function resetOffsetsCommand(
     err.write(`Consumer group '${groupId}' has no committed offsets to reset.\n`);
     return;
   }
-  if (options.execute) await commitPlan(admin, groups, groupId, entries);
+  if (options.execute) await commitPlan(admin, groupId, entries);
   const rows = entries.map((e) => [groupId, e.topic, String(e.partition), String(e.offset)]);
   out.write(formatTable(['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'], rows));
   if (!options.execute && !options.dryRun) {

@@ -12,7 +12,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '../../protocol/index.js';
-import { ClientError } from '../kafka-errors.js';
+import { ClientError } from '../client-error.js';
 
 /** Larger responses than this are not something a platform component asks for: the stream is broken. */
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;

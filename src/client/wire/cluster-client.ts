@@ -9,7 +9,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '../../protocol/index.js';
-import { ClientError } from '../kafka-errors.js';
+import { ClientError } from '../client-error.js';
 import { BrokerConnection } from './broker-connection.js';
 
 export interface ClusterClientOptions {

@@ -13,7 +13,7 @@ import {
   isRetriable,
   type TopicPartitions,
 } from '../../protocol/index.js';
-import { ClientError } from '../kafka-errors.js';
+import { ClientError } from '../client-error.js';
 import type { ClusterClient } from './cluster-client.js';
 
 export type { TopicPartitions };

@@ -2,7 +2,7 @@
 // their order), acks=all, idempotent (a retried request is not written twice). While the broker is
 // away lines wait in the bounded buffer and sending is retried with backoff.
 
-import { Admin, type MessageToProduce, ProduceAcks, Producer } from '@platformatic/kafka';
+import { ClientError, KafkaAdmin, KafkaProducer, type RecordToProduce } from '../../client/index.js';
 import { LineBuffer } from './line-buffer.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -10,16 +10,6 @@ import type { ResolvedOptions } from './options.js';
 const MAX_BATCH_CHARS = 512 * 1024;
 const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
-
-/** The ids (`TOPIC_ALREADY_EXISTS`...) anywhere in a client error and its nested errors. */
-function errorIds(error: unknown, out: string[] = []): string[] {
-  if (error === null || typeof error !== 'object') return out;
-  const e = error as { apiId?: unknown; errors?: unknown; cause?: unknown };
-  if (typeof e.apiId === 'string') out.push(e.apiId);
-  if (Array.isArray(e.errors)) for (const inner of e.errors) errorIds(inner, out);
-  if (e.cause) errorIds(e.cause, out);
-  return out;
-}
 
 /** pino's `time` (epoch ms, its default) near the start of a line, to use as the record timestamp. */
 function lineTime(line: string): bigint | undefined {
@@ -30,7 +20,7 @@ function lineTime(line: string): bigint | undefined {
 export class Shipper {
   readonly buffer: LineBuffer;
   readonly #options: ResolvedOptions;
-  readonly #producer: Producer;
+  readonly #producer: KafkaProducer;
   readonly #key: Buffer;
   #ready = false;
   #sending = false;
@@ -49,16 +39,13 @@ export class Shipper {
     this.#options = options;
     this.#key = Buffer.from(options.service);
     this.buffer = new LineBuffer({ maxLines: options.maxBufferedLines, maxBytes: options.maxBufferedBytes });
-    this.#producer = new Producer({
+    this.#producer = new KafkaProducer({
       clientId: options.clientId,
-      bootstrapBrokers: options.bootstrap,
-      acks: ProduceAcks.ALL,
+      bootstrap: options.bootstrap,
+      acks: 'all',
       idempotent: true,
-      autocreateTopics: false,
       retries: 3,
-      retryDelay: 250,
-      connectTimeout: 5_000,
-      timeout: 10_000,
+      timeoutMs: 10_000,
     });
   }
 
@@ -80,23 +67,20 @@ export class Shipper {
   async #ensureTopic(): Promise<void> {
     if (this.#ready) return;
     if (this.#options.createTopic) {
-      const admin = new Admin({
+      const admin = new KafkaAdmin({
         clientId: `${this.#options.clientId}-admin`,
-        bootstrapBrokers: this.#options.bootstrap,
+        bootstrap: this.#options.bootstrap,
         retries: 1,
-        connectTimeout: 5_000,
       });
       try {
         const topics = await admin.listTopics();
         if (!topics.includes(this.#options.topic)) {
-          await admin
-            .createTopics({ topics: [this.#options.topic], partitions: -1, replicas: -1 })
-            .catch((error) => {
-              if (!errorIds(error).includes('TOPIC_ALREADY_EXISTS')) throw error;
-            });
+          await admin.createTopic(this.#options.topic).catch((error: unknown) => {
+            if (!(error instanceof ClientError && error.code === 'CONFLICT')) throw error;
+          });
         }
       } finally {
-        await admin.close().catch(() => {});
+        await admin.close();
       }
     }
     this.#ready = true;
@@ -130,13 +114,13 @@ export class Shipper {
       await this.#ensureTopic();
       const lines = this.buffer.peek(this.#options.batchLines, MAX_BATCH_CHARS);
       const now = Date.now();
-      const messages: MessageToProduce[] = lines.map((line) => ({
+      const messages: RecordToProduce[] = lines.map((line) => ({
         topic: this.#options.topic,
         key: this.#key,
         value: Buffer.from(line),
         timestamp: lineTime(line) ?? BigInt(now),
       }));
-      await this.#producer.send({ messages });
+      await this.#producer.send(messages);
       this.buffer.shift(lines.length);
       this.produced += lines.length;
       sent = lines.length;
@@ -201,6 +185,6 @@ export class Shipper {
       );
     }
     if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
-    await this.#producer.close().catch(() => {});
+    await this.#producer.close();
   }
 }

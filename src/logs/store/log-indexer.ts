@@ -1,6 +1,5 @@
-import type { Producer } from '@platformatic/kafka';
 import type { Logger } from 'pino';
-import type { ConsumedRecord, PartitionReader } from '../../client/index.js';
+import type { ConsumedRecord, KafkaProducer, PartitionReader } from '../../client/index.js';
 import { RateLimitedLog } from '../../errors/index.js';
 import type { LogEntry } from '../model.js';
 import { ChunkBuilder, type ChunkSummary } from './chunk.js';
@@ -14,7 +13,7 @@ const ERROR_LOG_INTERVAL_MS = 30_000;
 export interface IndexerOptions {
   reader: PartitionReader;
   index: LabelIndex;
-  producer: Producer;
+  producer: KafkaProducer;
   indexTopic: string;
   decode: (record: ConsumedRecord) => LogEntry;
   /** Every entry as it is indexed: the live tail. */
@@ -94,15 +93,13 @@ export class LogIndexer {
       this.builders.delete(partition);
       index.add(summary);
       try {
-        await producer.send({
-          messages: [
-            {
-              topic: indexTopic,
-              key: Buffer.from(String(partition)),
-              value: Buffer.from(JSON.stringify(summary)),
-            },
-          ],
-        });
+        await producer.send([
+          {
+            topic: indexTopic,
+            key: Buffer.from(String(partition)),
+            value: Buffer.from(JSON.stringify(summary)),
+          },
+        ]);
       } catch (err) {
         // The chunk stays in memory; after a restart those lines are indexed again from the topic.
         this.errors.warn('write', err, 'log indexer: writing the index topic failed', {

@@ -1,6 +1,5 @@
-import type { Producer } from '@platformatic/kafka';
 import type { Logger } from 'pino';
-import { type ConsumedRecord, createAdmin, createProducer, PartitionReader } from '../../client/index.js';
+import { type ConsumedRecord, KafkaAdmin, KafkaProducer, PartitionReader } from '../../client/index.js';
 import { type LogSource, type SelectRequest, selectorMatches } from '../logql/index.js';
 import type { LogEntry } from '../model.js';
 import { parseChunkSummary } from './chunk.js';
@@ -52,7 +51,7 @@ export class LogStore implements LogSource {
   private constructor(
     private readonly options: LogStoreOptions,
     readonly index: LabelIndex,
-    private readonly producer: Producer,
+    private readonly producer: KafkaProducer,
     private readonly indexer: LogIndexer,
   ) {
     this.cache = new RangeCache(options.config.queryCacheBytes);
@@ -88,13 +87,13 @@ export class LogStore implements LogSource {
 
   static async open(options: LogStoreOptions): Promise<LogStore> {
     const { bootstrap, config, logger } = options;
-    const admin = createAdmin(bootstrap, CLIENT_ID);
+    const admin = new KafkaAdmin({ bootstrap, clientId: CLIENT_ID });
     try {
       await ensureLogTopics(admin, config);
     } finally {
       await admin.close().catch(() => {});
     }
-    const producer = createProducer(bootstrap, CLIENT_ID);
+    const producer = new KafkaProducer({ bootstrap, clientId: CLIENT_ID });
     let indexer: LogIndexer | undefined;
     const index = new LabelIndex(() => indexer?.openChunks() ?? []);
     await readIndexTopic(bootstrap, indexTopicOf(config.topic), index);
@@ -103,6 +102,7 @@ export class LogStore implements LogSource {
       topic: config.topic,
       start: index.nextOffsets(),
       clientId: CLIENT_ID,
+      justCreated: true,
     });
     const starts = await reader.startOffsets();
     for (const [p, start] of starts) index.prune(p, Number(start));
@@ -129,7 +129,7 @@ export class LogStore implements LogSource {
     let batch: (OutgoingRecord & { topic: string })[] = [];
     let bytes = 0;
     const send = async () => {
-      if (batch.length > 0) await this.producer.send({ acks: -1, messages: batch });
+      if (batch.length > 0) await this.producer.send(batch, { acks: 'all' });
       batch = [];
       bytes = 0;
     };
@@ -247,7 +247,14 @@ async function* readRange(
 
 /** Rebuilds the closed chunks from the index topic, reading it to its current end. */
 async function readIndexTopic(bootstrap: string[], topic: string, index: LabelIndex): Promise<void> {
-  const reader = await PartitionReader.open({ bootstrap, topic, start: 'earliest', clientId: CLIENT_ID });
+  // ensureLogTopics has just made sure it exists, though a broker may not know it yet.
+  const reader = await PartitionReader.open({
+    bootstrap,
+    topic,
+    start: 'earliest',
+    clientId: CLIENT_ID,
+    justCreated: true,
+  });
   try {
     const end = await reader.endOffsets();
     const done = () => [...end].every(([p, e]) => (reader.positions.get(p) ?? 0n) >= e);

@@ -1,5 +1,4 @@
-import type { Admin } from '@platformatic/kafka';
-import { kafkaErrorId } from '../../client/index.js';
+import { ClientError, type KafkaAdmin } from '../../client/index.js';
 import type { LogsConfig } from './logs-config.js';
 
 /** The index topic beside the logs topic. */
@@ -11,23 +10,21 @@ export function indexTopicOf(topic: string): string {
  * Creates the logs topic and its index topic if missing, and keeps their retention as
  * configured (the index needs no more than the lines it describes).
  */
-export async function ensureLogTopics(admin: Admin, config: LogsConfig): Promise<void> {
-  const configs = [
-    { name: 'retention.ms', value: String(config.retentionMs) },
-    { name: 'retention.bytes', value: String(config.retentionBytes) },
-  ];
+export async function ensureLogTopics(admin: KafkaAdmin, config: LogsConfig): Promise<void> {
+  const configs = {
+    'retention.ms': String(config.retentionMs),
+    'retention.bytes': String(config.retentionBytes),
+  };
   const topics = [
     { name: config.topic, partitions: config.partitions },
     { name: indexTopicOf(config.topic), partitions: 1 },
   ];
   for (const { name, partitions } of topics) {
     try {
-      await admin.createTopics({ topics: [name], partitions, replicas: 1, configs });
+      await admin.createTopic(name, { partitions, replicas: 1, configs });
     } catch (error) {
-      if (kafkaErrorId(error) !== 'TOPIC_ALREADY_EXISTS') throw error;
-      await admin.alterConfigs({
-        resources: [{ resourceType: 2, resourceName: name, configs }],
-      });
+      if (!(error instanceof ClientError && error.code === 'CONFLICT')) throw error;
+      await admin.setTopicConfigs(name, configs);
     }
   }
 }

@@ -2,9 +2,7 @@
 // brokers and topics (Metadata), the oldest and newest offset of every partition (ListOffsets),
 // the groups (ListGroups), their members (DescribeGroups) and committed offsets (OffsetFetch).
 
-import { type Admin, ListOffsetTimestamps } from '@platformatic/kafka';
-import { type ClusterClient, describeGroups } from '../../client/index.js';
-import type { ClusterWire } from './cluster-wire.js';
+import { type KafkaAdmin, readOffsets } from '../../client/index.js';
 
 export interface TopicOffsets {
   /** Topic id from Metadata, needed by Fetch v13+. */
@@ -32,40 +30,46 @@ export interface ClusterSnapshot {
   groups: Map<string, GroupOffsets>;
 }
 
-async function readTopics(wire: ClusterWire): Promise<Pick<ClusterSnapshot, 'brokers' | 'topics'>> {
+/** Offsets by partition as a dense array (partitions without one are left empty). */
+function byPartition(offsets: Map<number, bigint> | undefined): number[] {
+  const out: number[] = [];
+  for (const [p, offset] of offsets ?? []) out[p] = Number(offset);
+  return out;
+}
+
+async function readTopics(admin: KafkaAdmin): Promise<Pick<ClusterSnapshot, 'brokers' | 'topics'>> {
   // kafka_exporter lists every topic the cluster reports, internal ones included.
-  const layout = await wire.layout(null);
+  const layout = await admin.layout(null);
   const names = [...layout.topics.keys()].sort();
+  const all = new Map(names.map((n) => [n, undefined]));
   const [oldest, newest] = await Promise.all([
-    wire.listOffsets(layout, names, ListOffsetTimestamps.EARLIEST),
-    wire.listOffsets(layout, names, ListOffsetTimestamps.LATEST),
+    readOffsets(admin.wire, layout, all, 'earliest'),
+    readOffsets(admin.wire, layout, all, 'latest'),
   ]);
   const topics = new Map<string, TopicOffsets>();
   for (const name of names) {
-    const { id, leaders } = layout.topics.get(name)!;
-    topics.set(name, { id, leaders, oldest: oldest.get(name) ?? [], newest: newest.get(name) ?? [] });
+    const { id, partitions } = layout.topics.get(name)!;
+    topics.set(name, {
+      id,
+      leaders: partitions.map((p) => p.leader),
+      oldest: byPartition(oldest.get(name)),
+      newest: byPartition(newest.get(name)),
+    });
   }
   return { brokers: layout.brokers.size, topics };
 }
 
-async function readGroups(admin: Admin, client: ClusterClient): Promise<Map<string, GroupOffsets>> {
+async function readGroups(admin: KafkaAdmin): Promise<Map<string, GroupOffsets>> {
   const listed = await admin.listGroups();
   const groups = new Map<string, GroupOffsets>();
-  if (listed.size === 0) return groups;
-  const ids = [...listed.keys()].sort();
-  for (const id of ids) {
-    groups.set(id, {
-      state: String(listed.get(id)!.state),
-      members: undefined,
-      committed: new Map(),
-      owners: new Map(),
-    });
+  if (listed.length === 0) return groups;
+  const ids = listed.map((g) => g.groupId);
+  for (const { groupId, state } of listed) {
+    groups.set(groupId, { state, members: undefined, committed: new Map(), owners: new Map() });
   }
   const [described, offsets] = await Promise.allSettled([
-    // Described with Sluice's codec: the library's parser throws on assignments whose user data
-    // is null (int32 -1, as the Java client and franz-go send it), from inside a socket callback.
-    describeGroups(client, ids),
-    admin.listConsumerGroupOffsets({ groups: ids }),
+    admin.describeGroups(ids),
+    admin.committedOffsets(ids),
   ]);
   if (described.status === 'fulfilled') {
     for (const [id, group] of described.value) {
@@ -81,13 +85,11 @@ async function readGroups(admin: Admin, client: ClusterClient): Promise<Map<stri
     }
   }
   if (offsets.status === 'rejected') throw offsets.reason;
-  for (const { groupId, topics } of offsets.value) {
+  for (const [groupId, table] of offsets.value) {
     const entry = groups.get(groupId);
     if (!entry) continue;
-    for (const { name, partitions } of topics) {
-      const byPartition = new Map<number, number>();
-      for (const p of partitions) byPartition.set(p.partitionIndex, Number(p.committedOffset));
-      entry.committed.set(name, byPartition);
+    for (const [topic, committed] of table) {
+      entry.committed.set(topic, new Map([...committed].map(([p, offset]) => [p, Number(offset)])));
     }
   }
   if (described.status === 'rejected') throw described.reason;
@@ -95,12 +97,8 @@ async function readGroups(admin: Admin, client: ClusterClient): Promise<Map<stri
 }
 
 /** Reads the whole picture; rejects if any part failed (the caller keeps the previous one). */
-export async function takeSnapshot(
-  admin: Admin,
-  wire: ClusterWire,
-  client: ClusterClient,
-): Promise<ClusterSnapshot> {
+export async function takeSnapshot(admin: KafkaAdmin): Promise<ClusterSnapshot> {
   const takenAt = Date.now();
-  const [topics, groups] = await Promise.all([readTopics(wire), readGroups(admin, client)]);
+  const [topics, groups] = await Promise.all([readTopics(admin), readGroups(admin)]);
   return { takenAt, ...topics, groups };
 }

@@ -11,9 +11,3 @@ export {
 } from './burrow-rules.js';
 export { type LagMonitor, type LagMonitorOptions, startLagMonitor } from './lag-monitor.js';
 export { registerLagRoutes } from './lag-routes.js';
-export {
-  decodeOffsetsTopicRecord,
-  type OffsetCommitKey,
-  type OffsetCommitValue,
-  type OffsetsTopicRecord,
-} from './offsets-topic-records.js';

@@ -2,23 +2,34 @@
 // that finds the last read stale), follows __consumer_offsets for Burrow's windows of commits, and
 // answers metrics and status requests from what it knows, even while Kafka is unreachable.
 
-import { type Admin, type Consumer, ListOffsetTimestamps } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { ClusterClient } from '../../client/index.js';
+import { KafkaAdmin, readOffsets } from '../../client/index.js';
 import { RateLimitedLog } from '../../errors/index.js';
 import { type GroupStatus, groupStatus } from './burrow-rules.js';
 import { type ClusterSnapshot, takeSnapshot } from './cluster-snapshot.js';
-import { ClusterWire } from './cluster-wire.js';
 import { CommitWindows } from './commit-windows.js';
 import { exporterRows, groupPartitions, oldestUnconsumed } from './exporter-rows.js';
-import { createMonitorAdmin, createMonitorConsumer, describeError, withTimeout } from './kafka-access.js';
 import { LagMetrics, type LagView } from './lag-metrics.js';
 import { type OffsetsLogEntry, OffsetsLogReader } from './offsets-log-reader.js';
 import { RecordTimestamps } from './record-timestamps.js';
 
 /** Repeats of one failed read of the cluster are logged once per this interval. */
 const READ_ERROR_LOG_INTERVAL_MS = 30_000;
+
+/** A monitor retries on its next round: a request should fail within one round, not hang. */
+function monitorAdmin(bootstrap: string[], timeoutMs: number, role: string): KafkaAdmin {
+  return new KafkaAdmin({ bootstrap, clientId: `sluice-lag-monitor-${role}`, timeoutMs, retries: 1 });
+}
+
+const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Rejects after `ms` unless `work` settles first. */
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  const { promise: timeout, reject } = Promise.withResolvers<never>();
+  const timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
 
 export interface LagMonitorOptions {
   bootstrap: string[];
@@ -57,11 +68,9 @@ export interface LagMonitor {
 
 class Monitor implements LagMonitor {
   readonly cluster: string;
-  readonly #admin: Admin;
-  readonly #consumer: Consumer;
-  readonly #wire: ClusterWire;
-  readonly #groupsClient: ClusterClient;
-  readonly #readerWire: ClusterWire;
+  readonly #admin: KafkaAdmin;
+  /** The offsets log reader's own connections: its long-polling fetches must not delay a scrape's reads. */
+  readonly #readerAdmin: KafkaAdmin;
   readonly #log: Logger;
   /** Reads fail on every refresh while the broker is away: one line per interval, not one per scrape. */
   readonly #readErrors: RateLimitedLog;
@@ -76,7 +85,6 @@ class Monitor implements LagMonitor {
   #inFlight: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #waiters: { since: number; wake: () => void }[] = [];
-  #fetchByTopicId: Promise<boolean> | undefined;
 
   constructor(options: LagMonitorOptions) {
     this.#options = {
@@ -93,26 +101,16 @@ class Monitor implements LagMonitor {
     this.#log = options.logger;
     this.#readErrors = new RateLimitedLog(options.logger, READ_ERROR_LOG_INTERVAL_MS);
     const { timeoutMs, offsetsPollMs } = this.#options;
-    this.#admin = createMonitorAdmin(options.bootstrap, timeoutMs);
-    this.#consumer = createMonitorConsumer(options.bootstrap, timeoutMs, 'offsets');
-    this.#wire = new ClusterWire(options.bootstrap, 'sluice-lag-monitor-wire', timeoutMs);
-    this.#groupsClient = new ClusterClient({
-      bootstrap: options.bootstrap,
-      clientId: 'sluice-lag-monitor-groups',
-      timeoutMs,
-    });
-    this.#readerWire = new ClusterWire(options.bootstrap, 'sluice-lag-monitor-offsets-log', timeoutMs);
+    this.#admin = monitorAdmin(options.bootstrap, timeoutMs, 'admin');
+    this.#readerAdmin = monitorAdmin(options.bootstrap, timeoutMs + offsetsPollMs, 'offsets-log');
     this.#windows = new CommitWindows({
       intervals: this.#options.window,
       minDistanceMs: this.#options.minDistanceMs,
       expireGroupMs: this.#options.expireGroupMs,
     });
-    this.#timestamps = new RecordTimestamps(this.#consumer, () => this.#useTopicIds());
-    // The reader has its own connection: its long-polling fetches must not delay a scrape's reads.
-    const readerConsumer = createMonitorConsumer(options.bootstrap, timeoutMs + offsetsPollMs, 'offsets-log');
+    this.#timestamps = new RecordTimestamps(this.#admin);
     this.#reader = new OffsetsLogReader(
-      readerConsumer,
-      this.#readerWire,
+      this.#readerAdmin,
       { apply: (entries, atEnd, startedAt) => this.#applyCommits(entries, atEnd, startedAt) },
       this.#log,
       offsetsPollMs,
@@ -127,17 +125,6 @@ class Monitor implements LagMonitor {
     this.#timer.unref();
   }
 
-  #useTopicIds(): Promise<boolean> {
-    this.#fetchByTopicId ??= this.#consumer.listApis().then(
-      (apis) => (apis.find((a) => a.name === 'Fetch')?.maxVersion ?? 0) >= 13,
-      (error: unknown) => {
-        this.#fetchByTopicId = undefined;
-        throw error;
-      },
-    );
-    return this.#fetchByTopicId;
-  }
-
   refresh(): Promise<void> {
     this.#inFlight ??= this.#refreshOnce().finally(() => {
       this.#inFlight = undefined;
@@ -149,7 +136,7 @@ class Monitor implements LagMonitor {
     const started = Date.now();
     try {
       const snapshot = await withTimeout(
-        takeSnapshot(this.#admin, this.#wire, this.#groupsClient),
+        takeSnapshot(this.#admin),
         this.#options.timeoutMs,
         'reading offsets',
       );
@@ -171,8 +158,6 @@ class Monitor implements LagMonitor {
         describeError(error),
         'reading consumer lag from Kafka failed; showing what was known',
       );
-      this.#admin.clearMetadata();
-      this.#consumer.clearMetadata();
       throw error;
     }
   }
@@ -197,9 +182,20 @@ class Monitor implements LagMonitor {
     const topics = [...new Set(entries.flatMap((e) => (e.kind === 'commit' ? [e.key.topic] : [])))];
     let logEnds = new Map<string, number[]>();
     if (topics.length > 0) {
-      logEnds = await this.#readerWire
+      logEnds = await this.#readerAdmin
         .layout(topics)
-        .then((layout) => this.#readerWire.listOffsets(layout, topics, ListOffsetTimestamps.LATEST))
+        .then((layout) =>
+          readOffsets(this.#readerAdmin.wire, layout, new Map(topics.map((t) => [t, undefined])), 'latest'),
+        )
+        .then((listed) => {
+          const ends = new Map<string, number[]>();
+          for (const [topic, byPartition] of listed) {
+            const list: number[] = [];
+            for (const [p, offset] of byPartition) list[p] = Number(offset);
+            ends.set(topic, list);
+          }
+          return ends;
+        })
         .catch((error: unknown) => {
           this.#log.debug({ err: describeError(error) }, 'log end offsets for commits; using the last known');
           return new Map<string, number[]>();
@@ -224,7 +220,9 @@ class Monitor implements LagMonitor {
   }
 
   caughtUp(): Promise<void> {
-    return new Promise((resolve) => this.#waiters.push({ since: Date.now(), wake: resolve }));
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#waiters.push({ since: Date.now(), wake: resolve });
+    return promise;
   }
 
   status(group: string): GroupStatus | undefined {
@@ -248,13 +246,7 @@ class Monitor implements LagMonitor {
     await this.#reader.stop();
     await this.#inFlight?.catch(() => {});
     await this.#reader.close();
-    await Promise.all([
-      this.#admin.close().catch(() => {}),
-      this.#consumer.close().catch(() => {}),
-      this.#wire.close(),
-      this.#groupsClient.close(),
-      this.#readerWire.close(),
-    ]);
+    await this.#admin.close();
   }
 }
 

@@ -3,20 +3,27 @@
 // default), starting from the earliest offset, and moves to the earliest offset again whenever a
 // position falls out of the log's range (Sluice deletes the offsets log before its live entries).
 
-import { type Consumer, ListOffsetTimestamps } from '@platformatic/kafka';
 import type { Logger } from 'pino';
+import {
+  ClientError,
+  type ClusterLayout,
+  fetchPartitions,
+  type KafkaAdmin,
+  type OffsetSpec,
+  readOffsets,
+  type TopicDescription,
+} from '../../client/index.js';
 import { RateLimitedLog } from '../../errors/index.js';
-import type { ClusterLayout, ClusterWire } from './cluster-wire.js';
-import { describeError, kafkaErrorIds } from './kafka-access.js';
 import {
   decodeOffsetsTopicRecord,
   type OffsetCommitKey,
   type OffsetCommitValue,
-} from './offsets-topic-records.js';
+} from '../../protocol/index.js';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 const PARTITION_MAX_BYTES = 1024 * 1024;
-const FIRST_FETCH_WITH_TOPIC_IDS = 13;
+
+const describeError = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export type OffsetsLogEntry =
   | { kind: 'commit'; key: OffsetCommitKey; value: OffsetCommitValue }
@@ -31,8 +38,7 @@ export interface OffsetsLogSink {
 }
 
 export class OffsetsLogReader {
-  readonly #consumer: Consumer;
-  readonly #wire: ClusterWire;
+  readonly #admin: KafkaAdmin;
   readonly #sink: OffsetsLogSink;
   readonly #log: Logger;
   /** While the broker is away every retry (each second) fails the same way. */
@@ -44,9 +50,8 @@ export class OffsetsLogReader {
   #loop: Promise<void> | undefined;
   #undecodable = 0;
 
-  constructor(consumer: Consumer, wire: ClusterWire, sink: OffsetsLogSink, log: Logger, maxWaitMs: number) {
-    this.#consumer = consumer;
-    this.#wire = wire;
+  constructor(admin: KafkaAdmin, sink: OffsetsLogSink, log: Logger, maxWaitMs: number) {
+    this.#admin = admin;
     this.#sink = sink;
     this.#log = log;
     this.#retries = new RateLimitedLog(log, 30_000);
@@ -67,7 +72,7 @@ export class OffsetsLogReader {
   /** Stops and closes the reader's client. */
   async close(): Promise<void> {
     await this.stop();
-    await this.#consumer.close().catch(() => {});
+    await this.#admin.close();
   }
 
   async #run(): Promise<void> {
@@ -77,7 +82,6 @@ export class OffsetsLogReader {
       } catch (error) {
         if (!this.#running) return;
         this.#retries.warn('read', describeError(error), 'reading __consumer_offsets failed; retrying');
-        this.#consumer.clearMetadata();
         await sleep(Math.min(this.#maxWaitMs, 1000));
       }
     }
@@ -85,7 +89,7 @@ export class OffsetsLogReader {
 
   async #round(): Promise<void> {
     const startedAt = Date.now();
-    const layout = await this.#wire.layout([OFFSETS_TOPIC]);
+    const layout = await this.#admin.layout([OFFSETS_TOPIC]);
     this.#layout = layout;
     const topic = layout.topics.get(OFFSETS_TOPIC);
     if (!topic) {
@@ -94,56 +98,54 @@ export class OffsetsLogReader {
       return;
     }
     const newPartitions: number[] = [];
-    for (let p = 0; p < topic.leaders.length; p++) if (!this.#positions.has(p)) newPartitions.push(p);
+    for (const { partition } of topic.partitions)
+      if (!this.#positions.has(partition)) newPartitions.push(partition);
     if (newPartitions.length > 0) await this.#resetToEarliest(newPartitions);
-    const apis = await this.#consumer.listApis();
-    const fetchMax = apis.find((api) => api.name === 'Fetch')?.maxVersion ?? 0;
-    const topicKey = fetchMax >= FIRST_FETCH_WITH_TOPIC_IDS ? topic.id : OFFSETS_TOPIC;
     const byLeader = new Map<number, number[]>();
     for (const p of this.#positions.keys()) {
-      const leader = topic.leaders[p] ?? -1;
+      const leader = topic.partitions[p]?.leader ?? -1;
       if (leader >= 0) byLeader.set(leader, [...(byLeader.get(leader) ?? []), p]);
     }
-    const results = await Promise.allSettled(
-      [...byLeader].map(([node, partitions]) => this.#fetch(node, topicKey, partitions)),
+    const results = await Promise.all(
+      [...byLeader].map(([node, partitions]) => this.#fetch(layout, node, topic, partitions)),
     );
-    let atEnd = true;
-    const entries: OffsetsLogEntry[] = [];
-    for (const [i, result] of results.entries()) {
-      if (result.status === 'fulfilled') {
-        atEnd &&= result.value.atEnd;
-        entries.push(...result.value.entries);
-        continue;
-      }
-      atEnd = false;
-      if (!kafkaErrorIds(result.reason).includes('OFFSET_OUT_OF_RANGE')) throw result.reason;
-      await this.#clamp([...byLeader.values()][i]);
-    }
-    await this.#sink.apply(entries, atEnd, startedAt);
+    const atEnd = results.every((r) => r.atEnd);
+    const outOfRange = results.flatMap((r) => r.outOfRange);
+    if (outOfRange.length > 0) await this.#clamp(outOfRange);
+    await this.#sink.apply(
+      results.flatMap((r) => r.entries),
+      atEnd && outOfRange.length === 0,
+      startedAt,
+    );
   }
 
   #layout: ClusterLayout | undefined;
 
-  /** Offsets of the partitions of __consumer_offsets (all are asked; these are the ones wanted). */
-  async #listOffsets(_partitions: number[], timestamp: bigint): Promise<bigint[]> {
-    if (!this.#layout) return [];
-    const listed = await this.#wire.listOffsets(this.#layout, [OFFSETS_TOPIC], timestamp);
-    return (listed.get(OFFSETS_TOPIC) ?? []).map((o) => (o === undefined ? o : BigInt(o))) as bigint[];
+  /** Offsets of some partitions of __consumer_offsets. */
+  async #listOffsets(partitions: number[], spec: OffsetSpec): Promise<Map<number, bigint>> {
+    if (!this.#layout) return new Map();
+    const listed = await readOffsets(
+      this.#admin.wire,
+      this.#layout,
+      new Map([[OFFSETS_TOPIC, partitions]]),
+      spec,
+    );
+    return listed.get(OFFSETS_TOPIC) ?? new Map();
   }
 
   async #resetToEarliest(partitions: number[]): Promise<void> {
-    const earliest = await this.#listOffsets(partitions, ListOffsetTimestamps.EARLIEST);
-    for (const p of partitions) this.#positions.set(p, earliest[p] ?? 0n);
+    const earliest = await this.#listOffsets(partitions, 'earliest');
+    for (const p of partitions) this.#positions.set(p, earliest.get(p) ?? 0n);
   }
 
-  /** After OFFSET_OUT_OF_RANGE (which names no partition): positions outside the log go to its start. */
+  /** After OFFSET_OUT_OF_RANGE: positions outside the log go to its start. */
   async #clamp(partitions: number[]): Promise<void> {
-    const earliest = await this.#listOffsets(partitions, ListOffsetTimestamps.EARLIEST);
-    const latest = await this.#listOffsets(partitions, ListOffsetTimestamps.LATEST);
+    const earliest = await this.#listOffsets(partitions, 'earliest');
+    const latest = await this.#listOffsets(partitions, 'latest');
     for (const p of partitions) {
       const position = this.#positions.get(p) ?? 0n;
-      const low = earliest[p] ?? 0n;
-      if (position < low || position > (latest[p] ?? position)) {
+      const low = earliest.get(p) ?? 0n;
+      if (position < low || position > (latest.get(p) ?? position)) {
         this.#log.debug(
           { partition: p, from: String(position), to: String(low) },
           '__consumer_offsets position out of range',
@@ -153,50 +155,43 @@ export class OffsetsLogReader {
     }
   }
 
-  /** Fetches from one leader: what it returned, and whether each partition was read to its end. */
+  /** Fetches from one leader: what it returned, whether it was read to its end, what was out of range. */
   async #fetch(
+    layout: ClusterLayout,
     node: number,
-    topicKey: string,
+    topic: TopicDescription,
     partitions: number[],
-  ): Promise<{ entries: OffsetsLogEntry[]; atEnd: boolean }> {
-    const response = await this.#consumer.fetch({
+  ): Promise<{ entries: OffsetsLogEntry[]; atEnd: boolean; outOfRange: number[] }> {
+    const fetched = await fetchPartitions(
+      this.#admin.wire,
+      layout,
       node,
-      maxWaitTime: this.#maxWaitMs,
-      topics: [
-        {
-          topicId: topicKey,
-          partitions: partitions.map((partition) => ({
-            partition,
-            fetchOffset: this.#positions.get(partition) ?? 0n,
-            partitionMaxBytes: PARTITION_MAX_BYTES,
-            currentLeaderEpoch: -1,
-            lastFetchedEpoch: -1,
-          })),
-        },
-      ],
-    });
+      topic,
+      partitions.map((partition) => ({ partition, offset: this.#positions.get(partition) ?? 0n })),
+      { maxWaitMs: this.#maxWaitMs, partitionMaxBytes: PARTITION_MAX_BYTES },
+    );
     let atEnd = true;
     const entries: OffsetsLogEntry[] = [];
-    for (const topic of response.responses) {
-      for (const { partitionIndex, highWatermark, records } of topic.partitions) {
-        const from = this.#positions.get(partitionIndex) ?? 0n;
-        let next = from;
-        for (const batch of records ?? []) {
-          const batchEnd = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
-          if (batchEnd > next) next = batchEnd;
-          // Transaction markers carry no commits.
-          if (batch.attributes & 0x20) continue;
-          for (const record of batch.records) {
-            if (batch.firstOffset + BigInt(record.offsetDelta) < from) continue;
-            const entry = this.#decode(record.key, record.value);
-            if (entry) entries.push(entry);
-          }
-        }
-        this.#positions.set(partitionIndex, next);
-        if (next < BigInt(highWatermark)) atEnd = false;
+    const outOfRange: number[] = [];
+    for (const { partition, error, highWatermark, records, next } of fetched) {
+      if (error === 'OFFSET_OUT_OF_RANGE') {
+        outOfRange.push(partition);
+        continue;
       }
+      if (error !== undefined) {
+        throw new ClientError(`Fetch of ${OFFSETS_TOPIC}-${partition}: ${error}`, 'UNAVAILABLE', {
+          brokerError: error,
+        });
+      }
+      for (const record of records) {
+        const entry = this.#decode(record.key, record.value);
+        if (entry) entries.push(entry);
+      }
+      const position = next !== undefined && next > (this.#positions.get(partition) ?? 0n) ? next : undefined;
+      if (position !== undefined) this.#positions.set(partition, position);
+      if ((this.#positions.get(partition) ?? 0n) < highWatermark) atEnd = false;
     }
-    return { entries, atEnd };
+    return { entries, atEnd, outOfRange };
   }
 
   #decode(key: Buffer | null, value: Buffer | null): OffsetsLogEntry | undefined {
@@ -218,5 +213,7 @@ export class OffsetsLogReader {
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  const { promise, resolve } = Promise.withResolvers<void>();
+  setTimeout(resolve, ms);
+  return promise;
 }

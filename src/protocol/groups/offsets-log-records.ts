@@ -1,8 +1,9 @@
-// Decodes the records of Kafka's __consumer_offsets, as Burrow reads them: key versions 0 and 1 are
-// offset commits (group, topic, partition); every other key version is group metadata (version 2)
-// or a newer coordinator record, which lag evaluation does not need. Values of offset commits come
-// in versions 0 to 4 (4 is a flexible version: compact strings and tagged fields). A record with no
-// value is a tombstone: the committed offset was deleted.
+// The records of Kafka's __consumer_offsets, the one codec for both sides: the broker's group
+// coordinator writes and reloads its offsets log with it, and the lag monitor reads Kafka's (or
+// Sluice's) topic with it, as Burrow does. Key versions 0 and 1 are offset commits (group, topic,
+// partition); every other key version is group metadata (version 2) or a newer coordinator record.
+// Values of offset commits come in versions 0 to 4 (4 is a flexible version: compact strings and
+// tagged fields). A record with no value is a tombstone: the committed offset was deleted.
 
 import { SluiceError } from '../../errors/index.js';
 
@@ -146,4 +147,55 @@ export function decodeOffsetsTopicRecord(key: Buffer | null, value: Buffer | nul
   if ('otherVersion' in decodedKey) return { kind: 'other', keyVersion: decodedKey.otherVersion };
   if (!value || value.length === 0) return { kind: 'tombstone', key: decodedKey };
   return { kind: 'commit', key: decodedKey, value: decodeOffsetCommitValue(value) };
+}
+
+/**
+ * What Sluice writes: Apache Kafka's layout (offset commit key version 1, value version 3), so
+ * Kafka's own formatters can read Sluice's offsets log.
+ */
+const KEY_VERSION = 1;
+const VALUE_VERSION = 3;
+
+export interface CommittedOffset {
+  offset: number;
+  leaderEpoch: number;
+  metadata: string;
+  commitTimestamp: number;
+}
+
+export function encodeOffsetKey(key: OffsetCommitKey): Buffer {
+  const group = Buffer.from(key.group);
+  const topic = Buffer.from(key.topic);
+  const out = Buffer.alloc(2 + 2 + group.length + 2 + topic.length + 4);
+  let at = out.writeInt16BE(KEY_VERSION, 0);
+  at = out.writeInt16BE(group.length, at);
+  at += group.copy(out, at);
+  at = out.writeInt16BE(topic.length, at);
+  at += topic.copy(out, at);
+  out.writeInt32BE(key.partition, at);
+  return out;
+}
+
+export function encodeOffsetValue(value: CommittedOffset): Buffer {
+  const metadata = Buffer.from(value.metadata);
+  const out = Buffer.alloc(2 + 8 + 4 + 2 + metadata.length + 8);
+  let at = out.writeInt16BE(VALUE_VERSION, 0);
+  at = out.writeBigInt64BE(BigInt(value.offset), at);
+  at = out.writeInt32BE(value.leaderEpoch, at);
+  at = out.writeInt16BE(metadata.length, at);
+  at += metadata.copy(out, at);
+  out.writeBigInt64BE(BigInt(value.commitTimestamp), at);
+  return out;
+}
+
+/** The key of an offset commit, or null for other record kinds (e.g. group metadata, version 2). */
+export function decodeOffsetKey(bytes: Buffer): OffsetCommitKey | null {
+  const key = decodeOffsetCommitKey(bytes);
+  return 'otherVersion' in key ? null : key;
+}
+
+/** An offset commit's value, any version, without the fields Sluice does not keep. */
+export function decodeOffsetValue(bytes: Buffer): CommittedOffset {
+  const { offset, leaderEpoch, metadata, commitTimestamp } = decodeOffsetCommitValue(bytes);
+  return { offset, leaderEpoch, metadata, commitTimestamp };
 }

@@ -4,12 +4,17 @@
 // records were printed (at-least-once), and closing leaves the group.
 
 import type { Consumer, Message, MessagesStream } from '@platformatic/kafka';
-import type { ConsumedRecord, RecordSource, StartPosition } from '../client/index.js';
-import { CliError, unknownTopicOf } from './errors.js';
-import { createGroupConsumer } from './kafka-client.js';
+import { ClientError } from './client-error.js';
+import { libraryConsumer, toClientError } from './library.js';
+import type { RecordSource, StartPosition } from './partition-reader.js';
+import type { ConsumedRecord } from './types.js';
+import { ClusterClient } from './wire/cluster-client.js';
+import { readLayout } from './wire/cluster-reads.js';
 
 export interface GroupReaderOptions {
   bootstrap: string[];
+  /** The client id the broker sees. Default 'sluice'. */
+  clientId?: string;
   topic: string;
   group: string;
   /** Where to start in partitions the group has no committed offset for. */
@@ -19,17 +24,47 @@ export interface GroupReaderOptions {
 /** Longest Fetch wait at the broker, so that closing (and leaving the group) is prompt. */
 const FETCH_MAX_WAIT_MS = 500;
 
+/** Group membership timings, as Kafka's consumers default them (rebalance timeout shorter). */
+export const GROUP_SESSION_TIMEOUT_MS = 10_000;
+export const GROUP_HEARTBEAT_INTERVAL_MS = 3_000;
+export const GROUP_REBALANCE_TIMEOUT_MS = 30_000;
+
+/**
+ * A consumer that joins `groupId` (classic protocol) when it starts consuming. JoinGroup blocks at
+ * the coordinator until every member has rejoined (up to the rebalance timeout), so requests may
+ * take that long; offsets are committed by the reader (no autocommit).
+ */
+function createGroupConsumer(options: GroupReaderOptions): Consumer {
+  return libraryConsumer(
+    {
+      bootstrap: options.bootstrap,
+      clientId: options.clientId ?? 'sluice',
+      timeoutMs: GROUP_REBALANCE_TIMEOUT_MS + 5_000,
+    },
+    {
+      groupId: options.group,
+      sessionTimeout: GROUP_SESSION_TIMEOUT_MS,
+      heartbeatInterval: GROUP_HEARTBEAT_INTERVAL_MS,
+      rebalanceTimeout: GROUP_REBALANCE_TIMEOUT_MS,
+      autocommit: false,
+    },
+  );
+}
+
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
 
 /** Closes a consumer even with a stream open (close(true)), leaving its group; never rejects. */
 function closeForcibly(consumer: Consumer): Promise<void> {
-  return new Promise((resolve) => consumer.close(true, () => resolve()));
+  const { promise, resolve } = Promise.withResolvers<void>();
+  consumer.close(true, () => resolve());
+  return promise;
 }
 
 export class GroupReader implements RecordSource {
   readonly #consumer: Consumer;
   readonly #stream: Stream;
   readonly #topic: string;
+  readonly #bootstrap: string[];
   /**
    * Per partition, the offset to commit: after the last record printed, or where reading started
    * (re)assigned. Committing the start too is what Kafka's consumers do, so that a group that reads
@@ -42,14 +77,15 @@ export class GroupReader implements RecordSource {
   #closing = false;
   #wake: (() => void) | undefined;
 
-  private constructor(consumer: Consumer, stream: Stream, topic: string) {
+  private constructor(consumer: Consumer, stream: Stream, topic: string, bootstrap: string[]) {
     this.#consumer = consumer;
     this.#stream = stream;
     this.#topic = topic;
+    this.#bootstrap = bootstrap;
     stream.on('readable', () => this.#wake?.());
     stream.on('offsets', () => this.#onAssigned());
     stream.on('error', (error) => this.#fail(error));
-    stream.on('close', () => this.#fail(new CliError('the consumer stopped unexpectedly')));
+    stream.on('close', () => this.#fail(new ClientError('the consumer stopped unexpectedly')));
     // A failed rejoin after a heartbeat error is emitted, not thrown.
     consumer.on('error', (error: unknown) => this.#fail(error));
   }
@@ -57,14 +93,14 @@ export class GroupReader implements RecordSource {
   /** Checks the topic, joins the group and starts fetching what the group assigns. */
   static async open(options: GroupReaderOptions): Promise<GroupReader> {
     const { topic } = options;
-    const consumer = createGroupConsumer(options.bootstrap, options.group);
+    const checker = new ClusterClient({
+      bootstrap: options.bootstrap,
+      clientId: options.clientId ?? 'sluice',
+    });
+    const layout = await readLayout(checker, [topic]).finally(() => checker.close());
+    if (!layout.topics.has(topic)) throw new ClientError(`topic '${topic}' does not exist`, 'NOT_FOUND');
+    const consumer = createGroupConsumer(options);
     try {
-      const metadata = await consumer.metadata({ topics: [topic] }).catch((error: unknown) => {
-        throw unknownTopicOf(error) === undefined
-          ? error
-          : new CliError(`topic '${topic}' does not exist`, 'NOT_FOUND');
-      });
-      if (!metadata.topics.has(topic)) throw new CliError(`topic '${topic}' does not exist`, 'NOT_FOUND');
       const stream = await consumer.consume({
         topics: [topic],
         mode: 'committed',
@@ -72,10 +108,10 @@ export class GroupReader implements RecordSource {
         autocommit: false,
         maxWaitTime: FETCH_MAX_WAIT_MS,
       });
-      return new GroupReader(consumer, stream, topic);
+      return new GroupReader(consumer, stream, topic, options.bootstrap);
     } catch (error) {
       await closeForcibly(consumer);
-      throw error;
+      throw toClientError(error, options.bootstrap);
     }
   }
 
@@ -120,19 +156,16 @@ export class GroupReader implements RecordSource {
   }
 
   async poll(maxWaitMs: number): Promise<ConsumedRecord[]> {
-    if (this.#failure !== undefined) throw this.#failure;
+    if (this.#failure !== undefined) throw toClientError(this.#failure, this.#bootstrap);
     const ready = this.#drain();
     if (ready.length > 0) return ready;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, maxWaitMs);
-      this.#wake = done;
-    });
-    if (this.#failure !== undefined) throw this.#failure;
+    const { promise, resolve } = Promise.withResolvers<void>();
+    const timer = setTimeout(resolve, maxWaitMs);
+    this.#wake = resolve;
+    await promise;
+    clearTimeout(timer);
+    this.#wake = undefined;
+    if (this.#failure !== undefined) throw toClientError(this.#failure, this.#bootstrap);
     return this.#drain();
   }
 
@@ -150,7 +183,9 @@ export class GroupReader implements RecordSource {
       return [{ topic: this.#topic, partition, offset, leaderEpoch: -1 }];
     });
     if (offsets.length === 0) return;
-    await this.#consumer.commit({ offsets });
+    await this.#consumer.commit({ offsets }).catch((error: unknown) => {
+      throw toClientError(error, this.#bootstrap);
+    });
     for (const { partition, offset } of offsets) this.#committed.set(partition, offset);
   }
 

@@ -2,9 +2,12 @@
 // versions 0-2, value versions 0-4) and bytes written by Sluice's own OffsetStore.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encodeOffsetKey, encodeOffsetValue } from '../../../../src/broker/groups/offset-records.js';
-import { decodeOffsetsTopicRecord } from '../../../../src/metrics/lag/index.js';
-import { OffsetsRecordError } from '../../../../src/metrics/lag/offsets-topic-records.js';
+import {
+  decodeOffsetsTopicRecord,
+  encodeOffsetKey,
+  encodeOffsetValue,
+  OffsetsRecordError,
+} from '../../../src/protocol/index.js';
 
 const i16 = (n: number) => Buffer.from([(n >> 8) & 0xff, n & 0xff]);
 const i32 = (n: number) => {
