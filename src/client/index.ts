@@ -28,6 +28,7 @@ export {
   type OffsetSpec,
   type OffsetTable,
   type PartitionDescription,
+  type ProducedOffset,
   type RecordToProduce,
   setOffset,
   type TopicDescription,

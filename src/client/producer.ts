@@ -4,7 +4,7 @@
 
 import { murmur2, type Producer } from '@platformatic/kafka';
 import { type ConnectOptions, libraryProducer, translated } from './library.js';
-import type { Acks, Compression, RecordToProduce } from './types.js';
+import type { Acks, Compression, ProducedOffset, RecordToProduce } from './types.js';
 
 const ACKS: Record<Acks, number> = { all: -1, leader: 1, none: 0 };
 
@@ -41,10 +41,16 @@ export class KafkaProducer {
   #partition = (_message: unknown, key: Buffer | undefined): number =>
     key ? murmur2(key) & 0x7fffffff : this.#next++;
 
-  /** Sends records in one request per leader; resolves once the broker acknowledged them as asked. */
-  async send(records: readonly RecordToProduce[], options: { acks?: Acks; compression?: Compression } = {}) {
+  /**
+   * Sends records in one request per leader; resolves once the broker acknowledged them as asked,
+   * with the offset each partition's first record got (none with acks 'none').
+   */
+  async send(
+    records: readonly RecordToProduce[],
+    options: { acks?: Acks; compression?: Compression } = {},
+  ): Promise<ProducedOffset[]> {
     const acks = options.acks ?? this.#acks;
-    await translated(this.#bootstrap, () =>
+    const result = await translated(this.#bootstrap, () =>
       this.#producer.send({
         messages: records.map((r) => ({ ...r })),
         acks: ACKS[acks],
@@ -54,6 +60,7 @@ export class KafkaProducer {
         partitioner: this.#partition,
       }),
     );
+    return (result.offsets ?? []).map(({ topic, partition, offset }) => ({ topic, partition, offset }));
   }
 
   async close(): Promise<void> {

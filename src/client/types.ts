@@ -24,6 +24,13 @@ export interface RecordToProduce {
   timestamp?: bigint;
 }
 
+/** Where a send's records went: the offset of the first record it wrote to that partition. */
+export interface ProducedOffset {
+  topic: string;
+  partition: number;
+  offset: bigint;
+}
+
 export type Acks = 'all' | 'leader' | 'none';
 export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 

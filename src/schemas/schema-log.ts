@@ -3,7 +3,7 @@
 // acks=all and learns their offsets, and follows the topic from its start, handing every record to
 // the registry's state. Everything else of the registry sees records, never a client.
 
-import { ClientError, createAdmin, createProducer, kafkaErrorId, PartitionReader } from '../client/index.js';
+import { ClientError, KafkaAdmin, KafkaProducer, PartitionReader } from '../client/index.js';
 
 const CLIENT_ID = 'sluice-schema-registry';
 /** How long one fetch waits for new records before the follower asks again. */
@@ -31,7 +31,7 @@ type Waiter = { offset: bigint; resolve: () => void };
 
 export class SchemaLog {
   readonly #options: SchemaLogOptions;
-  readonly #producer;
+  readonly #producer: KafkaProducer;
   readonly #reader: PartitionReader;
   /** The next offset the follower will read: every record below it was handed on. */
   #position = 0n;
@@ -40,11 +40,7 @@ export class SchemaLog {
   #following: Promise<void> = Promise.resolve();
   #lastError: unknown;
 
-  private constructor(
-    options: SchemaLogOptions,
-    producer: ReturnType<typeof createProducer>,
-    reader: PartitionReader,
-  ) {
+  private constructor(options: SchemaLogOptions, producer: KafkaProducer, reader: PartitionReader) {
     this.#options = options;
     this.#producer = producer;
     this.#reader = reader;
@@ -59,8 +55,10 @@ export class SchemaLog {
       partitions: [0],
       start: 'earliest',
       clientId: CLIENT_ID,
+      justCreated: true,
     });
-    const log = new SchemaLog(options, createProducer(options.bootstrap, CLIENT_ID), reader);
+    const producer = new KafkaProducer({ bootstrap: options.bootstrap, clientId: CLIENT_ID, acks: 'all' });
+    const log = new SchemaLog(options, producer, reader);
     log.#position = reader.positions.get(0) ?? 0n;
     log.#following = log.#follow();
     return log;
@@ -81,16 +79,12 @@ export class SchemaLog {
     return (await this.#reader.endOffsets()).get(0) ?? 0n;
   }
 
-  /** Appends one record with acks=all; resolves with its offset. A null value is a tombstone. */
+  /** Appends one record with acks=all; resolves with its offset. No value is a tombstone. */
   async append(key: Buffer, value: Buffer | undefined): Promise<bigint> {
-    const result = await this.#producer.send({
-      acks: -1,
-      // A tombstone is a null value on the wire; the client writes null for a missing value.
-      messages: [{ topic: this.#options.topic, partition: 0, key, value: (value ?? null) as Buffer }],
-    });
-    const offset = result.offsets?.find((o) => o.partition === 0)?.offset;
+    const written = await this.#producer.send([{ topic: this.#options.topic, partition: 0, key, value }]);
+    const offset = written.find((o) => o.partition === 0)?.offset;
     if (offset === undefined) throw new ClientError('the broker did not say where the record went');
-    return BigInt(offset);
+    return offset;
   }
 
   /** Resolves once the follower has applied the record at `offset` (read-your-writes). */
@@ -141,19 +135,15 @@ export class SchemaLog {
 
 /** One partition, compacted, kept forever: what Confluent creates (`kafkastore.topic`). */
 async function ensureSchemasTopic(bootstrap: string[], topic: string): Promise<void> {
-  const admin = createAdmin(bootstrap, CLIENT_ID);
+  const admin = new KafkaAdmin({ bootstrap, clientId: CLIENT_ID });
   try {
-    await admin.createTopics({
-      topics: [topic],
+    await admin.createTopic(topic, {
       partitions: 1,
       replicas: 1,
-      configs: [
-        { name: 'cleanup.policy', value: 'compact' },
-        { name: 'retention.ms', value: '-1' },
-      ],
+      configs: { 'cleanup.policy': 'compact', 'retention.ms': '-1' },
     });
   } catch (error) {
-    if (kafkaErrorId(error) !== 'TOPIC_ALREADY_EXISTS') throw error;
+    if (!(error instanceof ClientError && error.code === 'CONFLICT')) throw error;
   } finally {
     await admin.close().catch(() => {});
   }
