@@ -29,7 +29,7 @@ export function message(
 }
 
 /** The value of an output as JSON. */
-export function valueOf(m: PipelineMessage): unknown {
+export function jsonOf(m: PipelineMessage): unknown {
   return m.value === null ? null : JSON.parse(m.value.toString('utf8'));
 }
 

@@ -24,7 +24,10 @@ export const maskFieldStep: StepKind<MaskFieldOptions> = {
     type: 'object',
     additionalProperties: false,
     required: ['fields'],
-    properties: { fields: FIELD_LIST, replacement: { type: ['string', 'number', 'boolean'] } },
+    properties: {
+      fields: FIELD_LIST,
+      replacement: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+    },
   },
   compile(options): Step {
     const paths = options.fields.map(parseFieldPath);
