@@ -11,6 +11,7 @@ import { ConfigError, type ConfigProblem } from '../../config/index.js';
 // errors read like every other config error.
 import { formatKey } from '../../config/key-path.js';
 import { problemsOf } from '../../config/problems.js';
+import { EXPECTED_KEYWORD } from '../../config/units.js';
 import { DEFAULT_EXPRESSION_LIMITS, type ExpressionLimits } from '../expression.js';
 import { deadLetterTopicName, type RetryPolicy, retryTopicName } from '../retry/policy.js';
 import { compileRouter, type Router } from '../routing/router.js';
@@ -58,6 +59,7 @@ function optionValidator(type: StepType): ValidateFunction {
   let validate = optionValidators.get(type);
   if (validate === undefined) {
     const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
+    ajv.addKeyword(EXPECTED_KEYWORD);
     validate = ajv.compile(STEP_KINDS[type].schema);
     optionValidators.set(type, validate);
   }
@@ -116,8 +118,10 @@ async function compileSteps(def: PipelineDefinition, context: StepContext, probl
     const { type: _type, ...options } = stepDef;
     const validate = optionValidator(type);
     if (!validate(options)) {
-      for (const p of problemsOf(validate.errors ?? [], options))
-        problems.add(['steps', index, ...p.path], p.message);
+      for (const p of problemsOf(validate.errors ?? [], options)) {
+        // The config room calls an unknown key at the top of what it checks a section's.
+        problems.add(['steps', index, ...p.path], p.message.replace(/^unknown section/, 'unknown key'));
+      }
       continue;
     }
     const step = await problems.catch(['steps', index], () => STEP_KINDS[type].compile(options, context));

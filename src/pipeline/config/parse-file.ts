@@ -79,7 +79,7 @@ export function parsePipelineFile(text: string, label = 'pipeline file'): Pipeli
   if (!validate(data)) {
     const problems = problemsOf(validate.errors ?? [], data).map((p) => ({
       key: formatKey(p.path),
-      message: p.key.startsWith('pipelines') && p.path.length === 1 ? `${p.message} (${label})` : p.message,
+      message: p.message,
     }));
     throw new ConfigError(problems);
   }

@@ -46,10 +46,9 @@ const duration = (min: number, fallback: number, description: string) => ({
 
 const TOPIC_LIST = {
   anyOf: [
-    { type: 'string', minLength: 1 },
+    { type: 'string', minLength: 1, expected: 'a topic name or a list of topic names' },
     { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
   ],
-  expected: 'a topic name or a list of topic names',
 };
 
 const BINDING_SCHEMA = {
@@ -78,7 +77,7 @@ const ROUTES_SCHEMA = {
     exchange: { enum: ['direct', 'topic', 'headers', 'fanout'] },
     routingKey: {
       anyOf: [
-        { const: 'key' },
+        { const: 'key', expected: "'key', {header: NAME} or {field: PATH}" },
         {
           type: 'object',
           additionalProperties: false,
@@ -92,7 +91,6 @@ const ROUTES_SCHEMA = {
           properties: { field: { type: 'string', minLength: 1 } },
         },
       ],
-      expected: "'key', {header: NAME} or {field: PATH}",
     },
     bindings: { type: 'array', items: BINDING_SCHEMA, minItems: 1 },
   },
@@ -175,7 +173,7 @@ export const PIPELINE_SCHEMA = {
     routes: ROUTES_SCHEMA,
     unmatched: {
       anyOf: [
-        { const: 'drop' },
+        { const: 'drop', expected: "{to: TOPIC} or 'drop'" },
         {
           type: 'object',
           additionalProperties: false,
@@ -183,7 +181,6 @@ export const PIPELINE_SCHEMA = {
           properties: { to: { type: 'string', minLength: 1 } },
         },
       ],
-      expected: "{to: TOPIC} or 'drop'",
     },
     errors: ERRORS_SCHEMA,
     limits: {
@@ -198,7 +195,10 @@ export const PIPELINE_SCHEMA = {
 
 export const PIPELINES_SECTION_SCHEMA = {
   type: 'object',
-  propertyNames: { pattern: PIPELINE_NAME_PATTERN },
+  propertyNames: {
+    pattern: PIPELINE_NAME_PATTERN,
+    expected: 'a pipeline name: 1 to 200 characters of a-z A-Z 0-9 _ - (it names topics and a group)',
+  },
   additionalProperties: PIPELINE_SCHEMA,
   description: 'message pipelines by name',
 };

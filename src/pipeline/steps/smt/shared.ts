@@ -3,7 +3,12 @@
 
 import { isObject } from '../../field-path.js';
 
-export const FIELD_LIST = { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 };
+export const FIELD_LIST = {
+  type: 'array',
+  items: { type: 'string', minLength: 1 },
+  minItems: 1,
+  expected: 'a non-empty list of field names',
+};
 
 /** The value as an object, or the reason it is not one. */
 export function asObject(value: unknown, step: string): Record<string, unknown> | string {
