@@ -29,33 +29,49 @@ type JsonView =
   | { readonly ok: true; readonly value: unknown }
   | { readonly ok: false; readonly reason: string };
 
+/** The value of a message whose value a step replaced: written as JSON bytes when first read. */
+const UNWRITTEN = Symbol('unwritten');
+
 export class PipelineMessage {
   readonly key: Buffer | null;
-  readonly value: Buffer | null;
   readonly headers: readonly Header[];
   readonly timestamp: number;
   readonly source: MessageSource;
+  #value: Buffer | null | typeof UNWRITTEN;
   #json: JsonView | undefined;
 
   constructor(fields: MessageFields, json?: JsonView) {
     this.key = fields.key;
-    this.value = fields.value;
+    this.#value = fields.value;
     this.headers = fields.headers ?? [];
     this.timestamp = fields.timestamp;
     this.source = fields.source;
     this.#json = json;
   }
 
+  /**
+   * The value's bytes. After a step replaced the value they are written once, when first read:
+   * steps in a row that each change the JSON (SMTs) do not each write it out.
+   */
+  get value(): Buffer | null {
+    if (this.#value === UNWRITTEN) {
+      const json = this.#json as { ok: true; value: unknown };
+      this.#value = Buffer.from(JSON.stringify(json.value), 'utf8');
+    }
+    return this.#value;
+  }
+
   /** The value parsed as JSON, once, on first use; a tombstone (no value) reads as null. */
   json(): JsonView {
-    if (this.#json === undefined) this.#json = parseJson(this.value);
+    if (this.#json === undefined) this.#json = parseJson(this.#value as Buffer | null);
     return this.#json;
   }
 
   /** A new message whose value is `value` written as JSON (UTF-8); everything else kept. */
   withJson(value: unknown): PipelineMessage {
-    const bytes = value === undefined ? null : Buffer.from(JSON.stringify(value), 'utf8');
-    return new PipelineMessage(this.fields({ value: bytes }), { ok: true, value: value ?? null });
+    const next = new PipelineMessage(this.fields({ value: null }), { ok: true, value: value ?? null });
+    next.#value = UNWRITTEN;
+    return next;
   }
 
   /**
@@ -63,11 +79,15 @@ export class PipelineMessage {
    * Protobuf payload): later steps read the decoded value; the bytes stay unless a step changes it.
    */
   withDecoded(value: unknown): PipelineMessage {
-    return new PipelineMessage(this.fields({}), { ok: true, value });
+    const next = new PipelineMessage(this.fields({}), { ok: true, value });
+    next.#value = this.#value;
+    return next;
   }
 
   with(changes: Partial<Pick<MessageFields, 'key' | 'headers' | 'timestamp'>>): PipelineMessage {
-    return new PipelineMessage(this.fields(changes), this.#json);
+    const next = new PipelineMessage(this.fields(changes), this.#json);
+    next.#value = this.#value;
+    return next;
   }
 
   /** The last header of that name (Kafka's `lastHeader`), or undefined. */
@@ -77,10 +97,11 @@ export class PipelineMessage {
     return undefined;
   }
 
+  /** The fields, the value left out (null) unless given: callers set #value themselves. */
   private fields(changes: Partial<MessageFields>): MessageFields {
     return {
       key: this.key,
-      value: this.value,
+      value: null,
       headers: this.headers,
       timestamp: this.timestamp,
       source: this.source,
