@@ -49,7 +49,14 @@ export interface MatrixCell {
 }
 
 export type Workload =
-  | (Base & { kind: 'produce'; records: number; acks: Acks; partitioner?: 'round-robin' })
+  | (Base & {
+      kind: 'produce';
+      records: number;
+      acks: Acks;
+      partitioner?: 'round-robin';
+      /** Batches cut only when full (the loadgen's --full-batches): the fills consumers read. */
+      fullBatches?: boolean;
+    })
   | (Base & { kind: 'consume'; records: number })
   | (Base & { kind: 'e2e'; rate: number; seconds: number; acks: Acks })
   /** Members of one group consume the whole topic together: throughput. */
@@ -152,6 +159,11 @@ function topicName(partitions: number, size: number, acks: Acks): string {
   return `bench-p${partitions}-s${size}-acks${acks}`;
 }
 
+/** The topic the consume cells of this size and partition count read, filled in full batches. */
+function consumeTopic(partitions: number, size: number): string {
+  return `bench-consume-p${partitions}-s${size}`;
+}
+
 /** The side-by-side matrix, in table order. */
 export function matrix(): MatrixCell[] {
   const out: MatrixCell[] = [];
@@ -192,7 +204,7 @@ const ID_PREFIX: Record<Generator, string> = {
 /**
  * --vs kafka: the matrix again with the other clients (produce and consume, as many records as
  * takes a few seconds), and end-to-end latency at one fixed rate over the whole matrix.
- * Consumers read from the start of the acks=1 topics, which franz-go filled first.
+ * Consumers read from the start of the consume topics, which franz-go filled first.
  */
 function sideBySide(scale: Scale): Workload[] {
   const out: Workload[] = [];
@@ -216,7 +228,7 @@ function sideBySide(scale: Scale): Workload[] {
         kind: 'consume',
         id: `${ID_PREFIX[gen]}consume-s${cell.size}-p${cell.partitions}`,
         label: `consume ${sizeLabel(cell.size)}, ${plural(cell.partitions)}`,
-        topic: topicName(cell.partitions, cell.size, '1'),
+        topic: consumeTopic(cell.partitions, cell.size),
         partitions: cell.partitions,
         size: cell.size,
         records: cell.size === 100 ? scale.sideConsumeRecords100 : scale.sideConsumeRecords1k,
@@ -295,10 +307,27 @@ export function workloads(scale: Scale, options: { sideBySide?: boolean } = {}):
     const records = size === 100 ? scale.records100 : scale.records1k;
     for (const partitions of [1, 6]) {
       out.push({
+        kind: 'produce',
+        id: `consume-fill-s${size}-p${partitions}`,
+        label: `fill the consume topic: ${records.toLocaleString('en-US')} × ${sizeLabel(size)}, ${plural(partitions)}, acks=1, full batches`,
+        topic: consumeTopic(partitions, size),
+        partitions,
+        size,
+        records,
+        acks: '1',
+        fullBatches: true,
+        hidden: 'setup',
+      });
+    }
+  }
+  for (const size of [100, 1024]) {
+    const records = size === 100 ? scale.records100 : scale.records1k;
+    for (const partitions of [1, 6]) {
+      out.push({
         kind: 'consume',
         id: `consume-s${size}-p${partitions}`,
         label: `consume ${sizeLabel(size)}, ${plural(partitions)}`,
-        topic: topicName(partitions, size, '1'),
+        topic: consumeTopic(partitions, size),
         partitions,
         size,
         records,
@@ -371,6 +400,7 @@ function groupWorkloads(scale: Scale): Workload[] {
     records,
     acks: '1',
     partitioner: 'round-robin',
+    fullBatches: true,
     hidden: 'setup',
     groups: true,
   });
@@ -428,17 +458,15 @@ export function groupsOnly(list: readonly Workload[]): Workload[] {
 
 /**
  * Only the consume cells (franz-go's, and the other clients' when the list has them), with the
- * warm-up and the acks=1 produce runs that fill the topics they read.
+ * warm-up and the writes that fill the topics they read.
  */
 export function consumeOnly(list: readonly Workload[]): Workload[] {
-  const read = new Set(list.filter((w) => w.kind === 'consume' && w.cell && !w.gen).map((w) => w.topic));
-  // With --vs, the other clients' consume cells read the same topics: they come along.
+  const read = new Set(list.filter((w) => w.kind === 'consume' && w.cell).map((w) => w.topic));
   return list.filter(
     (w) =>
       (w.hidden === 'warmup' && !w.groups) ||
-      (w.cell !== undefined &&
-        read.has(w.topic) &&
-        ((w.gen === undefined && w.kind !== 'e2e') || w.kind === 'consume')),
+      (w.kind === 'consume' && w.cell !== undefined) ||
+      (w.kind === 'produce' && w.hidden === 'setup' && read.has(w.topic)),
   );
 }
 
@@ -456,8 +484,10 @@ export function loadgenArgs(w: Workload): { subcommand: string; args: string[] }
         args: [
           ...['--topic', w.topic, '--records', String(w.records), '--size', String(w.size)],
           ...['--acks', w.acks, '--partitions', String(w.partitions)],
-          ...['--linger-ms', String(LINGER_MS), '--batch-bytes', String(BATCH_BYTES), '--max-seconds', '90'],
+          ...['--linger-ms', String(LINGER_MS), '--batch-bytes', String(BATCH_BYTES)],
+          ...['--max-seconds', '90'],
           ...(w.partitioner ? ['--partitioner', w.partitioner] : []),
+          ...(w.fullBatches ? ['--full-batches'] : []),
         ],
       };
     case 'consume':

@@ -97,6 +97,10 @@ func (e *errorTracker) add(err error) {
 	e.once.Do(func() { e.first = err.Error() })
 }
 
+// fullBatchChunk is what --full-batches buffers between flushes: many whole batches per partition,
+// and below the client buffer (with ManualFlushing a full buffer fails Produce instead of blocking).
+const fullBatchChunk = 24 << 20
+
 func runProduce(args []string) (any, error) {
 	fs := flag.NewFlagSet("produce", flag.ContinueOnError)
 	var c common
@@ -107,6 +111,7 @@ func runProduce(args []string) (any, error) {
 	size := fs.Int("size", 100, "value size in bytes (keys are null)")
 	partitions := fs.Int("partitions", 0, "expected partition count of the topic (checked when > 0)")
 	maxSeconds := fs.Float64("max-seconds", 0, "stop producing after this many seconds and report what was acknowledged (0: no limit)")
+	fullBatches := fs.Bool("full-batches", false, "flush by hand every 24 MiB (ManualFlushing) so that batches are cut only when full: a log layout that does not depend on how fast the broker acknowledges (the fills of the topics consumers read)")
 	partitioner := fs.String("partitioner", "sticky", "sticky (franz-go's default for null keys) or round-robin (record i to partition i mod P: every partition gets the same count)")
 	if err := parse(fs, args); err != nil {
 		return nil, err
@@ -121,6 +126,12 @@ func runProduce(args []string) (any, error) {
 	timer := &requestTimer{}
 	opts := append(c.baseOpts(), popts...)
 	opts = append(opts, kgo.DefaultProduceTopic(c.topic), kgo.WithHooks(timer))
+	if *fullBatches {
+		if p.maxBufferedBytes <= fullBatchChunk {
+			return nil, fmt.Errorf("--full-batches needs --max-buffered-bytes above %d", fullBatchChunk)
+		}
+		opts = append(opts, kgo.ManualFlushing())
+	}
 	switch *partitioner {
 	case "sticky":
 	case "round-robin":
@@ -157,6 +168,12 @@ func runProduce(args []string) (any, error) {
 	for ; sent < *records; sent++ {
 		if ctx.Err() != nil || (!stopAt.IsZero() && sent%1024 == 0 && time.Now().After(stopAt)) {
 			break
+		}
+		if *fullBatches && sent > 0 && sent%max(1, fullBatchChunk / *size) == 0 {
+			if err := cl.Flush(ctx); err != nil {
+				errs.add(err)
+				break
+			}
 		}
 		at := time.Now()
 		cl.Produce(ctx, &kgo.Record{Value: payload}, func(_ *kgo.Record, err error) {
