@@ -9,6 +9,7 @@ import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import avro from 'avsc';
 import protobuf from 'protobufjs';
+import { re2RegExp } from './re2-regexp.js';
 import type { SchemaType } from './resolver.js';
 import { readMessageIndexes } from './wire-format.js';
 
@@ -24,7 +25,13 @@ export interface CompiledSchema {
   check(value: unknown): string | undefined;
 }
 
-const OPTIONS = { strict: false, allErrors: false, validateFormats: false, logger: false } as const;
+const OPTIONS = {
+  strict: false,
+  allErrors: false,
+  validateFormats: false,
+  logger: false,
+  code: { regExp: re2RegExp },
+} as const;
 
 function ajvFor(schema: AnySchemaObject): Ajv {
   const draft = typeof schema.$schema === 'string' ? schema.$schema : '';

@@ -70,6 +70,27 @@ describe('validate with an inline JSON Schema', () => {
     assert.match(binary.error?.reason ?? '', /^the value is not JSON/);
   });
 
+  it('bug: a schema pattern that backtracks (^(a+)+$) held the thread for ever on one message; RE2 answers at once', {
+    timeout: 60_000,
+  }, async () => {
+    const schema = { type: 'object', properties: { s: { type: 'string', pattern: '^(a+)+$' } } };
+    const redos = `{type: validate, schema: ${JSON.stringify(schema)}}`;
+    // JavaScript's backtracking engine doubles its work with each 'a': years at 60.
+    const result = await run(redos, message({ s: `${'a'.repeat(60)}!` }));
+    assert.equal(result.error?.stage, 'validate');
+    assert.match(result.error?.reason ?? '', /must match pattern/);
+    const ok = await run(redos, message({ s: 'aaaa' }));
+    assert.equal(ok.error, undefined);
+    const keys = `{type: validate, schema: ${JSON.stringify({ type: 'object', patternProperties: { '^(x+)+$': { type: 'number' } } })}}`;
+    const bad = await run(keys, message({ [`${'x'.repeat(60)}`]: 'not a number' }));
+    assert.match(bad.error?.reason ?? '', /must be number/);
+  });
+
+  it('a pattern outside RE2 (a lookahead) is refused when the pipeline is compiled', async () => {
+    const look = `{type: validate, schema: ${JSON.stringify({ type: 'string', pattern: '^(?=a)a$' })}}`;
+    await assert.rejects(() => run(look, message('a')));
+  });
+
   it('uses draft 2020-12 when $schema says so (prefixItems), draft-07 otherwise', async () => {
     const schema2020 = {
       $schema: 'https://json-schema.org/draft/2020-12/schema',
