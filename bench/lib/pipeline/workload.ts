@@ -21,7 +21,18 @@ export const OUTPUT_TOPICS = [...new Set(BINDINGS.map((b) => b.to))];
 /** The latency test measures records arriving here. */
 export const LATENCY_TOPIC = 'out-orders';
 
-const TYPES = ['order', 'order', 'order', 'order', 'order', 'refund', 'refund', 'payment', 'payment', 'payment'];
+const TYPES = [
+  'order',
+  'order',
+  'order',
+  'order',
+  'order',
+  'refund',
+  'refund',
+  'payment',
+  'payment',
+  'payment',
+];
 const REGIONS = ['eu.west', 'eu.north', 'us.east', 'us.west', 'ap.south'];
 const CURRENCIES = ['EUR', 'USD', 'GBP', 'JPY'];
 const CHANNELS = ['web', 'app', 'store', 'phone'];
@@ -171,7 +182,12 @@ export function generate(seq: number): Generated {
   };
   const bare = Buffer.byteLength(JSON.stringify(value));
   value.note = 'x'.repeat(Math.max(0, VALUE_BYTES - bare));
-  return { key: customerId, value: Buffer.from(JSON.stringify(value)), valid, routingKey: `${type}.${region}` };
+  return {
+    key: customerId,
+    value: Buffer.from(JSON.stringify(value)),
+    valid,
+    routingKey: `${type}.${region}`,
+  };
 }
 
 /** RabbitMQ topic matching, written as directly as it reads (`#` zero or more words, `*` one). */
