@@ -17,6 +17,8 @@ export interface RunningProcessor {
   /** When the process started (per /proc), unix ms. */
   startUnixMs: number;
   exitReason(): string | undefined;
+  /** Resolves when the process has exited. */
+  exited: Promise<unknown>;
   logTail(lines: number): string;
   /** Everything it printed on stdout so far. */
   stdout(): string;
@@ -114,6 +116,7 @@ function spawnLogged(command: string, args: string[], cwd: string, logPath: stri
     pid,
     startUnixMs,
     exitReason: () => exit,
+    exited,
     logTail: (lines) => tailFile(logPath, lines),
     stdout: () => stdout,
     async stop() {

@@ -148,6 +148,8 @@ export async function runRound(side: Side, round: number, env: RoundEnv): Promis
 
     // The counter reads from the start of the outputs, so it may start before the processor.
     const expected = env.files.fillExpected.topics;
+    // A processor that dies ends the count at once rather than at its time limit.
+    const processorGone = new AbortController();
     const counting = loadgen(
       env.gen,
       'count',
@@ -160,6 +162,7 @@ export async function runRound(side: Side, round: number, env: RoundEnv): Promis
           .join(','),
       ],
       LOADGEN_TIMEOUT_MS,
+      processorGone.signal,
     );
     const brokerCpu0 = procStat(broker.pid)?.cpuSeconds;
     if (side === 'sluice') {
@@ -179,10 +182,16 @@ export async function runRound(side: Side, round: number, env: RoundEnv): Promis
         workDir,
       );
     }
+    void processor.exited.then(() => processorGone.abort());
     const counted = await counting;
     const cpuAtDone = procStat(processor.pid)?.cpuSeconds;
     const brokerCpu1 = procStat(broker.pid)?.cpuSeconds;
-    if (!counted.ok) throw new Error(`count: ${counted.error}\n${processor.logTail(15)}`);
+    if (!counted.ok) {
+      const gone = processor.exitReason();
+      throw new Error(
+        `${gone ? `the processor ${gone}` : `count: ${counted.error}`}\n${processor.logTail(15)}`,
+      );
+    }
     const c = counted.result as {
       complete: boolean;
       counts: Record<string, number>;
