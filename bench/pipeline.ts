@@ -41,7 +41,7 @@ const USAGE = `Usage: node dist/bench/pipeline.js [options]
   --quick              20,000 messages, 1 round (default: 500,000, 3 rounds)
   --rounds N           rounds per side
   --only SIDES         comma-separated: sluice, streams, streams-on-sluice (default: all three)
-  --streams-threads N  Kafka Streams num.stream.threads (default 2: one per core)
+  --streams-threads N  Kafka Streams num.stream.threads (default 1, Streams' own)
   --out FILE           where to write the section (default: docs/bench-sections/pipeline.md,
                        which also recomposes docs/benchmarks.md)
   -h, --help           show this help`;
@@ -80,7 +80,7 @@ async function main(): Promise<number> {
     console.error(`--only: unknown side ${unknown.join(', ')}\n\n${USAGE}`);
     return 2;
   }
-  const streamsThreads = Number(values['streams-threads'] ?? 2);
+  const streamsThreads = Number(values['streams-threads'] ?? 1);
   if (!Number.isInteger(streamsThreads) || streamsThreads < 1) {
     console.error('--streams-threads must be a positive integer');
     return 2;
