@@ -115,6 +115,11 @@ async function main(): Promise<number> {
     if (noKafka) skipped.streams = noKafka;
   }
   const sides = asked.filter((s) => skipped[s] === undefined);
+  if (sides.length === 0) {
+    // Nothing to measure: keep the section as it is rather than overwrite it with empty columns.
+    console.error('bench: no side can run; nothing written');
+    return 1;
+  }
   console.log('bench: building the load generator (go build)');
   const gen = await buildLoadgen(repoRoot);
   console.log(`bench: writing ${scale.messages.toLocaleString('en-US')} messages and the latency run's`);
