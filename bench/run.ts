@@ -2,8 +2,9 @@
 // writes docs/benchmarks.md. Never part of the test command.
 //
 //   node dist/bench/run.js [--vs kafka] [--quick] [--only sluice|kafka] [--only-groups]
-//                          [--only-consume] [--recovery | --only-recovery] [--rounds N] [--out FILE]
+//                          [--only-consume] [--recovery | --only-recovery] [--pipeline] [--rounds N] [--out FILE]
 
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
@@ -49,6 +50,8 @@ ${peersUsage()}
                    bench/results/<time>-consume.md unless --out says otherwise
   --recovery       also time recovery after kill -9 of a ~1 GiB log, once per round per broker
                    (off by default: adds ~1–2 min per round on 2 cores); a row under "Broker process"
+  --pipeline       also, at the end: the pipeline benchmark, Sluice vs Kafka Streams (bench/pipeline.ts,
+                   with --quick and --rounds passed on; ~15 min, --quick ~2 min); writes its section
   --only-recovery  only that: no other workload; the report goes to bench/results/<time>-recovery.md
                    unless --out says otherwise
   --rounds N       rounds per broker (default: 3; 2 with --vs; 1 with --quick)
@@ -85,6 +88,7 @@ function parseOptions(args: string[]) {
       'only-groups': { type: 'boolean' },
       'only-consume': { type: 'boolean' },
       recovery: { type: 'boolean' },
+      pipeline: { type: 'boolean' },
       'only-recovery': { type: 'boolean' },
       'sluice-log-level': { type: 'string' },
       rounds: { type: 'string' },
@@ -170,8 +174,20 @@ async function main(): Promise<number> {
     const section = values.quick ? paths.markdown : await writeStreamsSection(streams, repoRoot);
     console.log(`bench: wrote ${relative(process.cwd(), section)}`);
   };
+  // Sluice's pipelines vs Kafka Streams (bench/pipeline.ts) get their own entry, run last.
+  const pipelineBench = () => {
+    if (!values.pipeline || saved) return;
+    const args = [
+      ...(values.quick ? ['--quick'] : []),
+      ...(values.rounds ? ['--rounds', values.rounds] : []),
+    ];
+    spawnSync(process.execPath, [join(repoRoot, 'dist', 'bench', 'pipeline.js'), ...args], {
+      stdio: 'inherit',
+    });
+  };
   if (streamPeers.length > 0 && !sideBySide) {
     await otherPeers();
+    pipelineBench();
     return 0;
   }
   const tmpRoot = mkdtempSync(join(tmpdir(), 'sluice-bench-'));
@@ -334,6 +350,7 @@ async function main(): Promise<number> {
     recoveryRuns.some((r) => r.error !== undefined);
   if (failed) console.log('bench: some workloads failed; see "Failures and notes" in the report');
   await otherPeers();
+  pipelineBench();
   return 0;
 }
 

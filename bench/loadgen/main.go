@@ -7,6 +7,9 @@
 //	loadgen consume      --brokers B --topic T [--records N]
 //	loadgen e2e          --brokers B --topic T --rate R --duration D --size S [--acks all]
 //	loadgen group        --brokers B --topic T --members M [--records N | --first-records --repeat R]
+//	loadgen produce-file --brokers B --topic T --file F
+//	loadgen count        --brokers B --expect topic=N,topic=N [--grace 2s]
+//	loadgen pipeline-e2e --brokers B --topic T --out O --file F --rate R --duration D [--expect N]
 //
 // Each subcommand prints one JSON object on stdout and exits 0, or prints an error on stderr
 // and exits 1. Progress and diagnostics go to stderr.
@@ -37,11 +40,14 @@ var commands = map[string]command{
 	"consume":      {"read a topic from the start without a group; throughput", runConsume},
 	"e2e":          {"produce at a fixed rate and consume at the tail; end-to-end latency", runE2E},
 	"group":        {"M members of one consumer group: throughput, or time to first records (rebalance)", runGroup},
+	"produce-file": {"produce the keyed records of a file (bench/pipeline.ts writes it) as fast as possible", runProduceFile},
+	"count":        {"read topics from the start until each holds an expected count; when that was", runCount},
+	"pipeline-e2e": {"produce a file's records at a fixed rate with sentAt; latency to an output topic", runPipelineE2E},
 }
 
 func usage() {
 	fmt.Fprintln(os.Stderr, "Usage: loadgen <command> [flags]\n\nCommands:")
-	for _, name := range []string{"create-topic", "wait-ready", "wait-offset", "produce", "consume", "e2e", "group"} {
+	for _, name := range []string{"create-topic", "wait-ready", "wait-offset", "produce", "consume", "e2e", "group", "produce-file", "count", "pipeline-e2e"} {
 		fmt.Fprintf(os.Stderr, "  %-13s %s\n", name, commands[name].summary)
 	}
 	fmt.Fprintln(os.Stderr, "\nRun 'loadgen <command> -h' for its flags.")
