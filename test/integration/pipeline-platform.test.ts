@@ -146,6 +146,10 @@ describe('pipelines inside sluice start', { concurrency: 1 }, () => {
     assert.deepEqual(described.body?.sources, ['pp-orders']);
     assert.equal(described.body?.counts?.in, 5);
     assert.equal(described.body?.counts?.deadLettered, 4);
+    await eventually('no lag', 30_000, async () => {
+      const lag = (await call('GET', '/api/pipelines/pp-orders')).body?.lag;
+      return JSON.stringify(lag) === '{"pp-orders":0}' ? true : undefined;
+    });
 
     const metrics = await (await platform.get('/metrics')).text();
     assert.equal(

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { KafkaAdmin, KafkaProducer } from '../../src/client/index.js';
 import { frameValue } from '../../src/pipeline/index.js';
-import { spawnCli, stop, tempDir } from '../helpers/cli-process.js';
+import { collect, spawnCli, stop, tempDir } from '../helpers/cli-process.js';
 import { headersOf, produce, readTopic, topicSize, valueText } from '../helpers/pipeline-io.js';
 import { eventually, freePort } from '../helpers/waiting.js';
 
@@ -203,6 +203,82 @@ export function pipelineRunSuite(
         assert.equal(await topicSize(admin, 'rt-eu'), 1);
       } finally {
         await stop(run.child);
+      }
+    });
+
+    it('sluice pipeline replay re-produces dead letters as first written, filtered, with a summary', async () => {
+      // rt-dlq holds the two dead letters of the first case ('d': a schema violation, 'e': not JSON).
+      const missing = await collect(
+        spawnCli(['pipeline', 'replay', 'rt-dlq', '--bootstrap', broker.bootstrap, '--to', 'rt-replayed']),
+        60_000,
+      );
+      assert.equal(missing.code, 1);
+      assert.equal(missing.stderr, "sluice: topic 'rt-replayed' (--to) does not exist: create it first\n");
+      await admin.createTopic('rt-replayed', { partitions: 1 });
+      const child = spawnCli([
+        'pipeline',
+        'replay',
+        'rt-dlq',
+        '--bootstrap',
+        broker.bootstrap,
+        '--to',
+        'rt-replayed',
+        '--filter',
+        '$contains($headers."sluice.error.reason", "schema violation")',
+      ]);
+      const result = await collect(child, 60_000);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(
+        result.stdout,
+        'replayed 1 of 2 dead letter(s) (1 to rt-replayed); 1 skipped by the filter or time range, 0 without an original topic\n',
+      );
+      const [replayed] = await readTopic(broker.bootstrap, 'rt-replayed', 1);
+      assert.equal(replayed.key?.toString(), 'd');
+      assert.equal(valueText(replayed), '{"id":"d","type":"order.created.web","amount":-1}');
+      assert.deepEqual(headersOf(replayed), {}, 'without the pipeline headers');
+      // Without --to each goes back to the topic it came from, once more.
+      const again = await collect(
+        spawnCli(['pipeline', 'replay', 'rt-dlq', '--bootstrap', broker.bootstrap, '--from-offset', '0']),
+        60_000,
+      );
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, /^replayed 2 of 2 dead letter\(s\) \(2 to rt-orders\.eu\)/);
+    });
+
+    it('with --no-create-topics a missing output topic is named, and nothing is consumed', async () => {
+      await admin.createTopic('nc-in', { partitions: 1 });
+      const file = join(dir, 'nc.yaml');
+      writeFileSync(
+        file,
+        'pipelines:\n  nc:\n    source: {topics: [nc-in]}\n    routes: {exchange: fanout, bindings: [{to: nc-out}]}\n    unmatched: drop\n',
+      );
+      const child = spawnCli([
+        'pipeline',
+        'run',
+        '--bootstrap',
+        broker.bootstrap,
+        '--config',
+        file,
+        '--no-create-topics',
+      ]);
+      let out = '';
+      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+        out += chunk;
+      });
+      try {
+        await eventually('the failure named', 30_000, async () =>
+          /^pipeline nc failed: pipeline nc: output topic\(s\) 'nc-out', 'nc\.dlq' do not exist and topic creation is off/m.test(
+            out,
+          )
+            ? true
+            : undefined,
+        );
+        assert.deepEqual(
+          (await admin.listTopics()).filter((t) => t.startsWith('nc')),
+          ['nc-in'],
+        );
+      } finally {
+        await stop(child);
       }
     });
 

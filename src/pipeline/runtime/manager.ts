@@ -6,6 +6,7 @@
 // twice beyond what at-least-once allows.
 
 import type { Logger } from 'pino';
+import { KafkaAdmin } from '../../client/index.js';
 import { ConfigError } from '../../config/index.js';
 import { SluiceError } from '../../errors/index.js';
 import { type CompiledPipeline, compilePipeline } from '../config/compile.js';
@@ -59,6 +60,7 @@ export class PipelineManager {
   readonly #validators: SchemaValidators;
   readonly #entries = new Map<string, Entry>();
   #store: PipelineStore | undefined;
+  #admin: KafkaAdmin | undefined;
   readonly #listeners: (() => void)[] = [];
   /** Changes one at a time: an apply and a delete of the same name must not interleave. */
   #queue: Promise<unknown> = Promise.resolve();
@@ -207,6 +209,38 @@ export class PipelineManager {
     };
   }
 
+  /**
+   * Messages of each source topic not yet committed by the pipeline's group (end offset minus
+   * committed offset, summed over partitions; a partition without a commit counts from 0).
+   */
+  async lag(name: string): Promise<Record<string, number>> {
+    const sources = this.#get(name).runner?.status().sources ?? [];
+    if (sources.length === 0) return {};
+    this.#admin ??= new KafkaAdmin({ bootstrap: this.#options.bootstrap, clientId: 'sluice-pipeline-lag' });
+    const admin = this.#admin;
+    const partitions = await Promise.all(
+      sources.map(async (topic) => ({
+        topic,
+        partitions: Array.from({ length: await admin.partitionCount(topic) }, (_, i) => i),
+      })),
+    );
+    const group = `sluice-pipeline-${name}`;
+    const [ends, committed] = await Promise.all([
+      admin.listOffsets(partitions, 'latest'),
+      admin.committedOffsets([group]),
+    ]);
+    const lag: Record<string, number> = {};
+    for (const [topic, byPartition] of ends) {
+      let sum = 0;
+      for (const [partition, end] of byPartition) {
+        const done = committed.get(group)?.get(topic)?.get(partition) ?? 0n;
+        if (end > done) sum += Number(end - done);
+      }
+      lag[topic] = sum;
+    }
+    return lag;
+  }
+
   /** Applies a definition through the API: compiled first (400 on error), stored, then run. */
   apply(name: string, definition: PipelineDefinition): Promise<{ created: boolean }> {
     return this.#serial(async () => {
@@ -273,6 +307,7 @@ export class PipelineManager {
     await this.#queue;
     await Promise.all([...this.#entries.values()].map((e) => e.runner?.stop()));
     await this.#store?.close();
+    await this.#admin?.close();
   }
 }
 

@@ -5,7 +5,13 @@
 // value as JSON and its headers (`$headers."sluice.error.stage"`). Reads up to the end the topic
 // had when the replay started, so the replay ends even while dead letters keep coming.
 
-import { KafkaProducer, PartitionReader, type RecordToProduce } from '../../client/index.js';
+import {
+  ClientError,
+  KafkaAdmin,
+  KafkaProducer,
+  PartitionReader,
+  type RecordToProduce,
+} from '../../client/index.js';
 import { ConfigError } from '../../config/index.js';
 import { SluiceError } from '../../errors/index.js';
 import {
@@ -64,6 +70,19 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
       if (error instanceof ExpressionSyntaxError)
         throw new ConfigError([{ key: 'filter', message: error.message }]);
       throw error;
+    }
+  }
+  if (options.to !== undefined) {
+    // Said before anything is read, rather than by the first send.
+    const admin = new KafkaAdmin({ bootstrap: options.bootstrap, clientId: 'sluice-replay' });
+    try {
+      await admin.describeTopic(options.to);
+    } catch (error) {
+      if (error instanceof ClientError && error.code === 'NOT_FOUND')
+        throw new SluiceError('NOT_FOUND', `topic '${options.to}' (--to) does not exist: create it first`);
+      throw error;
+    } finally {
+      await admin.close().catch(() => {});
     }
   }
   const reader = await PartitionReader.open({

@@ -45,7 +45,12 @@ export async function registerPipelineRoutes(
 
   app.get('/api/pipelines', async () => ({ pipelines: manager.list() }));
 
-  app.get<{ Params: NameParams }>('/api/pipelines/:name', async (req) => manager.detail(req.params.name));
+  app.get<{ Params: NameParams }>('/api/pipelines/:name', async (req) => {
+    const detail = manager.detail(req.params.name);
+    // Lag is a look at the cluster: when it cannot be had the rest is still answered.
+    const lag = await manager.lag(req.params.name).catch(() => undefined);
+    return lag === undefined ? detail : { ...detail, lag };
+  });
 
   app.put<{ Params: NameParams }>('/api/pipelines/:name', { bodyLimit: BODY_LIMIT }, async (req, reply) => {
     const { name } = req.params;
