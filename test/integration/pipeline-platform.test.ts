@@ -283,3 +283,26 @@ describe('pipelines inside sluice start', { concurrency: 1 }, () => {
     assert.equal(await topicSize(admin, 'pp-valid'), 5);
   });
 });
+
+describe('a config file pipeline that does not compile', () => {
+  it('stops sluice start, naming the pipeline and key', async () => {
+    await assert.rejects(
+      startTestPlatform({
+        config: {
+          pipelines: {
+            broken: {
+              source: { topics: ['in'] },
+              steps: [{ type: 'transform', expression: '$merge([$, {"a": }])' }],
+              routes: { exchange: 'fanout', bindings: [{ to: 'out' }] },
+              unmatched: 'drop',
+            },
+          },
+        },
+      }),
+      (error: Error) => {
+        assert.match(error.message, /pipelines\.broken\.steps\[0\]\.expression: JSONata syntax error/);
+        return true;
+      },
+    );
+  });
+});

@@ -53,12 +53,20 @@ export async function startPipelines(
   };
   manager.onChange(syncIndicators);
 
+  // A config pipeline that names no registry subject compiles now: a broken expression or topic
+  // name stops `sluice start` with the pipeline and key named. Subjects resolve once the registry
+  // serves (below), and a pipeline whose subject is unknown then shows as failed.
+  const section = context.config ?? {};
+  for (const [name, definition] of Object.entries(section)) {
+    if (!definition.steps.some((step) => step.subject !== undefined)) await manager.compile(name, definition);
+  }
+
   await app.register(async (scope) => registerPipelineRoutes(scope, { manager, bootstrap }));
 
   let starting: Promise<void> | undefined;
   app.addHook('onListen', async () => {
     starting = (async () => {
-      await manager.load(context.config ?? {}, 'config');
+      await manager.load(section, 'config');
       // The store may not open at once (a broker still starting): keep trying until closed.
       for (let delay = 200; !signal.aborted; delay = Math.min(delay * 2, 5_000)) {
         try {
