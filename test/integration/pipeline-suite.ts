@@ -282,6 +282,26 @@ export function pipelineRunSuite(
       }
     });
 
+    it('a topic created later that matches the pattern is consumed from its start', async () => {
+      await admin.createTopic('late-src.a', { partitions: 1 });
+      const file = join(dir, 'late.yaml');
+      writeFileSync(
+        file,
+        "pipelines:\n  late:\n    source: {pattern: 'late-src\\.[a-z]+'}\n    routes: {exchange: fanout, bindings: [{to: late-out}]}\n    unmatched: drop\n",
+      );
+      const run = await startRun(broker.bootstrap, file, ['late'], ['--refresh', '200ms']);
+      try {
+        await produce(producer, 'late-src.a', [{ value: 'from a' }]);
+        await readTopic(broker.bootstrap, 'late-out', 1);
+        await admin.createTopic('late-src.b', { partitions: 2 });
+        await produce(producer, 'late-src.b', [{ value: 'from b', partition: 1 }]);
+        const out = await readTopic(broker.bootstrap, 'late-out', 2);
+        assert.deepEqual(out.map(valueText).sort(), ['from a', 'from b']);
+      } finally {
+        await stop(run.child);
+      }
+    });
+
     it('a retriable failure goes round the retry topic when due, then to the dead-letter topic', async () => {
       await admin.createTopic('rtry-in', { partitions: 1 });
       const registry = `http://127.0.0.1:${await freePort()}`; // nobody listens: the registry "is down"

@@ -18,6 +18,7 @@ import {
 } from '../args.js';
 import { CliError, UsageError } from '../errors.js';
 import { lokiBaseUrl } from '../logs/loki-http.js';
+import { parseDurationMs } from '../logs/time-flags.js';
 import { AdminApi, DEFAULT_URL } from '../pipeline/admin-http.js';
 import { formatTable } from '../table.js';
 
@@ -29,7 +30,7 @@ const usage = `Usage: sluice pipeline <list|describe|apply|pause|resume|delete|r
   sluice pipeline pause NAME | resume NAME  stop consuming / go on (committed work is kept)
   sluice pipeline delete NAME               stop it and forget its definition
   sluice pipeline run --bootstrap HOST:PORT --config FILE [--registry URL] [--no-create-topics]
-                                            run the file's pipelines here, against any Kafka
+         [--refresh DURATION]               run the file's pipelines here, against any Kafka
   sluice pipeline replay DLQ-TOPIC --bootstrap HOST:PORT [--to TOPIC] [--filter JSONATA]
          [--from-offset N] [--to-offset N] [--from-time TIME] [--to-time TIME]
                                             produce dead letters again to their original topic
@@ -42,6 +43,8 @@ ${BOOTSTRAP_HELP}
   --registry URL                   run: a Confluent-compatible schema registry (e.g. sluice start's
                                    http://127.0.0.1:8080) for subject: and framed messages
   --no-create-topics               run: fail when an output topic is missing instead of creating it
+  --refresh DURATION               run: how often source topics are looked up again (pattern:
+                                   new matching topics; listed topics not there yet), default 10s
   --to TOPIC                       replay: send every message there instead of its original topic
   --filter JSONATA                 replay: only dead letters for which it holds (reads the value
                                    and $headers, e.g. $headers."sluice.error.stage" = "validate")
@@ -59,6 +62,7 @@ const OPTIONS = {
   config: { type: 'string', short: 'c' },
   registry: { type: 'string' },
   'no-create-topics': { type: 'boolean' },
+  refresh: { type: 'string' },
   to: { type: 'string' },
   filter: { type: 'string' },
   'from-offset': { type: 'string' },
@@ -76,7 +80,7 @@ const SUBCOMMAND_OPTIONS: Record<string, readonly (keyof typeof OPTIONS)[]> = {
   pause: ['url'],
   resume: ['url'],
   delete: ['url'],
-  run: ['bootstrap', 'config', 'registry', 'no-create-topics'],
+  run: ['bootstrap', 'config', 'registry', 'no-create-topics', 'refresh'],
   replay: ['bootstrap', 'to', 'filter', 'from-offset', 'to-offset', 'from-time', 'to-time'],
 };
 
@@ -142,6 +146,7 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
         file: values.config,
         registry: values.registry,
         createTopics: !values['no-create-topics'],
+        ...(values.refresh === undefined ? {} : { refreshMs: parseDurationMs(values.refresh, 'refresh') }),
       },
       context,
     );

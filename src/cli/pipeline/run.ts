@@ -19,6 +19,8 @@ export interface RunPipelinesOptions {
   file: string;
   registry?: string;
   createTopics: boolean;
+  /** How often sources are looked up again (default: the runtime's, 10 s). */
+  refreshMs?: number;
 }
 
 /** How often the command looks whether a pipeline started, to say so. */
@@ -31,7 +33,10 @@ export async function runPipelines(options: RunPipelinesOptions, context: Comman
     bootstrap: options.bootstrap,
     logger,
     ...(options.registry === undefined ? {} : { resolver: new HttpSchemaResolver(options.registry) }),
-    runner: { createTopics: options.createTopics },
+    runner: {
+      createTopics: options.createTopics,
+      ...(options.refreshMs === undefined ? {} : { topicRefreshMs: options.refreshMs }),
+    },
   });
   for (const [name, definition] of Object.entries(section)) await manager.compile(name, definition);
   const stopping = signalWatcher();
