@@ -302,6 +302,44 @@ export function pipelineRunSuite(
       }
     });
 
+    it('an output the broker refuses (too large for its topic) is dead-lettered; the partition goes on', async () => {
+      await admin.createTopic('big-in', { partitions: 1 });
+      await admin.createTopic('big-out', { partitions: 1, configs: { 'max.message.bytes': '2000' } });
+      const file = join(dir, 'big.yaml');
+      writeFileSync(
+        file,
+        'pipelines:\n  big:\n    source: {topics: [big-in]}\n    routes: {exchange: fanout, bindings: [{to: big-out}]}\n    unmatched: drop\n    errors: {deadLetter: {topic: big-dlq}}\n',
+      );
+      const run = await startRun(broker.bootstrap, file, ['big']);
+      try {
+        await produce(producer, 'big-in', [
+          { key: 'small-1', value: 's1' },
+          { key: 'large', value: 'x'.repeat(5000) },
+          { key: 'small-2', value: 's2' },
+        ]);
+        const [dead] = await readTopic(broker.bootstrap, 'big-dlq', 1);
+        assert.equal(dead.key?.toString(), 'large');
+        assert.equal(dead.value?.length, 5000);
+        const h = headersOf(dead);
+        assert.equal(h['sluice.error.stage'], 'route');
+        assert.match(
+          h['sluice.error.reason'],
+          /^an output was refused: .*(MESSAGE_TOO_LARGE|RECORD_LIST_TOO_LARGE)/,
+        );
+        assert.equal(h['sluice.original.offset'], '1');
+        const out = await readTopic(broker.bootstrap, 'big-out', 2);
+        assert.deepEqual(out.map(valueText), ['s1', 's2']);
+        await eventually('offsets committed past all three', 30_000, async () => {
+          const committed = (await admin.committedOffsets(['sluice-pipeline-big'])).get(
+            'sluice-pipeline-big',
+          );
+          return committed?.get('big-in')?.get(0) === 3n ? true : undefined;
+        });
+      } finally {
+        await stop(run.child);
+      }
+    });
+
     it('a retriable failure goes round the retry topic when due, then to the dead-letter topic', async () => {
       await admin.createTopic('rtry-in', { partitions: 1 });
       const registry = `http://127.0.0.1:${await freePort()}`; // nobody listens: the registry "is down"

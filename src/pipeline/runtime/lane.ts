@@ -28,8 +28,15 @@ export interface LaneHost {
   readonly limits: LaneLimits;
   /** The records a record becomes (outputs, or its retry or dead letter); undefined when stopped first. */
   handle(record: TopicRecord, kind: LaneKind, signal: AbortSignal): Promise<OutputRecord[] | undefined>;
-  /** Sends until acknowledged (true), or until `signal` aborts (false: nothing may be committed). */
-  send(records: OutputRecord[], signal: AbortSignal): Promise<boolean>;
+  /**
+   * Sends each record's outputs (`outputs[i]` from `batch[i]`) until acknowledged (true), or until
+   * `signal` aborts (false: nothing may be committed).
+   */
+  send(
+    batch: readonly TopicRecord[],
+    outputs: readonly OutputRecord[][],
+    signal: AbortSignal,
+  ): Promise<boolean>;
   /** A commit failed (a rebalance took the partition): its records will be read again. */
   commitFailed(error: unknown): void;
   /** The consumer failed: the lane stopped reading and must be replaced. */
@@ -188,7 +195,7 @@ export class Lane {
         }
       }
       const batch: TopicRecord[] = [];
-      const outputs: OutputRecord[] = [];
+      const outputs: OutputRecord[][] = [];
       while (batch.length < limits.batch && work.queue.length > 0 && !this.#stopping) {
         const record = work.queue[0];
         if (this.#kind === 'retry' && dueOf(record) > clock.now()) break;
@@ -196,10 +203,10 @@ export class Lane {
         if (records === undefined) break;
         work.queue.shift();
         batch.push(record);
-        outputs.push(...records);
+        outputs.push(records);
       }
       if (batch.length === 0) continue;
-      if (outputs.length > 0 && !(await this.#host.send(outputs, signal))) return;
+      if (outputs.some((o) => o.length > 0) && !(await this.#host.send(batch, outputs, signal))) return;
       const last = batch[batch.length - 1];
       await this.#consumer
         .commit([{ topic: work.topic, partition: work.partition, offset: last.offset + 1n }])

@@ -8,7 +8,7 @@
 // until it recovers on its own: it keeps retrying with backoff.
 
 import type { Logger } from 'pino';
-import { KafkaAdmin, KafkaProducer, type TopicRecord } from '../../client/index.js';
+import { ClientError, KafkaAdmin, KafkaProducer, type TopicRecord } from '../../client/index.js';
 import type { CompiledPipeline } from '../config/compile.js';
 import type { StepFailure } from '../failure.js';
 import { processMessage } from '../process.js';
@@ -40,6 +40,14 @@ export interface RunnerOptions {
   /** Start paused (the definition's `paused:` or a pause through the API). */
   readonly paused?: boolean;
 }
+
+/** Kafka errors no resend fixes: the record (or the request) is refused for what it is. */
+const REFUSED = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'INVALID_TIMESTAMP',
+]);
 
 const DEFAULT_LIMITS: LaneLimits = { messages: 1_000, bytes: 64 * 1024 * 1024, batch: 200 };
 const CLIENT_ID = 'sluice-pipeline';
@@ -74,6 +82,8 @@ export class PipelineRunner {
   #main: Promise<void> | undefined;
   #sendFailing = false;
   #laneError: unknown;
+  /** Why the broker last refused a send for good. */
+  #refusal: string | undefined;
 
   constructor(pipeline: CompiledPipeline, options: RunnerOptions) {
     this.pipeline = pipeline;
@@ -241,7 +251,49 @@ export class PipelineRunner {
     this.#logger.warn({ err: error }, 'commit failed; the records will be read again (at-least-once)');
   }
 
-  async send(records: OutputRecord[], signal: AbortSignal): Promise<boolean> {
+  async send(
+    batch: readonly TopicRecord[],
+    outputs: readonly OutputRecord[][],
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    const sent = await this.#sendRecords(outputs.flat(), signal);
+    if (sent !== 'refused') return sent;
+    // The broker refused a record for good (too large for its topic, say), or the request as a
+    // whole: each message's records go alone, and a message whose records are refused becomes a
+    // dead letter, so that it does not hold its partition for ever.
+    for (const [i, records] of outputs.entries()) {
+      if (records.length === 0) continue;
+      const alone = await this.#sendRecords(records, signal);
+      if (alone === false) return false;
+      if (alone === true) continue;
+      const letter = this.#refusedLetter(batch[i], this.#refusal ?? 'the broker refused it');
+      if ((await this.#sendRecords([letter], signal)) !== true) return false;
+    }
+    return true;
+  }
+
+  /** A dead letter for a message whose outputs the broker refused. */
+  #refusedLetter(record: TopicRecord, reason: string): OutputRecord {
+    const { pipeline } = this;
+    const read = messageOf(record);
+    const fromRetry = pipeline.retry.retryTopics.some((r) => r.topic === record.topic);
+    const prior = fromRetry ? (readPipelineHeaders(read.headers).attempts ?? 0) : 0;
+    this.counts.deadLettered++;
+    this.#options.metrics?.deadLettered(pipeline.name, pipeline.retry.deadLetterTopic, 'route');
+    return deadLetterRecord(
+      {
+        pipeline: pipeline.name,
+        message: fromRetry ? originalMessage(read) : read,
+        failure: { stage: 'route', reason: `an output was refused: ${reason}`, retriable: false },
+        attempts: prior + 1,
+      },
+      pipeline.retry.deadLetterTopic,
+      { connectHeaders: pipeline.connectHeaders },
+    );
+  }
+
+  /** true: acknowledged; false: stopped first; 'refused': the broker will never take them. */
+  async #sendRecords(records: readonly OutputRecord[], signal: AbortSignal): Promise<boolean | 'refused'> {
     const produce = records.map(toProduce);
     let delay = 100;
     for (;;) {
@@ -256,6 +308,10 @@ export class PipelineRunner {
         }
         return true;
       } catch (error) {
+        if (error instanceof ClientError && REFUSED.has(error.brokerError ?? '')) {
+          this.#refusal = error.message;
+          return 'refused';
+        }
         this.#sendFailing = true;
         this.#failed(error, 'sending failed; trying again');
         if (signal.aborted) return false;
