@@ -4,10 +4,12 @@
 // pause and resume, metrics and health, and API pipelines kept across a restart.
 
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { KafkaAdmin, KafkaProducer } from '../../src/client/index.js';
 import { frameValue } from '../../src/pipeline/index.js';
+import { collect, spawnCli, tempDir } from '../helpers/cli-process.js';
 import { headersOf, produce, readTopic, topicSize, valueText } from '../helpers/pipeline-io.js';
 import { sampleValue, startTestPlatform, type TestPlatform } from '../helpers/platform-fixture.js';
 import { eventually } from '../helpers/waiting.js';
@@ -278,8 +280,41 @@ describe('pipelines inside sluice start', { concurrency: 1 }, () => {
     const afterRestart = await readTopic(bootstrap, 'pp-valid', 5);
     assert.ok(afterRestart.some((r) => valueText(r) === '{"id":"after","amount":6}'));
 
-    assert.equal((await call('DELETE', '/api/pipelines/pp-orders')).status, 204);
+    // The CLI over the same API.
+    const cli = async (...args: string[]) =>
+      collect(spawnCli(['pipeline', ...args, '--url', platform.http.url]), 60_000);
+    const listed = await cli('list');
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /^NAME\s+ORIGIN\s+STATE\s+IN\s+OUT\s+DEAD-LETTERED\s+RETRIED\s+ERROR$/m);
+    assert.match(listed.stdout, /^pp-orders\s+api\s+running\s+1\s+1\s+0\s+0$/m);
+    const described = await cli('describe', 'pp-orders');
+    assert.equal(described.code, 0, described.stderr);
+    assert.match(described.stdout, /^group: sluice-pipeline-pp-orders$/m);
+    assert.match(described.stdout, /^deadLetterTopic: pp-dlq$/m);
+    assert.equal((await cli('pause', 'pp-orders')).stdout, 'pipeline pp-orders paused (running)\n');
+    await eventually('paused', 30_000, async () =>
+      (await state('pp-orders')) === 'paused' ? true : undefined,
+    );
+    assert.match((await cli('resume', 'pp-orders')).stdout, /^pipeline pp-orders resumed/);
+    const file = join(tempDir('sluice-pp-'), 'bad.yaml');
+    writeFileSync(
+      file,
+      "name: pp-orders\nsource: {topics: [pp-orders]}\nsteps: [{type: filter, expression: 'a = '}]\nroutes: {exchange: fanout, bindings: [{to: pp-valid}]}\nunmatched: drop\n",
+    );
+    const refused = await cli('apply', file);
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.stderr,
+      /^sluice: pipelines\.pp-orders\.steps\[0\]\.expression: JSONata syntax error/,
+    );
+    const missing = await cli('describe', 'pp-nothing');
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stderr, "sluice: pipeline 'pp-nothing' does not exist\n");
+    const deleted = await cli('delete', 'pp-orders');
+    assert.equal(deleted.stdout, 'pipeline pp-orders deleted\n');
+
     assert.equal((await call('GET', '/api/pipelines/pp-orders')).status, 404);
+    assert.equal((await call('DELETE', '/api/pipelines/pp-orders')).status, 404);
     assert.equal(await topicSize(admin, 'pp-valid'), 5);
   });
 });
