@@ -176,6 +176,15 @@ describe('pipelines inside sluice start', { concurrency: 1 }, () => {
       }),
       1,
     );
+    // The validate step ran on the four messages under the size limit.
+    assert.equal(
+      sampleValue(metrics, 'sluice_pipeline_step_duration_seconds_count', {
+        pipeline: 'pp-orders',
+        step: '0',
+        type: 'validate',
+      }),
+      4,
+    );
     const health = (await (await platform.get('/actuator/health')).json()) as {
       components: Record<string, { status: string }>;
     };

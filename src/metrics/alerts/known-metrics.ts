@@ -69,6 +69,7 @@ export const PIPELINE_METRICS = [
   'sluice_pipeline_dead_lettered_total',
   'sluice_pipeline_errors_total',
   'sluice_pipeline_process_duration_seconds',
+  'sluice_pipeline_step_duration_seconds',
 ] as const;
 
 /** What the alert evaluator itself exports. */

@@ -39,6 +39,8 @@ export interface PipelineMetrics {
   failed(pipeline: string, stage: string): void;
   /** Seconds one message took through its steps and routes. */
   processed(pipeline: string, seconds: number): void;
+  /** Seconds one step took on one message (`step`: its index in `steps`). */
+  stepTook(pipeline: string, step: number, type: string, seconds: number): void;
 }
 
 export function prometheusPipelineMetrics(registry: Registry): PipelineMetrics {
@@ -79,7 +81,16 @@ export function prometheusPipelineMetrics(registry: Registry): PipelineMetrics {
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   });
+  const stepLatency = new Histogram({
+    name: 'sluice_pipeline_step_duration_seconds',
+    help: 'Time one step of a pipeline took on one message, by step index and type.',
+    labelNames: ['pipeline', 'step', 'type'],
+    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.25],
+    registers: [registry],
+  });
   return {
+    stepTook: (pipeline, step, type, seconds) =>
+      stepLatency.observe({ pipeline, step: String(step), type }, seconds),
     read: (pipeline, topic) => input.inc({ pipeline, topic }),
     written: (pipeline, route) => output.inc({ pipeline, route }),
     filtered: (pipeline) => filtered.inc({ pipeline }),

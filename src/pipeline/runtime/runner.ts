@@ -65,6 +65,8 @@ export interface RunnerStatus {
 export class PipelineRunner {
   readonly pipeline: CompiledPipeline;
   readonly counts = emptyCounts();
+  /** The pipeline whose steps report their time (the same when there are no metrics). */
+  readonly #timed: CompiledPipeline;
   readonly #options: RunnerOptions;
   readonly #clock: RuntimeClock;
   readonly #logger: Logger;
@@ -87,6 +89,7 @@ export class PipelineRunner {
 
   constructor(pipeline: CompiledPipeline, options: RunnerOptions) {
     this.pipeline = pipeline;
+    this.#timed = options.metrics === undefined ? pipeline : timedSteps(pipeline, options.metrics);
     this.#options = options;
     this.#clock = options.clock ?? SYSTEM_CLOCK;
     this.#logger = options.logger.child({ pipeline: pipeline.name });
@@ -352,7 +355,7 @@ export class PipelineRunner {
         };
       } else {
         const started = performance.now();
-        const result = await processMessage(pipeline, input);
+        const result = await processMessage(this.#timed, input);
         metrics?.processed(pipeline.name, (performance.now() - started) / 1000);
         failure = result.error;
         if (failure === undefined) {
@@ -393,4 +396,20 @@ export class PipelineRunner {
       return [deadLetterRecord(failed, next.topic, { connectHeaders: pipeline.connectHeaders })];
     }
   }
+}
+
+/** The pipeline with each step timed into the step latency histogram. */
+function timedSteps(pipeline: CompiledPipeline, metrics: PipelineMetrics): CompiledPipeline {
+  const steps = pipeline.steps.map((step, index) => ({
+    type: step.type,
+    async run(message: Parameters<typeof step.run>[0]) {
+      const started = performance.now();
+      try {
+        return await step.run(message);
+      } finally {
+        metrics.stepTook(pipeline.name, index, step.type, (performance.now() - started) / 1000);
+      }
+    },
+  }));
+  return { ...pipeline, steps };
 }
