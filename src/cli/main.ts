@@ -45,6 +45,11 @@ const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/consume.js')).consumeCommand,
   },
   {
+    name: 'pipeline',
+    summary: 'message pipelines: list, apply, pause, run standalone, replay dead letters',
+    load: async () => (await import('./commands/pipeline.js')).pipelineCommand,
+  },
+  {
     name: 'logs',
     summary: 'query, tail and push logs (Loki API)',
     load: async () => (await import('./commands/logs.js')).logsCommand,

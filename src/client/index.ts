@@ -3,6 +3,7 @@
 // business; whatever fails comes out as a ClientError (a SluiceError).
 export { KafkaAdmin, type NewTopic } from './admin.js';
 export { ClientError } from './client-error.js';
+export { GroupConsumer, type GroupConsumerOptions, type TopicRecord } from './group-consumer.js';
 export {
   GROUP_HEARTBEAT_INTERVAL_MS,
   GROUP_REBALANCE_TIMEOUT_MS,

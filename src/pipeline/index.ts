@@ -1,7 +1,8 @@
 // The pipeline room's only door: the pure core of message pipelines. Definitions (the `pipelines:`
 // config section, files for `sluice pipeline apply`) compiled once; the message model; steps
 // (validate, transform, filter and Connect-style SMTs); RabbitMQ-style routing; retry decisions
-// and the retry and dead-letter records. No Kafka I/O: the runtime consumes, produces and commits.
+// and the retry and dead-letter records; and the runtime (runtime/) that runs them against Kafka:
+// consumes, produces, commits, the admin API and replay.
 export {
   type CompiledPipeline,
   type CompiledSource,
@@ -27,6 +28,7 @@ export {
   type MessageSource,
   PipelineMessage,
 } from './message.js';
+export { pipelinesComponent } from './pipelines-component.js';
 export { type Output, type ProcessResult, processMessage } from './process.js';
 export {
   HEADER as PIPELINE_HEADERS,
@@ -48,6 +50,30 @@ export {
 export { deadLetterRecord, type FailedMessage, type OutputRecord, retryRecord } from './retry/records.js';
 export type { BindingDefinition, ExchangeType, RoutesDefinition } from './routing/router.js';
 export type { RoutingKeySource } from './routing/routing-key.js';
+export { type RuntimeClock, SYSTEM_CLOCK } from './runtime/clock.js';
+export { HttpSchemaResolver } from './runtime/http-resolver.js';
+export {
+  type ManagerOptions,
+  type PipelineDetail,
+  PipelineManager,
+  type PipelineSummary,
+  parseDefinition,
+} from './runtime/manager.js';
+export {
+  emptyCounts,
+  type PipelineCounts,
+  type PipelineMetrics,
+  prometheusPipelineMetrics,
+} from './runtime/metrics.js';
+export { type ReplayOptions, type ReplayResult, replayDeadLetters } from './runtime/replay.js';
+export {
+  PipelineRunner,
+  type RunnerOptions,
+  type RunnerState,
+  type RunnerStatus,
+  retryGroup,
+} from './runtime/runner.js';
+export { DEFAULT_PIPELINES_TOPIC, PipelineStore } from './runtime/store.js';
 export type { RegisteredSchema, SchemaResolver, SchemaType } from './schemas/resolver.js';
 export { SchemaValidators } from './schemas/validators.js';
 export { frameValue, VALUE_SCHEMA_ID_HEADER, writeMessageIndexes } from './schemas/wire-format.js';

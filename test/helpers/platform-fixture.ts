@@ -15,7 +15,7 @@ export interface TestPlatform extends RunningPlatform {
 
 export interface TestPlatformOptions extends Omit<PlatformOptions, 'config'> {
   /** Config file contents (alerts, logs, schemas sections), resolved as `sluice start --config` does. */
-  config?: { alerts?: unknown; logs?: unknown; schemas?: unknown };
+  config?: { alerts?: unknown; logs?: unknown; schemas?: unknown; pipelines?: unknown };
   /** A data directory to use (and keep on dispose), e.g. to start again on what a stopped platform left. */
   dataDir?: string;
 }
@@ -32,7 +32,12 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     {
       httpPort: 0,
       ...rest,
-      config: { alerts: config.alerts, logs: config.logs, schemas: config.schemas },
+      config: {
+        alerts: config.alerts,
+        logs: config.logs,
+        schemas: config.schemas,
+        pipelines: config.pipelines,
+      },
       broker: { port: 0, ...options.broker, dataDir },
     },
     logger,

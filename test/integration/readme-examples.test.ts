@@ -161,6 +161,25 @@ const EXPECTED: readonly Expectation[] = [
     },
   },
   {
+    command: /^npx sluice topics create orders --partitions 3$/,
+    shows: (r) => assert.match(r.stdout, /^Created topic orders\.$/m),
+  },
+  {
+    command: /^npx sluice pipeline apply deploy\/pipelines\/orders\.yaml$/,
+    shows: (r) => assert.match(r.stdout, /^pipeline orders applied \((starting|running)\)$/m),
+  },
+  { command: /^echo '\{"id":"o-1".*\| npx sluice produce orders$/, shows: (r) => assert.equal(r.stdout, '') },
+  {
+    command: /^npx sluice consume orders-large --from-beginning --max-messages 1$/,
+    rerun: 'the pipeline creates its output topics moments after apply answers',
+    shows: (r) =>
+      assert.equal(r.stdout, '{"id":"o-1","type":"order.created.web","amount":1500,"total":1800}\n'),
+  },
+  {
+    command: /^npx sluice pipeline list$/,
+    shows: (r) => assert.match(r.stdout, /^orders\s+api\s+running\s+1\s+2\s+0\s+0\s*$/m),
+  },
+  {
     command: /^npx sluice logs tail '\{level=~"warn\|error"\}'/,
     // Like Loki's tail, it starts with the last hour's matching lines.
     shows: (r) => {

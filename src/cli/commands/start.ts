@@ -51,7 +51,12 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
     httpPort: config.http.port,
     logLevel: config.broker.logLevel,
     logFormat,
-    config: { alerts: config.alerts, logs: config.logs },
+    config: {
+      alerts: config.alerts,
+      logs: config.logs,
+      schemas: config.schemas,
+      pipelines: config.pipelines,
+    },
     platformHeapMb: config.platform.heapMb,
     platformPriority: config.platform.priority,
     platformMaxCpu: config.platform.maxCpu,

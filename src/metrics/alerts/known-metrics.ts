@@ -59,6 +59,19 @@ export const PLATFORM_METRICS = [
   'sluice_registry_instances',
 ] as const;
 
+/** The pipeline runtime's (src/pipeline/runtime/metrics.ts). */
+export const PIPELINE_METRICS = [
+  'sluice_pipeline_messages_in_total',
+  'sluice_pipeline_messages_out_total',
+  'sluice_pipeline_filtered_total',
+  'sluice_pipeline_unmatched_dropped_total',
+  'sluice_pipeline_retried_total',
+  'sluice_pipeline_dead_lettered_total',
+  'sluice_pipeline_errors_total',
+  'sluice_pipeline_process_duration_seconds',
+  'sluice_pipeline_step_duration_seconds',
+] as const;
+
 /** What the alert evaluator itself exports. */
 export const ALERT_METRICS = [
   'sluice_alerts',
@@ -78,6 +91,7 @@ export const KNOWN_METRICS: ReadonlySet<string> = new Set([
   ...BROKER_METRICS,
   ...LAG_METRICS,
   ...PLATFORM_METRICS,
+  ...PIPELINE_METRICS,
   ...ALERT_METRICS,
   ...PROMETHEUS_SERIES,
 ]);

@@ -10,6 +10,7 @@ export const RULE_KINDS = [
   'gatewayErrorRatio',
   'circuitBreakerOpen',
   'serviceInstancesDown',
+  'deadLettersGrowing',
 ] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
 
@@ -136,6 +137,19 @@ export const RULES: readonly RuleDefinition[] = [
       description: '{{ $value }} instances of service {{ $labels.app }} are registered as DOWN.',
     },
     expr: (s) => `sum by (app) (sluice_registry_instances{status="DOWN"}) > ${s.threshold}`,
+  },
+  {
+    kind: 'deadLettersGrowing',
+    alert: 'SluicePipelineDeadLettersGrowing',
+    defaults: { enabled: true, for: 300_000, severity: 'warning', threshold: 0, window: 600_000 },
+    thresholdHelp: 'dead letters of one pipeline within the window tolerated',
+    annotations: {
+      summary: 'Pipeline {{ $labels.pipeline }} keeps writing to its dead-letter topic {{ $labels.topic }}',
+      description:
+        'Pipeline {{ $labels.pipeline }} sent {{ $value | humanize }} messages to dead-letter topic {{ $labels.topic }} recently: look at their sluice.error.reason headers, fix the cause, then replay them.',
+    },
+    expr: (s) =>
+      `sum by (pipeline, topic) (increase(sluice_pipeline_dead_lettered_total[${range(s)}])) > ${s.threshold}`,
   },
 ];
 

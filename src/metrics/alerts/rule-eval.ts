@@ -19,6 +19,7 @@ export const RULE_METRICS: Record<RuleKind, readonly string[]> = {
   gatewayErrorRatio: ['sluice_gateway_requests_total'],
   circuitBreakerOpen: ['sluice_circuit_breaker_state'],
   serviceInstancesDown: ['sluice_registry_instances'],
+  deadLettersGrowing: ['sluice_pipeline_dead_lettered_total'],
 };
 
 /**
@@ -70,6 +71,10 @@ export async function evaluateRule(kind: RuleKind, s: RuleSettings, ctx: EvalCon
     case 'serviceInstancesDown':
       return sumBy(h.instant('sluice_registry_instances', { status: 'DOWN' }), ['app']).filter(
         (a) => a.value > threshold,
+      );
+    case 'deadLettersGrowing':
+      return sumBy(h.increase('sluice_pipeline_dead_lettered_total', window), ['pipeline', 'topic']).filter(
+        (d) => d.value > threshold,
       );
   }
 }

@@ -32,7 +32,7 @@ export interface CompiledSource {
 
 export interface CompiledPipeline {
   readonly name: string;
-  /** Its consumer group: lag and Burrow status show under the pipeline's name. */
+  /** Its consumer group, `sluice-pipeline-<name>`: the pipeline's lag and Burrow status show under it. */
   readonly group: string;
   readonly definition: PipelineDefinition;
   readonly source: CompiledSource;
@@ -182,7 +182,7 @@ export async function compilePipeline(
   if (problems.list.length > 0) throw new ConfigError(problems.list);
   return {
     name,
-    group: name,
+    group: `sluice-pipeline-${name}`,
     definition: def,
     source: source as CompiledSource,
     steps,

@@ -23,7 +23,7 @@ export interface PipelineDefinition {
   readonly routes: RoutesDefinition;
   readonly unmatched: 'drop' | { readonly to: string };
   readonly errors: ErrorPolicyDefinition;
-  readonly limits: { readonly expressionTimeout: number };
+  readonly limits: { readonly expressionTimeout: number; readonly maxMessageBytes: number };
   readonly paused: boolean;
 }
 
@@ -187,7 +187,14 @@ export const PIPELINE_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       default: {},
-      properties: { expressionTimeout: duration(1, 250, 'time one JSONata evaluation may take') },
+      properties: {
+        expressionTimeout: duration(1, 250, 'time one JSONata evaluation may take'),
+        maxMessageBytes: {
+          unit: { kind: 'size', min: 1 },
+          default: 1_000_000,
+          description: 'a larger message (key and value) goes to the dead-letter topic unread',
+        },
+      },
     },
     paused: { type: 'boolean', default: false, description: 'defined but not consuming' },
   },
@@ -203,10 +210,7 @@ export const PIPELINES_SECTION_SCHEMA = {
   description: 'message pipelines by name',
 };
 
-/**
- * The pipelines' entry for the config room's list of sections. Not in the platform's list yet: the
- * runtime adds it when it adds the component that runs the pipelines.
- */
+/** The pipelines' entry for the config room's list of sections (the pipelines component's). */
 export const pipelinesConfigSection = {
   name: 'pipelines',
   schema: PIPELINES_SECTION_SCHEMA,

@@ -38,6 +38,11 @@ export class HealthRegistry {
     this.indicators.set(indicator.name, indicator);
   }
 
+  /** Removes an indicator (a pipeline deleted at run time); unknown names are ignored. */
+  remove(name: string): void {
+    this.indicators.delete(name);
+  }
+
   /** One indicator's answer (bounded in time like the report's); UNKNOWN when none has that name. */
   check(name: string): Promise<HealthResult> {
     const indicator = this.indicators.get(name);

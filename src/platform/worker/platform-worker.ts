@@ -27,6 +27,9 @@ const mirror = new MetricsMirror(port, registry);
 // that component's start, with its name.
 for (const component of PLATFORM_COMPONENTS) component.load?.().catch(() => {});
 
+/** After a failed start, how long the thread may take to end by itself before it is ended. */
+const FAILED_EXIT_GRACE_MS = 1_000;
+
 let components: RunningComponents | undefined;
 let closing = false;
 
@@ -60,5 +63,9 @@ async function start(settings: PlatformSettings): Promise<void> {
     const code = isSluiceError(error) ? error.code : undefined;
     post({ type: 'failed', error: { name: error.name, message: error.message, code } });
     port.close();
+    // The supervisor answers the caller when this thread exits: a connection some component left
+    // open while unwinding (the logs store's, seen with a later component failing) must not keep it
+    // alive for minutes.
+    setTimeout(() => process.exit(1), FAILED_EXIT_GRACE_MS).unref();
   }
 }

@@ -67,7 +67,7 @@ describe('pipeline files', () => {
       ],
       deadLetterTopic: 'orders.dlq',
     });
-    assert.equal(compiled.group, 'orders');
+    assert.equal(compiled.group, 'sluice-pipeline-orders');
     assert.deepEqual(compiled.steps, []);
   });
 

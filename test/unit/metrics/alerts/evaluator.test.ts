@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { prometheusPipelineMetrics } from '../../../../src/pipeline/index.js';
 import { alertHarness } from './harness.js';
 
 test('lag above the threshold goes pending, fires after `for`, and resolves when it falls', async (t) => {
@@ -213,4 +214,35 @@ test('the evaluator exports its alerts as sluice_alerts', async (t) => {
     text,
     /sluice_alerts\{alertname="SluiceDiskNearlyFull",severity="warning",state="pending"\} 1/,
   );
+});
+
+test("a pipeline's growing dead-letter topic: dead letters within the window, per pipeline and topic", async (t) => {
+  const h = alertHarness({ rules: { deadLettersGrowing: { window: '1m', for: '0s' } } });
+  t.after(() => h.evaluator.close());
+  // The runtime's own metrics on the registry the evaluator reads.
+  const metrics = prometheusPipelineMetrics(h.registry);
+  metrics.deadLettered('orders', 'orders.dlq', 'validate');
+  await h.at(0);
+  assert.deepEqual(
+    h.find('SluicePipelineDeadLettersGrowing'),
+    [],
+    'dead letters before the first look are history',
+  );
+  metrics.deadLettered('orders', 'orders.dlq', 'validate');
+  metrics.deadLettered('orders', 'orders.dlq', 'transform');
+  metrics.read('audit', 'events');
+  await h.at(30);
+  const [alert, ...others] = h.find('SluicePipelineDeadLettersGrowing');
+  assert.deepEqual(others, []);
+  assert.equal(alert.state, 'firing');
+  assert.deepEqual(alert.labels, {
+    pipeline: 'orders',
+    topic: 'orders.dlq',
+    alertname: 'SluicePipelineDeadLettersGrowing',
+    severity: 'warning',
+  });
+  assert.equal(alert.value, 2);
+  // A minute later without new dead letters the window holds none.
+  await h.at(100);
+  assert.deepEqual(h.find('SluicePipelineDeadLettersGrowing'), []);
 });

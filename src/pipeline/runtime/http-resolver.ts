@@ -1,0 +1,71 @@
+// A SchemaResolver over Confluent Schema Registry's REST API: Sluice's own registry (the platform's
+// HTTP server, inside `sluice start`) or Confluent's. A 404 is NOT_FOUND (the message goes to the
+// dead-letter topic); anything else is a registry that did not answer, retried by the policy.
+// Schemas by id are cached by the core's SchemaValidators (an id never changes its schema).
+
+import { SluiceError } from '../../errors/index.js';
+import type { RegisteredSchema, SchemaResolver, SchemaType } from '../schemas/resolver.js';
+
+const TYPES: readonly string[] = ['JSON', 'AVRO', 'PROTOBUF'];
+const REQUEST_TIMEOUT_MS = 5_000;
+
+interface RegistryAnswer {
+  id?: number;
+  schema?: string;
+  schemaType?: string;
+}
+
+export class HttpSchemaResolver implements SchemaResolver {
+  /** The registry's base URL, asked on every lookup: inside `sluice start` it is known once listening. */
+  readonly #base: () => string;
+
+  constructor(base: string | (() => string)) {
+    this.#base = typeof base === 'string' ? () => base : base;
+  }
+
+  async #get(path: string, what: string): Promise<RegistryAnswer> {
+    const base = this.#base().replace(/\/+$/, '');
+    if (base === '') throw new SluiceError('UNAVAILABLE', 'the schema registry is not serving yet');
+    const response = await fetch(`${base}${path}`, {
+      headers: { accept: 'application/vnd.schemaregistry.v1+json, application/json' },
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const body = (await response.json().catch(() => ({}))) as RegistryAnswer & { message?: string };
+    if (response.status === 404) throw new SluiceError('NOT_FOUND', `${what}: not found`);
+    if (!response.ok) {
+      throw new SluiceError(
+        'UNAVAILABLE',
+        `${what}: the registry answered ${response.status} ${body.message ?? ''}`,
+      );
+    }
+    return body;
+  }
+
+  #registered(answer: RegistryAnswer, id: number | undefined, what: string): RegisteredSchema {
+    const schemaType = (answer.schemaType ?? 'AVRO') as SchemaType;
+    const schemaId = answer.id ?? id;
+    if (typeof answer.schema !== 'string' || schemaId === undefined || !TYPES.includes(schemaType))
+      throw new SluiceError('UNAVAILABLE', `${what}: the registry's answer is not a schema`);
+    return { id: schemaId, schemaType, schema: answer.schema };
+  }
+
+  async bySubject(subject: string, version: number | 'latest'): Promise<RegisteredSchema> {
+    const what = `subject '${subject}' version ${version}`;
+    const path = `/subjects/${encodeURIComponent(subject)}/versions/${version}`;
+    return this.#registered(await this.#get(path, what), undefined, what);
+  }
+
+  async byId(id: number): Promise<RegisteredSchema> {
+    const what = `schema id ${id}`;
+    return this.#registered(await this.#get(`/schemas/ids/${id}`, what), id, what);
+  }
+
+  async byGuid(guid: string): Promise<RegisteredSchema> {
+    const what = `schema GUID ${guid}`;
+    return this.#registered(
+      await this.#get(`/schemas/guids/${encodeURIComponent(guid)}`, what),
+      undefined,
+      what,
+    );
+  }
+}
