@@ -80,6 +80,32 @@ export function start(
   return { child, exited };
 }
 
+/**
+ * Stops a started process: SIGTERM, then SIGKILL if it still runs after `timeoutMs`. Undefined
+ * when it stopped cleanly (an exit code in `cleanCodes`, or the SIGTERM itself), else what
+ * happened. `log` (its output file) is ended once it has exited.
+ */
+export async function stopSpawned(
+  { child, exited }: Spawned,
+  log: { end(): void },
+  timeoutMs: number,
+  cleanCodes: readonly number[] = [0],
+  cleanOnSigterm = false,
+): Promise<string | undefined> {
+  child.kill('SIGTERM');
+  const pid = child.pid;
+  const timer = setTimeout(() => {
+    if (pid !== undefined && isAlive(pid)) child.kill('SIGKILL');
+  }, timeoutMs);
+  const { code, signal } = await exited;
+  clearTimeout(timer);
+  log.end();
+  if (signal === 'SIGKILL') return `did not stop within ${timeoutMs / 1000}s of SIGTERM; killed`;
+  if ((code !== null && cleanCodes.includes(code)) || (cleanOnSigterm && signal === 'SIGTERM'))
+    return undefined;
+  return `stopped with exit code ${code}`;
+}
+
 export interface RunResult {
   code: number | null;
   signal: NodeJS.Signals | null;

@@ -4,7 +4,7 @@ import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RunningBroker, type StartContext, tailFile } from './broker.js';
 import { loadgen } from './loadgen.js';
-import { freePort, isAlive, procStat, start } from './processes.js';
+import { freePort, procStat, start, stopSpawned } from './processes.js';
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
@@ -74,15 +74,7 @@ export async function startSluice(ctx: StartContext): Promise<RunningBroker> {
     logTail: (lines) => tailFile(logPath, lines),
     async stop() {
       if (exit !== undefined) return `had already ${exit}`;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => {
-        if (isAlive(pid)) child.kill('SIGKILL');
-      }, STOP_TIMEOUT_MS);
-      const { code, signal } = await exited;
-      clearTimeout(timer);
-      log.end();
-      if (signal === 'SIGKILL') return `did not stop within ${STOP_TIMEOUT_MS / 1000}s of SIGTERM; killed`;
-      return code === 0 ? undefined : `stopped with exit code ${code}`;
+      return stopSpawned({ child, exited }, log, STOP_TIMEOUT_MS);
     },
   };
 }

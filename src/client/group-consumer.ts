@@ -5,12 +5,8 @@
 
 import type { Consumer, Message, MessagesStream } from '@platformatic/kafka';
 import { ClientError } from './client-error.js';
-import {
-  GROUP_HEARTBEAT_INTERVAL_MS,
-  GROUP_REBALANCE_TIMEOUT_MS,
-  GROUP_SESSION_TIMEOUT_MS,
-} from './group-reader.js';
-import { libraryConsumer, toClientError } from './library.js';
+import { createGroupConsumer } from './group-reader.js';
+import { toClientError } from './library.js';
 import type { StartPosition } from './partition-reader.js';
 import type { ConsumedRecord } from './types.js';
 
@@ -58,20 +54,7 @@ export class GroupConsumer {
   /** Joins the group and starts fetching what it assigns. */
   static async open(options: GroupConsumerOptions): Promise<GroupConsumer> {
     if (options.topics.length === 0) throw new ClientError('no topics to consume', 'INVALID_ARGUMENT');
-    const consumer = libraryConsumer(
-      {
-        bootstrap: options.bootstrap,
-        clientId: options.clientId ?? 'sluice',
-        timeoutMs: GROUP_REBALANCE_TIMEOUT_MS + 5_000,
-      },
-      {
-        groupId: options.group,
-        sessionTimeout: GROUP_SESSION_TIMEOUT_MS,
-        heartbeatInterval: GROUP_HEARTBEAT_INTERVAL_MS,
-        rebalanceTimeout: GROUP_REBALANCE_TIMEOUT_MS,
-        autocommit: false,
-      },
-    );
+    const consumer = createGroupConsumer(options);
     try {
       const stream = await consumer.consume({
         topics: [...options.topics],

@@ -34,7 +34,9 @@ export const GROUP_REBALANCE_TIMEOUT_MS = 30_000;
  * the coordinator until every member has rejoined (up to the rebalance timeout), so requests may
  * take that long; offsets are committed by the reader (no autocommit).
  */
-function createGroupConsumer(options: GroupReaderOptions): Consumer {
+export function createGroupConsumer(
+  options: Pick<GroupReaderOptions, 'bootstrap' | 'clientId' | 'group'>,
+): Consumer {
   return libraryConsumer(
     {
       bootstrap: options.bootstrap,

@@ -4,7 +4,7 @@
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tailFile } from '../broker.js';
-import { freePort, isAlive, start } from '../processes.js';
+import { freePort, start, stopSpawned } from '../processes.js';
 
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 60_000;
@@ -95,15 +95,7 @@ export async function startPlatform({
     exitReason: () => exit,
     async stop() {
       if (exit !== undefined) return `had already ${exit}`;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => {
-        if (isAlive(pid)) child.kill('SIGKILL');
-      }, STOP_TIMEOUT_MS);
-      const { code, signal } = await exited;
-      clearTimeout(timer);
-      log.end();
-      if (signal === 'SIGKILL') return `did not stop within ${STOP_TIMEOUT_MS / 1000}s of SIGTERM; killed`;
-      return code === 0 ? undefined : `stopped with exit code ${code}`;
+      return stopSpawned({ child, exited }, log, STOP_TIMEOUT_MS);
     },
   };
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tailFile } from '../broker.js';
-import { isAlive, procStat, run, start } from '../processes.js';
+import { procStat, run, start, stopSpawned } from '../processes.js';
 import { streamsArgs } from './workload.js';
 
 export const STREAMS_DIR = 'bench/pipeline-streams';
@@ -121,18 +121,8 @@ function spawnLogged(command: string, args: string[], cwd: string, logPath: stri
     stdout: () => stdout,
     async stop() {
       if (exit !== undefined) return `had already ${exit}`;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => {
-        if (isAlive(pid)) child.kill('SIGKILL');
-      }, STOP_TIMEOUT_MS);
-      const { code, signal } = await exited;
-      clearTimeout(timer);
-      log.end();
-      if (signal === 'SIGKILL') return `did not stop within ${STOP_TIMEOUT_MS / 1000}s of SIGTERM; killed`;
       // A JVM stopped by SIGTERM exits 143 after its shutdown hooks.
-      return code === 0 || code === 143 || signal === 'SIGTERM'
-        ? undefined
-        : `stopped with exit code ${code}`;
+      return stopSpawned({ child, exited }, log, STOP_TIMEOUT_MS, [0, 143], true);
     },
   };
 }

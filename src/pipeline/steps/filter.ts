@@ -3,9 +3,9 @@
 // matches; here the expression says what to keep, as in JSONata's own [predicate] filters.
 
 import { truthy } from '../expression.js';
-import { fail, ok } from '../failure.js';
+import { ok } from '../failure.js';
 import type { Step, StepKind } from './step.js';
-import { compileOption, EXPRESSION_OPTIONS_SCHEMA } from './transform.js';
+import { compileOption, EXPRESSION_OPTIONS_SCHEMA, evaluateOn } from './transform.js';
 
 export const filterStep: StepKind<{ readonly expression: string }> = {
   type: 'filter',
@@ -15,15 +15,9 @@ export const filterStep: StepKind<{ readonly expression: string }> = {
     return {
       type: 'filter',
       async run(message) {
-        const json = message.json();
-        if (!json.ok) return fail(json.reason);
-        let result: unknown;
-        try {
-          result = await expression.evaluate(json.value, message);
-        } catch (err) {
-          return fail((err as Error).message);
-        }
-        return truthy(result)
+        const evaluated = await evaluateOn(expression, message);
+        if ('kind' in evaluated) return evaluated;
+        return truthy(evaluated.result)
           ? ok(message)
           : { kind: 'filtered', reason: `filter ${expression.source} is false` };
       },
