@@ -49,7 +49,12 @@ const REFUSED = new Set([
   'INVALID_TIMESTAMP',
 ]);
 
-const DEFAULT_LIMITS: LaneLimits = { messages: 1_000, bytes: 64 * 1024 * 1024, batch: 200 };
+const DEFAULT_LIMITS: LaneLimits = {
+  messages: 10_000,
+  bytes: 64 * 1024 * 1024,
+  batch: 200,
+  inFlightBatches: 4,
+};
 const CLIENT_ID = 'sluice-pipeline';
 /** Retry and dead-letter topics hold messages larger than the pipeline's size limit. */
 const FAILURE_TOPIC_MAX_BYTES = 16 * 1024 * 1024;
@@ -258,19 +263,21 @@ export class PipelineRunner {
     batch: readonly TopicRecord[],
     outputs: readonly OutputRecord[][],
     signal: AbortSignal,
+    failed: () => void,
   ): Promise<boolean> {
-    const sent = await this.#sendRecords(outputs.flat(), signal);
+    const sent = await this.#sendRecords(outputs.flat(), signal, failed);
     if (sent !== 'refused') return sent;
+    failed();
     // The broker refused a record for good (too large for its topic, say), or the request as a
     // whole: each message's records go alone, and a message whose records are refused becomes a
     // dead letter, so that it does not hold its partition for ever.
     for (const [i, records] of outputs.entries()) {
       if (records.length === 0) continue;
-      const alone = await this.#sendRecords(records, signal);
+      const alone = await this.#sendRecords(records, signal, failed);
       if (alone === false) return false;
       if (alone === true) continue;
       const letter = this.#refusedLetter(batch[i], this.#refusal ?? 'the broker refused it');
-      if ((await this.#sendRecords([letter], signal)) !== true) return false;
+      if ((await this.#sendRecords([letter], signal, failed)) !== true) return false;
     }
     return true;
   }
@@ -295,8 +302,15 @@ export class PipelineRunner {
     );
   }
 
-  /** true: acknowledged; false: stopped first; 'refused': the broker will never take them. */
-  async #sendRecords(records: readonly OutputRecord[], signal: AbortSignal): Promise<boolean | 'refused'> {
+  /**
+   * true: acknowledged; false: stopped first; 'refused': the broker will never take them. `failed`
+   * is told of each failed attempt.
+   */
+  async #sendRecords(
+    records: readonly OutputRecord[],
+    signal: AbortSignal,
+    failed: () => void,
+  ): Promise<boolean | 'refused'> {
     const produce = records.map(toProduce);
     let delay = 100;
     for (;;) {
@@ -315,6 +329,7 @@ export class PipelineRunner {
           this.#refusal = error.message;
           return 'refused';
         }
+        failed();
         this.#sendFailing = true;
         this.#failed(error, 'sending failed; trying again');
         if (signal.aborted) return false;
