@@ -93,6 +93,10 @@ describe('Spring control: a Spring Boot service with Spring Eureka, Spring Confi
         `deltas ${result.deltaFetches}, mismatches ${result.reconcileHashCodeMismatches}, ` +
         `refresh ${result.refreshLatencyMs} ms after the bus event`,
     );
+    // SLUICE_SPRING_OBSERVED=FILE keeps what was seen (requests, bus records) for OBSERVED.md.
+    if (process.env.SLUICE_SPRING_OBSERVED) {
+      writeFileSync(process.env.SLUICE_SPRING_OBSERVED, JSON.stringify(result, null, 2));
+    }
     assert.equal(result.fullFetchesAfterFirstSight, 0);
     assert.equal(result.reconcileHashCodeMismatches, 0);
     // The bus message as Spring Cloud Bus writes it: no key, JSON with its content type headers.
