@@ -71,6 +71,29 @@ interface DiscoveryStats {
   lastRequestByKind: Record<string, { status: number }>;
 }
 
+interface InstanceBody {
+  instanceId?: string;
+  status?: string;
+  leaseInfo?: { registrationTimestamp: number; lastRenewalTimestamp: number };
+}
+interface AppsBody {
+  applications?: {
+    application?: { instance?: InstanceBody[] | InstanceBody }[] | { instance?: InstanceBody };
+  };
+}
+
+/** The status GET /apps gives an instance (application and instance may each be one or a list). */
+function listed(body: AppsBody, instanceId: string): string | undefined {
+  const apps = body.applications?.application ?? [];
+  for (const app of Array.isArray(apps) ? apps : [apps]) {
+    const instances = app.instance ?? [];
+    for (const i of Array.isArray(instances) ? instances : [instances]) {
+      if (i.instanceId === instanceId) return i.status;
+    }
+  }
+  return undefined;
+}
+
 async function getJson<T>(url: string, headers: Record<string, string> = {}): Promise<T> {
   const res = await fetch(url, { headers: { accept: 'application/json', ...headers } });
   if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`);
@@ -151,20 +174,25 @@ export async function runSpringScenario(options: SpringScenarioOptions): Promise
     const stats = () => getJson<DiscoveryStats>(`${app.url}/discovery-stats`);
     log(`${APP} ready on ${app.url}`);
 
-    // Registers: the registry answers the instance, UP.
+    // Registers and renews, as the registry answers: listed in GET /apps, and its lease renewed
+    // (lastRenewalTimestamp past registrationTimestamp) in GET /apps/{APP}/{id}.
+    const registry = options.eurekaUrl.replace(/\/+$/, '');
+    const instanceUrl = `${registry}/apps/${APP.toUpperCase()}/${instanceId}`;
+    await eventually('GET /apps to list the demo instance UP', STEP_TIMEOUT_MS, async () => {
+      const all = await getJson<AppsBody>(`${registry}/apps`);
+      return listed(all, instanceId) === 'UP' ? true : undefined;
+    }).catch((err) => assert.fail(`${err}${context()}`));
     const registeredInstance = await eventually(
-      'the registry to answer the demo instance UP',
+      'the registry to see a renewal',
       STEP_TIMEOUT_MS,
       async () => {
-        const res = await fetch(
-          `${options.eurekaUrl.replace(/\/+$/, '')}/apps/${APP.toUpperCase()}/${instanceId}`,
-          {
-            headers: { accept: 'application/json' },
-          },
-        );
-        if (res.status !== 200) return undefined;
-        const body = (await res.json()) as { instance?: { status?: string } };
-        return body.instance?.status === 'UP' ? body : undefined;
+        const body = await getJson<{ instance?: InstanceBody }>(instanceUrl);
+        const lease = body.instance?.leaseInfo;
+        return body.instance?.status === 'UP' &&
+          lease &&
+          lease.lastRenewalTimestamp > lease.registrationTimestamp
+          ? body
+          : undefined;
       },
     ).catch((err) => assert.fail(`${err}${context()}`));
 
@@ -272,6 +300,12 @@ export async function runSpringScenario(options: SpringScenarioOptions): Promise
         );
       }),
     ).catch((err) => assert.fail(`${err}; bus records: ${JSON.stringify(watching.records)}`));
+    // A refresh re-creates the Eureka client (cancel, then register again): still listed after.
+    await eventually('the instance to be registered again after the refresh', STEP_TIMEOUT_MS, async () => {
+      const res = await fetch(instanceUrl, { headers: { accept: 'application/json' } });
+      if (res.status !== 200) return undefined;
+      return ((await res.json()) as { instance?: InstanceBody }).instance?.status === 'UP' ? true : undefined;
+    }).catch((err) => assert.fail(`${err}${context()}`));
     const refreshLatencyMs = greetingAt - refreshEvent.timestamp;
     log(
       `refreshed ${refreshLatencyMs} ms after the bus event (${greetingAt - changedAt} ms after the change)`,
