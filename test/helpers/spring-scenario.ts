@@ -52,7 +52,15 @@ export interface SpringScenarioResult {
   refreshEvent: BusRecord;
   ackEvent: BusRecord;
   /** What the service sent, as recorded on the wire. */
-  wire: { register: Exchange; renew: Exchange; fullFetch: Exchange; delta?: Exchange; config: Exchange[] };
+  wire: {
+    register: Exchange;
+    renew: Exchange;
+    /** The renewal after the instance was cancelled over REST (404), then registered again. */
+    renewUnknown: Exchange;
+    fullFetch: Exchange;
+    delta?: Exchange;
+    config: Exchange[];
+  };
 }
 
 const APP = 'demo-app';
@@ -259,6 +267,29 @@ export async function runSpringScenario(options: SpringScenarioOptions): Promise
         `${settled.renewals} renewals`,
     );
 
+    // Cancelled behind its back (as eviction would), the service's next renewal gets 404 and it
+    // registers again: the registry must answer an unknown instance's renewal 404, not 200.
+    const cancelledAt = Date.now();
+    const evict = await fetch(instanceUrl, { method: 'DELETE' });
+    assert.equal(evict.status, 200, `cancelling the service's own instance: ${await evict.text()}`);
+    const renewAfterCancel = await eventually(
+      'a 404 renewal and a new registration',
+      STEP_TIMEOUT_MS,
+      async () => {
+        const since = eurekaProxy.exchanges.filter((e) => e.at >= cancelledAt);
+        const notFound = since.find(
+          (e) => e.method === 'PUT' && e.path.includes(instanceId) && e.status === 404,
+        );
+        const again =
+          notFound && since.find((e) => e.method === 'POST' && e.at >= notFound.at && e.status === 204);
+        return again ? notFound : undefined;
+      },
+    ).catch((err) => assert.fail(`${err}${context()}`));
+    await eventually('the instance to be back after its 404 renewal', STEP_TIMEOUT_MS, async () => {
+      const res = await fetch(instanceUrl, { headers: { accept: 'application/json' } });
+      return res.status === 200 ? true : undefined;
+    }).catch((err) => assert.fail(`${err}${context()}`));
+
     // Refresh over the bus: change the value; the service's /greeting follows the refresh event.
     bus = await watchBus(options.bootstrap);
     const changedAt = Date.now();
@@ -331,6 +362,7 @@ export async function runSpringScenario(options: SpringScenarioOptions): Promise
       wire: {
         register: find((e) => e.method === 'POST', 'register'),
         renew: find((e) => e.method === 'PUT' && e.path.includes('status=UP'), 'renewal'),
+        renewUnknown: renewAfterCancel,
         fullFetch: find((e) => e.method === 'GET' && e.path === appsPath, 'full fetch'),
         delta: eurekaProxy.exchanges.find((e) => e.method === 'GET' && e.path === `${appsPath}delta`),
         config: [...configProxy.exchanges],
