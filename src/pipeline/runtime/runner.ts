@@ -16,6 +16,7 @@ import { originalMessage, readPipelineHeaders } from '../retry/headers.js';
 import { nextAttempt } from '../retry/policy.js';
 import { deadLetterRecord, type OutputRecord, retryRecord } from '../retry/records.js';
 import { type RuntimeClock, SYSTEM_CLOCK, sleep } from './clock.js';
+import { CoalescingSender } from './coalescing-sender.js';
 import { Lane, type LaneKind, type LaneLimits } from './lane.js';
 import { emptyCounts, type PipelineCounts, type PipelineMetrics } from './metrics.js';
 import { messageOf, outputOf, recordBytes, toProduce } from './records.js';
@@ -78,6 +79,8 @@ export class PipelineRunner {
   readonly #limits: LaneLimits;
   readonly #admin: KafkaAdmin;
   readonly #producer: KafkaProducer;
+  /** The partitions' batches, gathered into few requests. */
+  readonly #sender: CoalescingSender;
   #state: RunnerState = 'starting';
   #error: string | undefined;
   #paused: boolean;
@@ -107,6 +110,7 @@ export class PipelineRunner {
       acks: 'all',
       idempotent: true,
     });
+    this.#sender = new CoalescingSender((records) => this.#producer.send(records));
   }
 
   get state(): RunnerState {
@@ -265,7 +269,7 @@ export class PipelineRunner {
     signal: AbortSignal,
     failed: () => void,
   ): Promise<boolean> {
-    const sent = await this.#sendRecords(outputs.flat(), signal, failed);
+    const sent = await this.#sendRecords(outputs.flat(), signal, failed, true);
     if (sent !== 'refused') return sent;
     failed();
     // The broker refused a record for good (too large for its topic, say), or the request as a
@@ -303,19 +307,21 @@ export class PipelineRunner {
   }
 
   /**
-   * true: acknowledged; false: stopped first; 'refused': the broker will never take them. `failed`
-   * is told of each failed attempt.
+   * true: acknowledged; false: stopped first; 'refused': the broker will never take them (or
+   * another batch gathered into the same request). `failed` is told of each failed attempt.
+   * Records sent alone (not `gathered`) are how a refused request is taken apart.
    */
   async #sendRecords(
     records: readonly OutputRecord[],
     signal: AbortSignal,
     failed: () => void,
+    gathered = false,
   ): Promise<boolean | 'refused'> {
     const produce = records.map(toProduce);
     let delay = 100;
     for (;;) {
       try {
-        await this.#producer.send(produce);
+        await (gathered ? this.#sender.send(produce) : this.#producer.send(produce));
         if (this.#sendFailing) {
           this.#sendFailing = false;
           if (this.#state === 'failed') {
