@@ -101,11 +101,13 @@ export function registerSpringRoutes(app: FastifyInstance, options: SpringRouteO
     if (cipher === undefined) return noKey(reply);
     let text = formText(req, true);
     if (text.startsWith(CIPHER_PREFIX)) text = text.slice(CIPHER_PREFIX.length);
+    let plain: string;
     try {
-      return reply.type('text/plain; charset=utf-8').send(cipher.decrypt(text));
+      plain = cipher.decrypt(text);
     } catch {
       return reply.code(400).send({ status: 'INVALID', description: 'Text not encrypted with this key' });
     }
+    return reply.type('text/plain; charset=utf-8').send(plain);
   });
 }
 
