@@ -3,7 +3,7 @@
 // under the prefix, /monitor, and Sluice's admin API.
 
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type AdminRouteOptions, registerAdminRoutes } from './admin-routes.js';
 import { destinationFor } from './bus.js';
 import type { ConfigStore } from './config-store.js';
@@ -58,7 +58,11 @@ export async function registerServerRoutes(app: FastifyInstance, options: Server
   registerSpringRoutes(app, options);
   registerAdminRoutes(app, options);
 
-  app.post(`${options.prefix}/monitor`, { config: { ownAuthorization: true } }, async (req, reply) => {
+  // Spring serves /monitor at its own path, not under the server's prefix: both are served here.
+  const monitorPaths = new Set([`${options.prefix}/monitor`, '/monitor']);
+  for (const path of monitorPaths) app.post(path, { config: { ownAuthorization: true } }, monitor);
+
+  async function monitor(req: FastifyRequest, reply: FastifyReply) {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!signedWith(req, body, options.monitorSecret)) {
       return refuse(
@@ -74,5 +78,5 @@ export async function registerServerRoutes(app: FastifyInstance, options: Server
     const services = servicesOf(changedPaths(req, body));
     await options.store.refresh(services, destinationFor);
     return reply.type('application/json').send(JSON.stringify(services));
-  });
+  }
 }

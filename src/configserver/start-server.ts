@@ -63,7 +63,17 @@ export function startConfigServer(options: StartConfigServerOptions): RunningCon
           busTopic: config.busTopic,
           onRecord: ({ offset, key, value }) => {
             const address = decodeAddress(key);
-            if (address !== undefined) state.apply(Number(offset), address, decodeValue(value));
+            // A record someone else wrote that is not ours is skipped, never taken for a removal.
+            const stored = value === null ? undefined : decodeValue(value);
+            if (address === undefined || (value !== null && stored === undefined)) {
+              readErrors.error(
+                'config-record',
+                new Error(`offset ${offset}`),
+                `skipped a record of ${config.topic} that is not a config value`,
+              );
+              return;
+            }
+            state.apply(Number(offset), address, stored);
           },
           onReadError: (error) => readErrors.error('config-read', error, `reading ${config.topic} failed`),
         });

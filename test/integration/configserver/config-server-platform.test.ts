@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { KafkaProducer } from '../../../src/client/index.js';
 import { type ConfigChange, loadConfig } from '../../../src/configserver/client/index.js';
 import { collect, spawnCli } from '../../helpers/cli-process.js';
 import { sampleValue, startTestPlatform, type TestPlatform } from '../../helpers/platform-fixture.js';
@@ -250,6 +251,35 @@ describe('config server on sluice start', () => {
     });
     assert.equal(form.status, 403, form.text);
     assert.match(form.text, /no webhook secret is configured/);
+    // Spring serves /monitor at the root whatever the server's prefix: so does Sluice.
+    const root = await call(`${base}/monitor`, {
+      method: 'POST',
+      body: '{"path": "orders.yml"}',
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(root.status, 403, root.text);
+  });
+
+  it('skips a record of the values topic that is not a config value, keeping the property', async () => {
+    await put('skip', 'default', 'kept', 'yes');
+    const producer = new KafkaProducer({ bootstrap: [platform.broker.bootstrap], clientId: 'test' });
+    try {
+      await producer.send([
+        {
+          topic: 'sluice-config',
+          partition: 0,
+          key: Buffer.from('["skip","default","main","kept"]'),
+          value: Buffer.from('not json'),
+        },
+        { topic: 'sluice-config', partition: 0, key: Buffer.from('garbage'), value: Buffer.from('{}') },
+      ]);
+    } finally {
+      await producer.close();
+    }
+    // A change written after them is seen, so they were read (and skipped) before it.
+    await put('skip', 'default', 'after', 'ok');
+    const env = (await call(`${base}/config/skip/default`)).json as Env;
+    assert.deepEqual(env.propertySources, [{ name: 'skip', source: { after: 'ok', kept: 'yes' } }]);
   });
 
   it('sluice/config loads typed values and emits change when the bus names its application', async () => {
