@@ -160,6 +160,13 @@ describe('config server on sluice start', () => {
     const huge = await setProperty(base, 'bad', 'default', 'huge', { value: 'x'.repeat(1024 * 1024) });
     assert.equal(huge.status, 413, huge.text);
 
+    if (!process.env.ENCRYPT_KEY) {
+      const secret = await setProperty(base, 'bad', 'default', 'pw', { value: 'x', secret: true });
+      assert.equal(secret.status, 400, secret.text);
+      assert.match(secret.text, /cannot store 'pw' as a secret: no encryption key is set/);
+      const cipherText = await setProperty(base, 'bad', 'default', 'pw', { value: '{cipher}abcd' });
+      assert.equal(cipherText.status, 400, cipherText.text);
+    }
     assert.deepEqual((await call(`${base}/api/config/properties?application=bad`)).json, before);
     assert.deepEqual(before, { properties: [] });
   });
