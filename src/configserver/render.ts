@@ -9,7 +9,7 @@ import type { EnvironmentBody } from './environment.js';
 
 export type DocumentFormat = 'yml' | 'yaml' | 'properties' | 'json';
 
-export function flatten(environment: EnvironmentBody): Map<string, string> {
+export function flatten(environment: EnvironmentBody, resolve = true): Map<string, string> {
   const combined = new Map<string, string>();
   const lists = new Map<string, Map<string, string>>();
   for (const { source } of [...environment.propertySources].reverse()) {
@@ -29,7 +29,7 @@ export function flatten(environment: EnvironmentBody): Map<string, string> {
   for (const items of lists.values()) for (const [k, v] of items) combined.set(k, v);
   combined.delete('spring.profiles');
   const sorted = new Map([...combined].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  for (const [k, v] of sorted) sorted.set(k, resolvePlaceholders(v, sorted));
+  if (resolve) for (const [k, v] of sorted) sorted.set(k, resolvePlaceholders(v, sorted));
   return sorted;
 }
 
@@ -102,8 +102,9 @@ function plain(node: unknown): unknown {
   return node;
 }
 
-export function renderDocument(environment: EnvironmentBody, format: DocumentFormat): string {
-  const flat = flatten(environment);
+/** `resolve` false is Spring's `?resolvePlaceholders=false`: `${...}` left as written. */
+export function renderDocument(environment: EnvironmentBody, format: DocumentFormat, resolve = true): string {
+  const flat = flatten(environment, resolve);
   if (format === 'properties') return [...flat].map(([k, v]) => `${k}: ${v}`).join('\n');
   const nested = nest(flat);
   if (format === 'json') return JSON.stringify(nested);

@@ -75,7 +75,8 @@ export function registerSpringRoutes(app: FastifyInstance, options: SpringRouteO
       metrics.fetches.inc({ format, outcome: 'ok' });
       if (target.kind === 'document') {
         const type = target.format === 'json' ? 'application/json' : 'text/plain; charset=utf-8';
-        return reply.type(type).send(renderDocument(environment, target.format));
+        const resolve = (req.query as Record<string, string | undefined>).resolvePlaceholders !== 'false';
+        return reply.type(type).send(renderDocument(environment, target.format, resolve));
       }
       const v2 = (req.headers.accept ?? '').includes(V2_MEDIA_TYPE);
       return reply.type(v2 ? V2_MEDIA_TYPE : 'application/json').send(JSON.stringify(environment));

@@ -89,6 +89,13 @@ describe('renderDocument', () => {
     assert.deepEqual(JSON.parse(renderDocument(env, 'json')), expected);
   });
 
+  it('leaves placeholders as written when asked (?resolvePlaceholders=false)', () => {
+    assert.match(
+      renderDocument(env, 'properties', false),
+      /^spring\.datasource\.url: jdbc:h2:mem:\$\{db\.name\}$/m,
+    );
+  });
+
   it('writes .properties as sorted key: value lines', () => {
     assert.equal(
       renderDocument(env, 'properties'),
