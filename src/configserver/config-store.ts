@@ -159,7 +159,7 @@ export class ConfigStore {
     return out;
   }
 
-  /** Publishes a refresh for services named as Spring's monitor names them; answers what was sent. */
+  /** Publishes one refresh event per service (named as Spring's monitor names them), in order. */
   async refresh(services: readonly string[], destinationOf: (s: string) => string): Promise<void> {
     for (const service of services) await this.#publish(destinationOf(service));
   }
