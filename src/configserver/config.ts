@@ -90,11 +90,14 @@ export const CONFIG_SERVER_SECTION_SCHEMA = {
     token: {
       type: 'string',
       default: DEFAULT_CONFIG_SERVER_CONFIG.token,
+      // Never printed (--check-config masks it).
+      writeOnly: true,
       description: 'X-Config-Token every request must carry (empty: none)',
     },
     monitorSecret: {
       type: 'string',
       default: DEFAULT_CONFIG_SERVER_CONFIG.monitorSecret,
+      writeOnly: true,
       description: 'secret git webhooks sign /monitor requests with (empty: /monitor refuses all)',
     },
   },
