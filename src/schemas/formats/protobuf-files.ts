@@ -40,6 +40,8 @@ interface ReadFile {
   readonly edition: string;
   /** Full names (with a leading dot) of the top-level messages, in declaration order, with their nested ones. */
   readonly messages: readonly MessageName[];
+  /** Full names of the top-level enums. */
+  readonly enums: readonly string[];
   addTo(root: protobuf.Root): void;
 }
 interface MessageName {
@@ -49,10 +51,10 @@ interface MessageName {
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-/** A .proto text always has a letter-and-space word (`syntax`, `message`, ...); base64 never has spaces. */
+/** A .proto text that declares anything has a `{` or a `;`, which base64 never has. */
 export function isSerializedProto(schema: string): boolean {
   const compact = schema.replace(/\s+/g, '');
-  return compact.length % 4 === 0 && BASE64.test(compact) && !/\bmessage\s|\bsyntax\s*=/.test(schema);
+  return compact.length > 0 && compact.length % 4 === 0 && BASE64.test(compact);
 }
 
 function namesOf(scope: string, messages: readonly MessageProto[] | undefined): MessageName[] {
@@ -80,6 +82,7 @@ function readSerialized(schema: string): ReadFile {
     imports: file.dependency ?? [],
     edition,
     messages: namesOf(pkg === '' ? '' : `.${pkg}`, file.messageType),
+    enums: (file.enumType ?? []).map((e) => `${pkg === '' ? '' : `.${pkg}`}.${e.name}`),
     addTo(root) {
       const scope = pkg === '' ? root : root.define(pkg);
       const context = { edition, keepCase: true };
@@ -100,6 +103,10 @@ function readText(schema: string): ReadFile {
     imports: [...(alone.imports ?? []), ...(alone.weakImports ?? [])],
     edition: /^\s*syntax\s*=\s*["']proto3["']/m.test(schema) ? 'proto3' : 'proto2',
     messages: scope instanceof protobuf.Namespace ? namesOfTypes(scope) : [],
+    enums:
+      scope instanceof protobuf.Namespace
+        ? scope.nestedArray.filter((n) => n instanceof protobuf.Enum).map((e) => e.fullName)
+        : [],
     addTo(root) {
       protobuf.parse(schema, root, { keepCase: true });
     },
@@ -139,9 +146,8 @@ export class LoadedProto {
   /** The schema as a base64 FileDescriptorProto, as Confluent answers `?format=serialized`. */
   serialized(): string {
     if (this.main.form === 'serialized') return this.schema.replace(/\s+/g, '');
-    const scope = this.main.pkg === '' ? this.root : this.root.lookup(this.main.pkg);
     const own = this.main.messages.map((m) => this.root.lookup(m.fullName) as protobuf.Type);
-    const enums = scope instanceof protobuf.Namespace ? this.#ownEnums(scope) : [];
+    const enums = this.main.enums.map((name) => this.root.lookup(name) as protobuf.Enum);
     const file = descriptor.FileDescriptorProto.create({
       name: 'schema.proto',
       ...(this.main.pkg === '' ? {} : { package: this.main.pkg }),
@@ -153,16 +159,33 @@ export class LoadedProto {
     return Buffer.from(descriptor.FileDescriptorProto.encode(file).finish()).toString('base64');
   }
 
-  /** Top-level enums of the main file (a text file parsed alone tells which they are). */
-  #ownEnums(scope: protobuf.NamespaceBase): protobuf.Enum[] {
-    if (this.main.form !== 'text') return [];
-    const alone = protobuf.parse(this.schema, new protobuf.Root(), { keepCase: true });
-    const aloneScope = this.main.pkg === '' ? alone.root : alone.root.lookup(this.main.pkg);
-    if (!(aloneScope instanceof protobuf.Namespace)) return [];
-    return aloneScope.nestedArray
-      .filter((n): n is protobuf.Enum => n instanceof protobuf.Enum)
-      .map((e) => scope.lookup(e.name))
-      .filter((e): e is protobuf.Enum => e instanceof protobuf.Enum);
+  /**
+   * What the schema means, the same whichever form it came in: the package, then its messages in
+   * declaration order (they are what message indexes count) with fields by number, types by full
+   * name, options, oneofs, nested messages and enums; then its enums.
+   */
+  canonical(): string {
+    const enumShape = (e: protobuf.Enum) => [e.name, Object.entries(e.values).sort(([, a], [, b]) => a - b)];
+    const messageShape = (t: protobuf.Type): unknown => [
+      t.name,
+      [...t.fieldsArray]
+        .sort((a, b) => a.id - b.id)
+        .map((f) => [
+          f.name,
+          f.id,
+          f.repeated ? 'repeated' : f instanceof protobuf.MapField ? `map<${f.keyType}>` : '',
+          f.resolvedType ? f.resolvedType.fullName : f.type,
+          f.partOf?.name ?? '',
+          f.options ?? {},
+        ]),
+      t.nestedArray.filter((n) => n instanceof protobuf.Type).map((n) => messageShape(n)),
+      t.nestedArray.filter((n) => n instanceof protobuf.Enum).map((n) => enumShape(n)),
+    ];
+    return JSON.stringify([
+      this.main.pkg,
+      this.main.messages.map((m) => messageShape(this.root.lookup(m.fullName) as protobuf.Type)),
+      this.main.enums.map((name) => enumShape(this.root.lookup(name) as protobuf.Enum)),
+    ]);
   }
 }
 

@@ -94,14 +94,7 @@ export function parseProtobuf(
   } catch (error) {
     throw invalidSchema(`Invalid schema: ${(error as Error).message}`);
   }
-  // Whitespace and comments aside, the same text is the same schema; a descriptor is its bytes.
-  const canonical =
-    loaded.form === 'serialized'
-      ? loaded.serialized()
-      : text
-          .replace(/\/\*[\s\S]*?\*\//g, '')
-          .replace(/\/\/[^\n]*/g, '')
-          .replace(/\s+/g, ' ')
-          .trim();
+  // By meaning, so a .proto text and the descriptor a client sends for it are one schema (one id).
+  const canonical = loaded.canonical();
   return new ProtobufSchema(text, canonical, references, shapesOf(loaded.root), loaded);
 }

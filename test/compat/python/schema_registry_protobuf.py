@@ -12,10 +12,12 @@ google/protobuf/timestamp.proto, with Order (a nested Line) and Refund.
    framed message whose payload is not Protobuf ("broken").
 3. Every record the pipeline routed to the outputs is read and deserialized with the same client.
 4. A compatible change (a new field) is registered; a breaking one (a field's type) must be refused.
-5. If the job names "textSchemaId" (a schema registered as .proto text), it is fetched with
-   format=serialized and loaded into a DescriptorPool as the deserializer does: its messages' fields.
+5. If the job names "textSchemaId" (shipping.proto, PARCEL_PROTO in the test, registered as .proto
+   text under "pb-text-value"), it is fetched with format=serialized and loaded into a DescriptorPool
+   as the deserializer does (its messages' fields), and the client looks up its own descriptor of
+   the same file (built here as protoc would) under that subject: the same id.
 Prints one JSON object: {"ok", "sent", "received", "frames", "subjects", "compatible", "breaking",
-"textMessages", "error"}.
+"textMessages", "textLookupId", "error"}.
 """
 import base64
 import json
@@ -67,6 +69,29 @@ def orders_file(amount_type=F.TYPE_MESSAGE, extra_field=False):
     refund = fd.message_type.add(name="Refund")
     field(refund, "order_id", 1, F.TYPE_STRING)
     field(refund, "reason", 2, F.TYPE_STRING)
+    return fd
+
+
+def parcel_file():
+    fd = descriptor_pb2.FileDescriptorProto(
+        name="shipping.proto", package="shipping", syntax="proto3",
+        dependency=["google/protobuf/timestamp.proto"])
+    parcel = fd.message_type.add(name="Parcel")
+    field(parcel, "id", 1, F.TYPE_STRING)
+    field(parcel, "items", 2, F.TYPE_MESSAGE, ".shipping.Parcel.Item", repeated=True)
+    field(parcel, "sent_at", 3, F.TYPE_MESSAGE, ".google.protobuf.Timestamp")
+    field(parcel, "tags", 4, F.TYPE_MESSAGE, ".shipping.Parcel.TagsEntry", repeated=True)
+    field(parcel, "status", 5, F.TYPE_ENUM, ".shipping.Status")
+    item = parcel.nested_type.add(name="Item")
+    field(item, "sku", 1, F.TYPE_STRING)
+    field(item, "grams", 2, F.TYPE_INT64)
+    entry = parcel.nested_type.add(name="TagsEntry")
+    entry.options.map_entry = True
+    field(entry, "key", 1, F.TYPE_STRING)
+    field(entry, "value", 2, F.TYPE_INT32)
+    status = fd.enum_type.add(name="Status")
+    status.value.add(name="NEW", number=0)
+    status.value.add(name="SENT", number=1)
     return fd
 
 
@@ -186,6 +211,8 @@ def main():
             out["breaking"] = {"status": e.http_status_code, "code": e.error_code, "message": e.error_message}
         if "textSchemaId" in job:
             out["textMessages"] = text_schema_messages(registry, job["textSchemaId"])
+            own = Schema(base64.b64encode(parcel_file().SerializeToString()).decode(), "PROTOBUF")
+            out["textLookupId"] = registry.lookup_schema("pb-text-value", own).schema_id
         out["ok"] = True
     except Exception as e:  # reported, not raised: the test shows the reason
         out["error"] = "%s: %s\n%s" % (type(e).__name__, e, traceback.format_exc())

@@ -71,6 +71,7 @@ interface Result {
   breaking: { status: number; code?: number; message?: string };
   /** Fields by message: [name, number, descriptor type, repeated]. */
   textMessages: Record<string, Array<[string, number, number, boolean]>>;
+  textLookupId: number;
 }
 
 let platform: TestPlatform;
