@@ -64,10 +64,47 @@ function namesOf(scope: string, messages: readonly MessageProto[] | undefined): 
   });
 }
 
+/** protoc's name for the nested message a map field stands for: `line_items` → `LineItemsEntry`. */
+function mapEntryName(field: string): string {
+  return `${field
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('')}Entry`;
+}
+
+/**
+ * A text file's messages as the descriptor `serialized()` answers numbers them: in each message,
+ * its map fields' entries first (no messages of their own), then its nested messages.
+ */
 function namesOfTypes(scope: protobuf.NamespaceBase): MessageName[] {
-  return scope.nestedArray
+  const entries =
+    scope instanceof protobuf.Type
+      ? scope.fieldsArray
+          .filter((f) => f instanceof protobuf.MapField)
+          .map((f) => ({ fullName: `${scope.fullName}.${mapEntryName(f.name)}`, nested: [] }))
+      : [];
+  const types = scope.nestedArray
     .filter((n): n is protobuf.Type => n instanceof protobuf.Type)
     .map((t) => ({ fullName: t.fullName, nested: namesOfTypes(t) }));
+  return [...entries, ...types];
+}
+
+interface DescriptorShape {
+  field: Array<{ name: string; typeName?: string }>;
+  nestedType: Array<DescriptorShape & { name: string; options?: { mapEntry?: boolean } | null }>;
+}
+
+/** protobufjs names a map entry after its field; protoc (and so the clients) `<Field>Entry`. */
+function protocMapEntries(message: DescriptorShape): void {
+  for (const nested of message.nestedType) {
+    if (nested.options?.mapEntry === true) {
+      const field = message.field.find((f) => f.typeName === nested.name);
+      if (field !== undefined) {
+        nested.name = mapEntryName(field.name);
+        field.typeName = nested.name;
+      }
+    } else protocMapEntries(nested);
+  }
 }
 
 function readSerialized(schema: string): ReadFile {
@@ -152,7 +189,11 @@ export class LoadedProto {
       name: 'schema.proto',
       ...(this.main.pkg === '' ? {} : { package: this.main.pkg }),
       dependency: [...this.main.imports],
-      messageType: own.map((t) => t.toDescriptor(this.main.edition)),
+      messageType: own.map((t) => {
+        const message = t.toDescriptor(this.main.edition);
+        protocMapEntries(message as unknown as DescriptorShape);
+        return message;
+      }),
       enumType: enums.map((e) => e.toDescriptor()),
       ...(this.main.edition === 'proto3' ? { syntax: 'proto3' } : {}),
     });
