@@ -78,3 +78,19 @@ after(async () => {
   await Promise.all([...children].map(stop));
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
+
+/** Resolves to everything the process printed on stdout once it matches `pattern`. */
+export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} in output: ${out}`)), timeoutMs);
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+      if (pattern.test(out)) {
+        clearTimeout(timer);
+        resolve(out);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code} before ${pattern}: ${out}`)));
+  });
+}

@@ -5,24 +5,9 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { collect, LISTENING, spawnCli, stop, tempDir } from '../helpers/cli-process.js';
+import { collect, LISTENING, spawnCli, stop, tempDir, waitForOutput } from '../helpers/cli-process.js';
 
 /** Resolves with stdout once `pattern` has appeared in it. */
-function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} in output: ${out}`)), timeoutMs);
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      if (pattern.test(out)) {
-        clearTimeout(timer);
-        resolve(out);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code} before ${pattern}: ${out}`)));
-  });
-}
-
 describe('sluice start', () => {
   it('prints its addresses, serves health and metrics, and stops on SIGTERM', async () => {
     const dir = tempDir('sluice-start-');
