@@ -31,11 +31,13 @@ const HEAVY = new Set([
   'integration/metrics-lag.test.js', // Apache Kafka (JVM) beside a Sluice broker
   'integration/logs-on-kafka.test.js', // Apache Kafka (JVM)
   'integration/schemas/registry-on-kafka.test.js', // Apache Kafka (JVM)
+  'integration/configserver/config-server-on-kafka.test.js', // Apache Kafka (JVM)
   'integration/admin.test.js', // kafka-topics.sh (a JVM per call)
   'integration/admin-configs-clients.test.js', // kafka-configs.sh (a JVM per call)
   'integration/prometheus-lag-alert.test.js', // a real Prometheus scraping a platform every second
   'integration/lag-client-groups.test.js', // a Java consumer group (JVM) and franz-go against sluice start
   'integration/spring-control.test.js', // three Spring Boot JVMs (Eureka, Config, a service)
+  'integration/spring-sluice.test.js', // a Spring Boot service (JVM) against sluice start
 ]);
 
 /**
