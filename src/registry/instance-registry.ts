@@ -249,7 +249,7 @@ export class InstanceRegistry {
    * Puts back an instance read from the event log at start: no change is announced, and its lease
    * counts as renewed now, so it is judged by the renewals that follow the rebuild.
    */
-  restore(instance: InstanceInfo, lease: GivenLease): void {
+  restore(instance: InstanceInfo, lease: GivenLease, action: ActionType = 'ADDED'): void {
     const now = this.clock.now();
     const apps = this.#appMap(instance.app, true);
     if (!apps.has(instance.instanceId)) {
@@ -270,7 +270,7 @@ export class InstanceRegistry {
           instance.durationInSecs > 0 ? instance.durationInSecs * 1000 : this.config.leaseDurationMs,
         renewalIntervalInSecs: instance.renewalIntervalInSecs || DEFAULT_RENEWAL_INTERVAL_SECS,
       },
-      action: 'ADDED',
+      action,
     });
     this.#updateThreshold();
     this.#generation++;

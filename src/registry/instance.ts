@@ -118,7 +118,7 @@ function flag(raw: unknown, key: string, fallback: boolean): boolean {
 }
 
 function token(value: string | undefined, key: string): string | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined || value === '') return undefined;
   if (!TOKEN.test(value))
     throw badRequest(
       `Invalid ${key} '${value.slice(0, 100)}': 1-256 characters without '/', '?', '#', '%', spaces or control characters`,

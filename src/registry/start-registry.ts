@@ -112,7 +112,7 @@ export function startServiceRegistry(options: StartRegistryOptions): RunningRegi
           return;
         }
         for (const event of latest.values())
-          if (event?.restored) instances.restore(event.restored.instance, event.restored.lease);
+          if (event?.restored) instances.restore(event.restored.instance, event.restored.lease, event.action);
         log = opened;
         openError = undefined;
         instances.start();

@@ -1,6 +1,7 @@
 // Talking to a Eureka server over HTTP in tests: a caller for its REST API and a registration body
 // like the ones Spring's client sends.
 
+import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 
 export interface EurekaAnswer {
@@ -24,7 +25,6 @@ export function eurekaCaller(base: string): EurekaCall {
     const body = options.body;
     const headers: Record<string, string> = {
       accept: 'application/json',
-      // fetch would undo gzip itself; asking explicitly keeps the raw bytes for the test to check.
       'accept-encoding': 'identity',
       ...(typeof body === 'object' ? { 'content-type': 'application/json' } : {}),
       ...options.headers,
@@ -36,7 +36,9 @@ export function eurekaCaller(base: string): EurekaCall {
     });
     const raw = Buffer.from(await response.arrayBuffer());
     const contentEncoding = response.headers.get('content-encoding') ?? '';
-    const text = (contentEncoding === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
+    // fetch undoes gzip itself when it can; bytes still gzipped are undone here.
+    const zipped = raw[0] === 0x1f && raw[1] === 0x8b;
+    const text = (zipped ? gunzipSync(raw) : raw).toString('utf8');
     const contentType = response.headers.get('content-type') ?? '';
     let json: unknown;
     if (contentType.includes('json')) json = JSON.parse(text);
@@ -72,4 +74,21 @@ export function springInstance(app: string, id: string, port: number, extra: Rec
       ...extra,
     },
   };
+}
+
+/** A GET with node:http, which leaves the body as sent (fetch would undo gzip). */
+export function rawGet(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ headers: Record<string, unknown>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
 }
