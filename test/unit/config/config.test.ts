@@ -33,7 +33,16 @@ const text = (yaml: string) => ({ path: 'sluice.yaml', text: yaml });
 
 describe('the config file', () => {
   it('has one section per component, and nothing fills in differently from the embedding defaults', () => {
-    assert.deepEqual(SECTION_NAMES, ['broker', 'http', 'platform', 'logs', 'alerts', 'schemas', 'pipelines']);
+    assert.deepEqual(SECTION_NAMES, [
+      'broker',
+      'http',
+      'platform',
+      'logs',
+      'alerts',
+      'schemas',
+      'pipelines',
+      'registry',
+    ]);
     const { config } = resolveConfig({});
     const { metrics: _a, ...fromFile } = resolveOptions(brokerOptionsFromSection(config.broker));
     const { metrics: _b, ...embedded } = resolveOptions({});
