@@ -26,6 +26,11 @@ export interface RegistryConfig {
   cacheUpdateIntervalMs: number;
   /** Largest request body accepted (a registration with its metadata). */
   maxBodyBytes: number;
+  /**
+   * How long events stay on the topic (its retention.ms). Every live instance is written again
+   * (a `snapshot` event) at start and every quarter of this, so its latest event is always kept.
+   */
+  eventRetentionMs: number;
 }
 
 export const DEFAULT_REGISTRY_CONFIG: RegistryConfig = {
@@ -41,6 +46,7 @@ export const DEFAULT_REGISTRY_CONFIG: RegistryConfig = {
   useReadOnlyCache: true,
   cacheUpdateIntervalMs: 30_000,
   maxBodyBytes: 256 * 1024,
+  eventRetentionMs: 7 * 24 * 3_600_000,
 };
 
 const duration = (min: number, value: number, description: string) => ({
@@ -99,6 +105,11 @@ export const REGISTRY_SECTION_SCHEMA = {
       default: D.maxBodyBytes,
       description: 'largest request body accepted',
     },
+    eventRetentionMs: duration(
+      3_600_000,
+      D.eventRetentionMs,
+      'how long events stay on the topic; live instances are written again every quarter of it',
+    ),
   },
 };
 

@@ -2,12 +2,15 @@
 // topic if missing, reads it once from the start when the registry starts, and writes events in
 // the order the changes happened, batched, retrying until they are written or the registry closes.
 //
-// The topic is compacted, keyed APP/instanceId, and each event holds the whole instance: the latest
-// record of a key is that instance's state, so compaction keeps what a restart needs and drops the
-// rest. A removal is written as its DELETED event followed by a tombstone, so followers see why it
-// went while compaction (after delete.retention.ms) forgets the key altogether: the topic stays
-// about as large as the registry, whatever the churn of instance ids. Time-based retention would
-// instead lose long-lived instances that have not changed. One partition keeps every change in order.
+// The topic is keyed APP/instanceId and each event holds the whole instance, so the latest record
+// of a key is that instance's state. It is bounded two ways: compaction (on brokers that compact,
+// as Apache Kafka does) keeps the latest record per key, and retention by time drops whatever is
+// older than `retentionMs` on any broker (Sluice's does not compact yet). Retention alone would
+// lose long-lived instances that never change, so the registry writes every live instance again
+// (a snapshot event) at start and every quarter of the retention. A removal is its DELETED event
+// followed by a tombstone: followers see why it went, and compaction forgets the key. The topic
+// then holds about the live registry a few times over plus the changes of the retention period,
+// whatever the churn of instance ids. One partition keeps every change in order.
 
 import {
   ClientError,
@@ -26,17 +29,23 @@ const MAX_PENDING = 100_000;
 const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 5_000;
 
-export const EVENTS_TOPIC_CONFIGS = {
-  'cleanup.policy': 'compact',
-  // Roll segments hourly so compaction reaches recent changes (only closed segments are compacted).
-  'segment.ms': '3600000',
-  // Tombstones, and with them removed instances, are forgotten a day after the removal.
-  'delete.retention.ms': '86400000',
-};
+/** The topic's configs: compacted and deleted by time, segments small enough for both to act on. */
+export function eventsTopicConfigs(retentionMs: number): Record<string, string> {
+  return {
+    'cleanup.policy': 'compact,delete',
+    'retention.ms': String(retentionMs),
+    // Only closed segments are compacted or deleted: roll at least hourly.
+    'segment.ms': String(Math.min(3_600_000, Math.floor(retentionMs / 4))),
+    // Tombstones, and with them removed instances, are forgotten a day after the removal.
+    'delete.retention.ms': '86400000',
+  };
+}
 
 export interface EventLogOptions {
   bootstrap: string[];
   topic: string;
+  /** The topic's retention.ms, when it is created. */
+  retentionMs: number;
   /** A write failed (logged by the caller); the writer retries. */
   onWriteError(error: unknown): void;
 }
@@ -60,7 +69,7 @@ export class EventLog {
 
   /** Creates the topic when missing (one partition, compacted). */
   static async open(options: EventLogOptions): Promise<EventLog> {
-    await ensureTopic(options.bootstrap, options.topic);
+    await ensureTopic(options.bootstrap, options.topic, options.retentionMs);
     return new EventLog(options);
   }
 
@@ -167,10 +176,10 @@ export class EventLog {
   }
 }
 
-async function ensureTopic(bootstrap: string[], topic: string): Promise<void> {
+async function ensureTopic(bootstrap: string[], topic: string, retentionMs: number): Promise<void> {
   const admin = new KafkaAdmin({ bootstrap, clientId: CLIENT_ID });
   try {
-    await admin.createTopic(topic, { partitions: 1, replicas: 1, configs: EVENTS_TOPIC_CONFIGS });
+    await admin.createTopic(topic, { partitions: 1, replicas: 1, configs: eventsTopicConfigs(retentionMs) });
   } catch (error) {
     if (!(error instanceof ClientError && error.code === 'CONFLICT')) throw error;
   } finally {

@@ -10,7 +10,10 @@ import type { ActionType, Change, ChangeReason } from './instance-registry.js';
 export interface RegistryEvent {
   /** ADDED, MODIFIED or DELETED, as Eureka's actionType. */
   action: ActionType;
-  /** What caused it: registered, status, status-override-removed, metadata, renewal-status, cancelled, evicted. */
+  /**
+   * What caused it: registered, status, status-override-removed, metadata, renewal-status, cancelled,
+   * evicted; or snapshot, which is no change: the instance written again to outlast the retention.
+   */
   reason: ChangeReason;
   /** When it happened, ms since the epoch. */
   at: number;

@@ -3,7 +3,7 @@
 export { type Clock, type ClockTimer, systemClock } from './clock.js';
 export { DEFAULT_REGISTRY_CONFIG, type RegistryConfig, registryConfigSection } from './config.js';
 export { EurekaError } from './errors.js';
-export { EVENTS_TOPIC_CONFIGS } from './event-log.js';
+export { eventsTopicConfigs } from './event-log.js';
 export { decodeEvent, type RegistryEvent } from './events.js';
 export { reconcileHashCode } from './hash-code.js';
 export { type InstanceInfo, type InstanceStatus, parseRegistration, STATUSES } from './instance.js';

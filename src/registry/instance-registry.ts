@@ -22,7 +22,9 @@ export type ChangeReason =
   | 'metadata'
   | 'renewal-status'
   | 'cancelled'
-  | 'evicted';
+  | 'evicted'
+  /** Not a change: every live instance written again so the events topic's retention keeps it. */
+  | 'snapshot';
 
 export interface Lease {
   readonly registrationTimestamp: number;
@@ -316,6 +318,15 @@ export class InstanceRegistry {
       if (removed) evicted.push(removed);
     }
     return evicted;
+  }
+
+  /** Every live instance as a `snapshot` change, for the event log only (nothing changes). */
+  snapshot(): Change[] {
+    const at = this.clock.now();
+    const out: Change[] = [];
+    for (const apps of this.#apps.values())
+      for (const e of apps.values()) out.push({ ...e, reason: 'snapshot', at });
+    return out;
   }
 
   // ---- reads

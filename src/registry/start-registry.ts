@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { RateLimitedLog } from '../errors/index.js';
 import type { HealthRegistry } from '../platform/index.js';
-import { type Clock, systemClock } from './clock.js';
+import { type Clock, type ClockTimer, every, systemClock } from './clock.js';
 import type { RegistryConfig } from './config.js';
 import { EurekaError } from './errors.js';
 import { registerEurekaRoutes } from './eureka-routes.js';
@@ -55,6 +55,11 @@ export function startServiceRegistry(options: StartRegistryOptions): RunningRegi
   let rebuilt = false;
   let closed = false;
   let openError: unknown;
+  let snapshots: ClockTimer | undefined;
+  const writeSnapshot = () => {
+    for (const change of instances.snapshot())
+      log?.append(eventKey(change.instance.app, change.instance.instanceId), encodeEvent(change));
+  };
 
   const instances = new InstanceRegistry(config, clock, {
     onChange(change) {
@@ -92,6 +97,7 @@ export function startServiceRegistry(options: StartRegistryOptions): RunningRegi
         const opened = await EventLog.open({
           bootstrap: options.bootstrap.split(','),
           topic: config.topic,
+          retentionMs: config.eventRetentionMs,
           onWriteError: (error) =>
             logErrors.error('registry-write', error, `writing to ${config.topic} failed; retrying`),
         });
@@ -115,6 +121,9 @@ export function startServiceRegistry(options: StartRegistryOptions): RunningRegi
           if (event?.restored) instances.restore(event.restored.instance, event.restored.lease, event.action);
         log = opened;
         openError = undefined;
+        // What was read back is written again at once, so retention cannot take it before the next snapshot.
+        writeSnapshot();
+        snapshots = every(clock, Math.floor(config.eventRetentionMs / 4), writeSnapshot);
         instances.start();
         cache.start();
         rebuilt = true;
@@ -186,6 +195,7 @@ export function startServiceRegistry(options: StartRegistryOptions): RunningRegi
     eventsWritten: async () => log?.flushed(),
     async close() {
       closed = true;
+      snapshots?.cancel();
       instances.stop();
       cache.stop();
       await opening;

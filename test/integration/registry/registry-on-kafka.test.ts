@@ -72,7 +72,8 @@ describe('service registry on Apache Kafka', { skip: missing ?? false }, () => {
     const admin = new KafkaAdmin({ bootstrap: [kafka.bootstrap], clientId: 'registry-test' });
     try {
       const configs = await admin.topicConfigs(TOPIC);
-      assert.equal(configs?.find((c) => c.name === 'cleanup.policy')?.value, 'compact');
+      assert.equal(configs?.find((c) => c.name === 'cleanup.policy')?.value, 'compact,delete');
+      assert.equal(configs?.find((c) => c.name === 'retention.ms')?.value, String(7 * 24 * 3_600_000));
       assert.equal((await admin.describeTopic(TOPIC)).partitions.length, 1);
     } finally {
       await admin.close();
