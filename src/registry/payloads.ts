@@ -19,8 +19,11 @@ export const cacheKey = (view: View, format: Format, name = ''): string => `${vi
 
 /** Serializes cache keys against `registry`. */
 export class Payloads {
-  /** Eureka's delta version: counts the deltas made (versions__delta of /apps/delta). */
-  #deltaVersion = 0;
+  /**
+   * versions__delta of /apps/delta: counts the deltas made, from 2, so no delta has the full
+   * registry's "1" (py-eureka-client skips a delta whose version and hash equal what it holds).
+   */
+  #deltaVersion = 1;
 
   constructor(private readonly registry: InstanceRegistry) {}
 
