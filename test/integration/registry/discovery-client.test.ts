@@ -3,6 +3,7 @@
 // wrong, picks UP instances round-robin, registers again after a 404, and deregisters on close.
 
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { DiscoveryClient } from '../../../src/registry/client/index.js';
 import { type EurekaCall, eurekaCaller, springInstance } from '../../helpers/eureka.js';
@@ -126,4 +127,31 @@ test('a renewal the registry answers 404 (after an eviction or restart) register
   } finally {
     await client.close();
   }
+});
+
+test('a service stopped by SIGTERM deregisters, then ends as the signal says', async () => {
+  const door = new URL('../../../src/registry/client/index.js', import.meta.url).href;
+  const script = `
+    const { DiscoveryClient } = await import(${JSON.stringify(door)});
+    await DiscoveryClient.start({ url: ${JSON.stringify(url)}, app: 'sigterm', port: 7200, hostName: '127.0.0.1', fetchIntervalMs: 0 });
+    console.log('registered');
+    setInterval(() => {}, 1000); // a service's server keeps it up
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (c: string) => {
+    out += c;
+  });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+    child.once('exit', (_code, signal) => resolve(signal)),
+  );
+  await eventually('the service to register', 15_000, async () =>
+    out.includes('registered') ? true : undefined,
+  );
+  assert.equal((await eureka('GET', '/apps/SIGTERM')).status, 200);
+  child.kill('SIGTERM');
+  assert.equal(await exited, 'SIGTERM');
+  assert.equal((await eureka('GET', '/apps/SIGTERM')).status, 404);
 });
