@@ -52,7 +52,6 @@ export type RenewOutcome = { status: 200 } | { status: 404 } | { status: 409; en
 
 export interface RegistryListener {
   onChange?(change: Change): void;
-  onRenew?(): void;
 }
 
 /** How often the delta queue drops entries older than its window (deltaRetentionTimerIntervalInMs). */
@@ -171,7 +170,6 @@ export class InstanceRegistry {
         entry.lease = { ...entry.lease, serviceUpTimestamp: now };
       this.#changed(entry, 'MODIFIED', 'renewal-status');
     }
-    this.listener.onRenew?.();
     if (lastDirtyTimestamp !== undefined && lastDirtyTimestamp !== entry.instance.lastDirtyTimestamp) {
       if (lastDirtyTimestamp > entry.instance.lastDirtyTimestamp) return { status: 404 };
       if (replication) return { status: 409, entry };

@@ -48,8 +48,6 @@ export class ResponseCache {
   readonly #readWrite = new Map<string, Held>();
   readonly #readOnly = new Map<string, Payload | undefined>();
   #timer: ClockTimer | undefined;
-  #hits = 0;
-  #misses = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -75,17 +73,10 @@ export class ResponseCache {
   /** The payload for `key`, or undefined when there is none. */
   get(key: string): Payload | undefined {
     if (!this.options.useReadOnly) return this.#fresh(key);
-    if (this.#readOnly.has(key)) {
-      this.#hits++;
-      return this.#readOnly.get(key);
-    }
+    if (this.#readOnly.has(key)) return this.#readOnly.get(key);
     const payload = this.#fresh(key);
     this.#bounded(this.#readOnly, key).set(key, payload);
     return payload;
-  }
-
-  get stats(): { hits: number; misses: number } {
-    return { hits: this.#hits, misses: this.#misses };
   }
 
   #fresh(key: string): Payload | undefined {
@@ -93,7 +84,6 @@ export class ResponseCache {
     const generation = this.generation();
     const held = this.#readWrite.get(key);
     if (held && held.generation === generation && now - held.at < this.options.expireMs) return held.payload;
-    this.#misses++;
     const text = this.generate(key);
     const payload = text === undefined ? undefined : payloadOf(text);
     this.#bounded(this.#readWrite, key).set(key, { payload, generation, at: now });
