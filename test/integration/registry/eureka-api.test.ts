@@ -8,9 +8,11 @@ import { gunzipSync } from 'node:zlib';
 import { PartitionReader } from '../../../src/client/index.js';
 import { type EurekaCall, eurekaCaller, rawGet, springInstance } from '../../helpers/eureka.js';
 import { sampleValue, startTestPlatform, type TestPlatform } from '../../helpers/platform-fixture.js';
+import { eventually } from '../../helpers/waiting.js';
 
-// Reads show every change at once (the read-only cache is unit-tested with a manual clock).
-const CONFIG = { registry: { useReadOnlyCache: false } };
+// Reads show every change at once (the read-only cache is unit-tested with a manual clock), and
+// leases are checked every 200 ms without self-preservation, so a 1 s lease ends within the test.
+const CONFIG = { registry: { useReadOnlyCache: false, evictionIntervalMs: 200, selfPreservation: false } };
 
 type Apps = { applications: { versions__delta: string; apps__hashcode: string; application: App[] } };
 type App = { name: string; instance: Record<string, unknown>[] };
@@ -295,7 +297,19 @@ describe('bad input', () => {
     assert.deepEqual(afterwards, before);
   });
 
-  test('registering the same instance twice updates it; renewing an evicted or cancelled one is 404', async () => {
+  test('an instance whose lease ran out is evicted: its renewal is 404, and registering again brings it back', async () => {
+    await register('short', 'x1', 8080, { leaseInfo: { renewalIntervalInSecs: 1, durationInSecs: 1 } });
+    await eventually('the 1 s lease to be evicted', 15_000, async () =>
+      (await eureka('GET', '/apps/SHORT')).status === 404 ? true : undefined,
+    );
+    assert.equal((await eureka('PUT', '/apps/SHORT/x1?status=UP')).status, 404);
+    const text = await (await platform.get('/metrics')).text();
+    assert.ok((sampleValue(text, 'sluice_registry_evictions_total') ?? 0) >= 1);
+    await register('short', 'x1', 8080, { leaseInfo: { renewalIntervalInSecs: 1, durationInSecs: 60 } });
+    assert.equal((await eureka('PUT', '/apps/SHORT/x1?status=UP')).status, 200);
+  });
+
+  test('registering the same instance twice updates it; renewing a cancelled one is 404', async () => {
     await register('dup', 'd1', 8080, { metadata: { v: '1' } });
     await register('dup', 'd1', 8080, { metadata: { v: '2' } });
     const dup = (await eureka('GET', '/apps/DUP')).json as { application: App };
@@ -315,10 +329,10 @@ describe('metrics, health and the events topic', () => {
     assert.ok((sampleValue(text, 'sluice_registry_instances', { status: 'UP' }) ?? 0) >= 1);
     assert.ok((sampleValue(text, 'sluice_registry_registrations_total') ?? 0) >= 1);
     assert.ok((sampleValue(text, 'sluice_registry_renewals_total') ?? 0) >= 1);
-    // No complete minute of renewals yet, so renewals are below the threshold: Eureka's "emergency".
-    assert.equal(sampleValue(text, 'sluice_registry_self_preservation'), 1);
+    // Self-preservation is off here (it is unit-tested on a manual clock).
+    assert.equal(sampleValue(text, 'sluice_registry_self_preservation'), 0);
     assert.ok((sampleValue(text, 'sluice_registry_renewal_threshold') ?? 0) > 0);
-    assert.equal(sampleValue(text, 'sluice_registry_evictions_total'), 0);
+    assert.notEqual(sampleValue(text, 'sluice_registry_evictions_total'), undefined);
     const health = (await (await platform.get('/actuator/health')).json()) as {
       components: Record<string, { status: string; details: { rebuilt: boolean } }>;
     };
