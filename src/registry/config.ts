@@ -28,7 +28,7 @@ export interface RegistryConfig {
   maxBodyBytes: number;
   /**
    * How long events stay on the topic (its retention.ms). Every live instance is written again
-   * (a `snapshot` event) at start and every quarter of this, so its latest event is always kept.
+   * (a `snapshot` event) at start and every quarter of this (at least daily), so its latest event is kept.
    */
   eventRetentionMs: number;
 }

@@ -22,6 +22,9 @@ import { ResponseCache } from './response-cache.js';
 const REBUILD_WAIT_MS = 30_000;
 export const EUREKA_PREFIXES = ['/eureka', '/eureka/v2'] as const;
 
+/** Live instances are written again every quarter of the retention, at least daily. */
+const snapshotIntervalMs = (retentionMs: number) => Math.min(Math.floor(retentionMs / 4), 86_400_000);
+
 export interface StartRegistryOptions {
   bootstrap: string;
   config: RegistryConfig;
@@ -102,17 +105,22 @@ export function startServiceRegistry(options: StartRegistryOptions): RunningRegi
             logErrors.error('registry-write', error, `writing to ${config.topic} failed; retrying`),
         });
         const latest = new Map<string, DecodedEvent | undefined>();
-        const records = await opened.readAll((key, value) => {
-          if (key === null) return;
-          const k = key.toString('utf8');
-          if (value === null) latest.set(k, undefined);
-          else {
-            const event = decodeEvent(value, clock.now());
-            if (event === undefined)
-              logger.warn({ key: k }, `skipping a record of ${config.topic} that is not a registry event`);
-            else latest.set(k, event);
-          }
-        });
+        const records = await opened
+          .readAll((key, value) => {
+            if (key === null) return;
+            const k = key.toString('utf8');
+            if (value === null) latest.set(k, undefined);
+            else {
+              const event = decodeEvent(value, clock.now());
+              if (event === undefined)
+                logger.warn({ key: k }, `skipping a record of ${config.topic} that is not a registry event`);
+              else latest.set(k, event);
+            }
+          })
+          .catch(async (error: unknown) => {
+            await opened.close(0);
+            throw error;
+          });
         if (closed) {
           await opened.close(0);
           return;
@@ -123,7 +131,7 @@ export function startServiceRegistry(options: StartRegistryOptions): RunningRegi
         openError = undefined;
         // What was read back is written again at once, so retention cannot take it before the next snapshot.
         writeSnapshot();
-        snapshots = every(clock, Math.floor(config.eventRetentionMs / 4), writeSnapshot);
+        snapshots = every(clock, snapshotIntervalMs(config.eventRetentionMs), writeSnapshot);
         instances.start();
         cache.start();
         rebuilt = true;
