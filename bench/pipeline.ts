@@ -40,6 +40,8 @@ const USAGE = `Usage: node dist/bench/pipeline.js [options]
 
   --quick              20,000 messages, 1 round (default: 500,000, 3 rounds)
   --rounds N           rounds per side
+  --messages N         messages in the pre-fill (default: 500,000; --quick 20,000)
+  --profile DIR        write a V8 CPU profile of each Sluice pipeline process into DIR
   --only SIDES         comma-separated: sluice, streams, streams-on-sluice (default: all three)
   --streams-threads N  Kafka Streams num.stream.threads (default 1, Streams' own)
   --out FILE           where to write the section (default: docs/bench-sections/pipeline.md,
@@ -56,6 +58,8 @@ async function main(): Promise<number> {
     options: {
       quick: { type: 'boolean' },
       rounds: { type: 'string' },
+      messages: { type: 'string' },
+      profile: { type: 'string' },
       only: { type: 'string' },
       'streams-threads': { type: 'string' },
       out: { type: 'string' },
@@ -71,6 +75,13 @@ async function main(): Promise<number> {
     scale.rounds = Number(values.rounds);
     if (!Number.isInteger(scale.rounds) || scale.rounds < 1) {
       console.error(`--rounds must be a positive integer\n\n${USAGE}`);
+      return 2;
+    }
+  }
+  if (values.messages !== undefined) {
+    scale.messages = Number(values.messages);
+    if (!Number.isInteger(scale.messages) || scale.messages < 1) {
+      console.error(`--messages must be a positive integer\n\n${USAGE}`);
       return 2;
     }
   }
@@ -142,6 +153,7 @@ async function main(): Promise<number> {
         files,
         streamsApp,
         streamsThreads,
+        ...(values.profile === undefined ? {} : { profileDir: values.profile }),
       });
       rounds.push(r);
       console.log(

@@ -35,6 +35,7 @@ const HEAVY = new Set([
   'integration/admin-configs-clients.test.js', // kafka-configs.sh (a JVM per call)
   'integration/prometheus-lag-alert.test.js', // a real Prometheus scraping a platform every second
   'integration/lag-client-groups.test.js', // a Java consumer group (JVM) and franz-go against sluice start
+  'integration/spring-control.test.js', // three Spring Boot JVMs (Eureka, Config, a service)
 ]);
 
 /**

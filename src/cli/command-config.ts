@@ -2,7 +2,13 @@
 // variables and flags; a bad flag is a usage error (exit 2), a bad file or variable exit 1.
 
 import { stringify } from 'yaml';
-import { ConfigError, formatProblem, loadConfig, type ResolvedConfig } from '../config/index.js';
+import {
+  ConfigError,
+  configSchema,
+  formatProblem,
+  loadConfig,
+  type ResolvedConfig,
+} from '../config/index.js';
 import type { CommandContext } from './args.js';
 import { flagSettings } from './broker-flags.js';
 import { CliError, UsageError } from './errors.js';
@@ -37,6 +43,14 @@ export function printResolvedConfig(resolved: ResolvedConfig, context: CommandCo
   context.stdout.write(
     `# configuration is valid; set by: ${sources.length === 0 ? 'defaults only' : `defaults, ${sources.join(', ')}`}\n`,
   );
-  context.stdout.write(stringify(resolved.config));
+  context.stdout.write(stringify(masked(resolved.config, configSchema())));
   return 0;
+}
+
+/** The value with every non-empty setting its schema marks `writeOnly` (tokens, secrets) masked. */
+function masked(value: unknown, schema: { [key: string]: unknown } | undefined): unknown {
+  if (schema?.writeOnly === true && value !== '' && value !== undefined) return '******';
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const properties = schema?.properties as Record<string, { [key: string]: unknown }> | undefined;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(v, properties?.[k])]));
 }

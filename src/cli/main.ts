@@ -59,6 +59,16 @@ const COMMANDS: readonly CommandEntry[] = [
     summary: 'query, tail and push logs (Loki API)',
     load: async () => (await import('./commands/logs.js')).logsCommand,
   },
+  {
+    name: 'config',
+    summary: 'set, get, list, remove config server values and show their history',
+    load: async () => (await import('./commands/config.js')).configCommand,
+  },
+  {
+    name: 'config-server',
+    summary: 'run the Spring Cloud Config-compatible server alone',
+    load: async () => (await import('./commands/config-server.js')).configServerCommand,
+  },
 ];
 
 function version(): string {

@@ -1,5 +1,6 @@
 // JSONata expressions (transform, filter, `when:` predicates): compiled once at load, evaluated per
-// message with jsonata's own guard rails: a time budget (checked at every step of the evaluation,
+// message directly when the expression is a plain one (expression-direct.ts: the same result, no
+// promises), else with jsonata's own guard rails: a time budget (checked at every step of the evaluation,
 // error D1012) and a depth limit (D1011), so an expression that recurses forever fails that message
 // instead of holding the pipeline. Regular expressions inside run on RE2 (linear time), as every
 // user-supplied regex in Sluice does: a catastrophic pattern cannot stall the check above, which
@@ -7,6 +8,7 @@
 
 import jsonata from 'jsonata';
 import { RE2JS } from 're2js';
+import { compileDirect, OUTSIDE } from './expression-direct.js';
 import type { PipelineMessage } from './message.js';
 
 export interface ExpressionLimits {
@@ -95,9 +97,17 @@ export function compileExpression(source: string, limits: ExpressionLimits): Com
       );
     }
   }
+  const direct = compileDirect(expression.ast(), VARIABLES);
   return {
     source,
     async evaluate(input, message) {
+      if (direct !== undefined) {
+        try {
+          return direct(input, (name) => variableOf(message, name));
+        } catch (err) {
+          if (err !== OUTSIDE) throw err;
+        }
+      }
       try {
         return await expression.evaluate(input, bindingsOf(message));
       } catch (err) {
@@ -112,16 +122,31 @@ export function compileExpression(source: string, limits: ExpressionLimits): Com
 
 /** What an expression may read besides the value: `$key`, `$headers`, `$topic`, ... */
 function bindingsOf(message: PipelineMessage): Record<string, unknown> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of message.headers) headers[name] = value.toString('utf8');
-  return {
-    key: message.key === null ? null : message.key.toString('utf8'),
-    headers,
-    topic: message.source.topic,
-    partition: message.source.partition,
-    offset: Number(message.source.offset),
-    timestamp: message.timestamp,
-  };
+  return Object.fromEntries(VARIABLES.map((name) => [name, variableOf(message, name)]));
+}
+
+const VARIABLES = ['key', 'headers', 'topic', 'partition', 'offset', 'timestamp'] as const;
+
+function variableOf(message: PipelineMessage, name: string): unknown {
+  switch (name) {
+    case 'key':
+      return message.key === null ? null : message.key.toString('utf8');
+    case 'headers': {
+      const headers: Record<string, string> = {};
+      for (const [header, value] of message.headers) headers[header] = value.toString('utf8');
+      return headers;
+    }
+    case 'topic':
+      return message.source.topic;
+    case 'partition':
+      return message.source.partition;
+    case 'offset':
+      return Number(message.source.offset);
+    case 'timestamp':
+      return message.timestamp;
+    default:
+      return undefined;
+  }
 }
 
 /** JSONata's `$boolean`: how a predicate's result reads as true or false. */

@@ -2,6 +2,7 @@
 // takes their sections from this list too: a new component is one line here. Only light files
 // are imported: each component loads its heavy modules when it starts.
 
+import { configServerComponent } from '../configserver/configserver-component.js';
 import { logsComponent } from '../logs/logs-component.js';
 import { alertsComponent } from '../metrics/alerts/alerts-component.js';
 import { lagComponent } from '../metrics/lag/lag-component.js';
@@ -17,6 +18,7 @@ export const PLATFORM_COMPONENTS = [
   alertsComponent,
   schemasComponent,
   pipelinesComponent,
+  configServerComponent,
   registryComponent,
 ] as const;
 

@@ -115,11 +115,11 @@ export async function registerRegistryRoutes(
     return send(reply, {
       ...(s.schemaType === 'AVRO' ? {} : { schemaType: s.schemaType }),
       ...(s.references.length > 0 ? { references: s.references } : {}),
-      schema: s.schema,
+      schema: registry.schemaText(s.id, req.query.format),
     });
   });
   app.get('/schemas/ids/:id/schema', async (req: Req, reply) =>
-    reply.type(CONTENT_TYPE).send(registry.schemaById(idOf(req)).schema),
+    reply.type(CONTENT_TYPE).send(registry.schemaText(idOf(req), req.query.format)),
   );
   app.get('/schemas/ids/:id/subjects', async (req: Req, reply) =>
     send(reply, [
@@ -141,9 +141,10 @@ export async function registerRegistryRoutes(
   app.post('/subjects/:subject', async (req: Req, reply) =>
     send(reply, schemaBody(registry.lookup(req.params.subject!, bodyOf(req), flag(req, 'deleted')))),
   );
-  app.get('/subjects/:subject/versions/:version', async (req: Req, reply) =>
-    send(reply, schemaBody(registry.version(req.params.subject!, req.params.version!, flag(req, 'deleted')))),
-  );
+  app.get('/subjects/:subject/versions/:version', async (req: Req, reply) => {
+    const v = registry.version(req.params.subject!, req.params.version!, flag(req, 'deleted'));
+    return send(reply, schemaBody({ ...v, schema: registry.schemaText(v.id, req.query.format) }));
+  });
   app.get('/subjects/:subject/versions/:version/schema', async (req: Req, reply) =>
     reply
       .type(CONTENT_TYPE)

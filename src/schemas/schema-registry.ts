@@ -108,6 +108,16 @@ export class SchemaRegistry {
     return found;
   }
 
+  /**
+   * The text of schema `id` in the `format` asked: `serialized` gives a Protobuf schema as a base64
+   * FileDescriptorProto (what Confluent's Protobuf serdes read); otherwise, as registered.
+   */
+  schemaText(id: number, format: string | undefined): string {
+    const stored = this.schemaById(id);
+    if (format !== 'serialized' || stored.schemaType !== 'PROTOBUF') return stored.schema;
+    return this.#parsedOf(id).serialized?.() ?? stored.schema;
+  }
+
   subjectVersionsOfId(id: number, includeDeleted = false): Array<{ subject: string; version: number }> {
     this.schemaById(id);
     const out: Array<{ subject: string; version: number }> = [];

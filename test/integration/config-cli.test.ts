@@ -37,6 +37,18 @@ describe('sluice --check-config', () => {
     assert.equal(existsSync(dataDir), false, 'nothing started');
   });
 
+  it('bug: --check-config printed the config server token and /monitor secret in clear', async () => {
+    const dir = tempDir('sluice-config-');
+    const path = configFile(dir, 'configServer:\n  token: tok-7f3a9\n  monitorSecret: hush-51c\n');
+    const result = await collect(spawnCli(['start', '--check-config', '--config', path]), 10_000);
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stdout, /tok-7f3a9|hush-51c/);
+    const printed = parse(result.stdout) as Record<string, Record<string, unknown>>;
+    assert.equal(printed.configServer.token, '******');
+    assert.equal(printed.configServer.monitorSecret, '******');
+    assert.equal(printed.configServer.prefix, '/config', 'the rest is printed as it is');
+  });
+
   it('start: a good file prints the resolved configuration, variables and flags applied', async () => {
     const dir = tempDir('sluice-config-');
     const path = configFile(dir, 'broker:\n  segmentBytes: 1048576\nlogs:\n  retention: 2d\n');

@@ -161,6 +161,37 @@ const EXPECTED: readonly Expectation[] = [
     },
   },
   {
+    command: /^npx sluice config set orders greeting hello$/,
+    shows: (r) => assert.match(r.stdout, /^set orders,default greeting \(version \d+, label main\)$/m),
+  },
+  {
+    command: /^npx sluice config set orders,dev greeting 'hello dev'$/,
+    shows: (r) => assert.match(r.stdout, /^set orders,dev greeting \(version \d+, label main\)$/m),
+  },
+  {
+    command: /^curl -s http:\/\/127\.0\.0\.1:8080\/config\/orders\/dev$/,
+    shows: (r) => {
+      const env = JSON.parse(r.stdout) as {
+        name: string;
+        propertySources: { name: string; source: object }[];
+      };
+      assert.equal(env.name, 'orders');
+      assert.deepEqual(env.propertySources, [
+        { name: 'orders-dev', source: { greeting: 'hello dev' } },
+        { name: 'orders', source: { greeting: 'hello' } },
+      ]);
+    },
+  },
+  {
+    command: /^npx sluice config history orders greeting$/,
+    shows: (r) => {
+      const rows = lines(r.stdout).slice(1);
+      assert.equal(rows.length, 2, r.stdout);
+      assert.match(rows[0] ?? '', /\sset\s+orders,default\s+main\s+greeting\s+hello$/);
+      assert.match(rows[1] ?? '', /\sset\s+orders,dev\s+main\s+greeting\s+hello dev$/);
+    },
+  },
+  {
     command: /^npx sluice topics create orders --partitions 3$/,
     shows: (r) => assert.match(r.stdout, /^Created topic orders\.$/m),
   },
@@ -235,6 +266,20 @@ const SNIPPETS: readonly Snippet[] = [
         // The line is pino's JSON, itself a JSON string in Loki's answer.
         return body.includes('\\"msg\\":\\"readme pino snippet probe\\"') ? body : undefined;
       });
+    },
+  },
+  {
+    contains: "from 'sluice/config'",
+    // Changes the value as `sluice config set` would, waits for the bus to bring it, then ends.
+    probe: [
+      "const changed = (await import('node:events')).once(config, 'change');",
+      "await fetch('http://127.0.0.1:8080/api/config/properties/orders/dev/greeting', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: 'hi again' }) });",
+      'await changed;',
+      'await config.close();',
+    ].join('\n'),
+    shows: (r) => {
+      assert.match(r.stdout, /^hello dev 30$/m);
+      assert.match(r.stdout, /^changed greeting to hi again$/m);
     },
   },
   {

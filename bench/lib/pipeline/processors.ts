@@ -127,10 +127,26 @@ function spawnLogged(command: string, args: string[], cwd: string, logPath: stri
   };
 }
 
-export function startSluicePipeline(repoRoot: string, bootstrap: string, config: string, workDir: string) {
+export function startSluicePipeline(
+  repoRoot: string,
+  bootstrap: string,
+  config: string,
+  workDir: string,
+  profileDir?: string,
+) {
+  const profile = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
   return spawnLogged(
     process.execPath,
-    [join(repoRoot, 'dist/src/cli/main.js'), 'pipeline', 'run', '--bootstrap', bootstrap, '--config', config],
+    [
+      ...profile,
+      join(repoRoot, 'dist/src/cli/main.js'),
+      'pipeline',
+      'run',
+      '--bootstrap',
+      bootstrap,
+      '--config',
+      config,
+    ],
     repoRoot,
     join(workDir, 'pipeline.log'),
   );

@@ -3,6 +3,7 @@
 // text out (unit-tested).
 
 import type { Machine } from '../machine.js';
+import { formatMedian, type Median, median } from '../median.js';
 import { type RoundResult, type Scale, SIDE_DISPLAY, SIDES, type Side } from './round.js';
 import {
   BINDINGS,
@@ -29,22 +30,6 @@ export interface PipelineRun {
   latencyExpected: Expected;
   commands: Record<string, string>;
   rounds: RoundResult[];
-}
-
-export interface Median {
-  value: number;
-  /** Half the range between rounds, relative to the median. */
-  spread: number;
-  rounds: number;
-}
-
-export function median(values: readonly number[]): Median | undefined {
-  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (v.length === 0) return undefined;
-  const mid = Math.floor(v.length / 2);
-  const value = v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-  const spread = value === 0 ? 0 : (v[v.length - 1] - v[0]) / 2 / Math.abs(value);
-  return { value, spread, rounds: v.length };
 }
 
 type Metric = (r: RoundResult) => number | undefined;
@@ -84,15 +69,6 @@ const ROWS: ReadonlyArray<{ label: string; pick: Metric; digits: number; higherI
   },
   { label: 'processor peak RSS, MiB', pick: (r) => r.peakRssMiB, digits: 0, higherIsBetter: false },
 ];
-
-function fmt(m: Median | undefined, digits: number): string {
-  if (m === undefined) return '—';
-  const value = m.value.toLocaleString('en-US', {
-    maximumFractionDigits: digits,
-    minimumFractionDigits: digits,
-  });
-  return m.rounds > 1 ? `${value} ±${Math.round(m.spread * 100)}%` : value;
-}
 
 function ok(run: PipelineRun, side: Side): RoundResult[] {
   return run.rounds.filter((r) => r.side === side && r.ok);
@@ -140,7 +116,7 @@ export function renderPipeline(run: PipelineRun): string {
   out.push(`|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
   for (const row of ROWS) {
     const cells = shown.map((s) =>
-      run.skipped[s] ? 'not run' : fmt(sideMedian(run, s, row.pick), row.digits),
+      run.skipped[s] ? 'not run' : formatMedian(sideMedian(run, s, row.pick), row.digits),
     );
     const r = ratio(run, row.pick);
     out.push(`| ${row.label} | ${cells.join(' | ')} | ${r === undefined ? '—' : `${r.toFixed(2)}×`} |`);

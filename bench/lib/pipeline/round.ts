@@ -77,6 +77,8 @@ export interface RoundEnv {
   files: Files;
   streamsApp?: StreamsApp;
   streamsThreads: number;
+  /** Where the Sluice pipeline writes a CPU profile (--cpu-prof), if anywhere. */
+  profileDir?: string;
 }
 
 export interface RoundResult {
@@ -168,7 +170,7 @@ export async function runRound(side: Side, round: number, env: RoundEnv): Promis
     if (side === 'sluice') {
       const config = join(workDir, 'pipeline.yaml');
       writeFileSync(config, pipelineYaml());
-      processor = startSluicePipeline(env.repoRoot, bootstrap, config, workDir);
+      processor = startSluicePipeline(env.repoRoot, bootstrap, config, workDir, env.profileDir);
     } else {
       if (!env.streamsApp) throw new Error('the Streams app is not built');
       const schemaFile = join(workDir, 'order.schema.json');

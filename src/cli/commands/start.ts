@@ -56,6 +56,7 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
       logs: config.logs,
       schemas: config.schemas,
       pipelines: config.pipelines,
+      configServer: config.configServer,
       registry: config.registry,
     },
     platformHeapMb: config.platform.heapMb,

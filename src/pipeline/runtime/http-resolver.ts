@@ -4,15 +4,24 @@
 // Schemas by id are cached by the core's SchemaValidators (an id never changes its schema).
 
 import { SluiceError } from '../../errors/index.js';
-import type { RegisteredSchema, SchemaResolver, SchemaType } from '../schemas/resolver.js';
+import type { ReferencedSchema, RegisteredSchema, SchemaResolver, SchemaType } from '../schemas/resolver.js';
 
 const TYPES: readonly string[] = ['JSON', 'AVRO', 'PROTOBUF'];
 const REQUEST_TIMEOUT_MS = 5_000;
+/** References nested deeper than this are taken for a cycle. */
+const MAX_REFERENCE_DEPTH = 32;
+
+interface ReferenceAnswer {
+  name?: unknown;
+  subject?: unknown;
+  version?: unknown;
+}
 
 interface RegistryAnswer {
   id?: number;
   schema?: string;
   schemaType?: string;
+  references?: ReferenceAnswer[];
 }
 
 export class HttpSchemaResolver implements SchemaResolver {
@@ -41,12 +50,45 @@ export class HttpSchemaResolver implements SchemaResolver {
     return body;
   }
 
-  #registered(answer: RegistryAnswer, id: number | undefined, what: string): RegisteredSchema {
+  async #registered(answer: RegistryAnswer, id: number | undefined, what: string): Promise<RegisteredSchema> {
     const schemaType = (answer.schemaType ?? 'AVRO') as SchemaType;
     const schemaId = answer.id ?? id;
     if (typeof answer.schema !== 'string' || schemaId === undefined || !TYPES.includes(schemaType))
       throw new SluiceError('UNAVAILABLE', `${what}: the registry's answer is not a schema`);
-    return { id: schemaId, schemaType, schema: answer.schema };
+    const references = await this.#references(answer.references, what, 0);
+    return {
+      id: schemaId,
+      schemaType,
+      schema: answer.schema,
+      ...(references.length > 0 ? { references } : {}),
+    };
+  }
+
+  /** Fetches what a schema references, by subject and version, and what those reference in turn. */
+  async #references(
+    given: ReferenceAnswer[] | undefined,
+    what: string,
+    depth: number,
+  ): Promise<ReferencedSchema[]> {
+    if (!Array.isArray(given) || given.length === 0) return [];
+    if (depth >= MAX_REFERENCE_DEPTH)
+      throw new SluiceError('UNAVAILABLE', `${what}: references nest deeper than ${MAX_REFERENCE_DEPTH}`);
+    const out: ReferencedSchema[] = [];
+    for (const ref of given) {
+      if (typeof ref.name !== 'string' || typeof ref.subject !== 'string' || typeof ref.version !== 'number')
+        throw new SluiceError('UNAVAILABLE', `${what}: the registry's answer has a malformed reference`);
+      const refWhat = `${what}: reference '${ref.name}' (subject '${ref.subject}' version ${ref.version})`;
+      const path = `/subjects/${encodeURIComponent(ref.subject)}/versions/${ref.version}?deleted=true`;
+      const answer = await this.#get(path, refWhat);
+      if (typeof answer.schema !== 'string')
+        throw new SluiceError('UNAVAILABLE', `${refWhat}: the registry's answer is not a schema`);
+      out.push({
+        name: ref.name,
+        schema: answer.schema,
+        references: await this.#references(answer.references, refWhat, depth + 1),
+      });
+    }
+    return out;
   }
 
   async bySubject(subject: string, version: number | 'latest'): Promise<RegisteredSchema> {

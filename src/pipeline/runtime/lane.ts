@@ -1,15 +1,19 @@
 // One consumer of a pipeline and the work on what it reads: its sources, or its retry topics. Each
 // partition's records are worked in order by one worker at a time, so per-key order holds from a
-// partition to its outputs: a batch of records is processed in order, all its outputs are sent in
-// one request, and only once they are acknowledged is the partition's offset committed past the
-// batch (at-least-once). Partitions work side by side. A retry partition whose next record is not
-// due yet waits on a timer (the others go on); memory is bounded by a cap on the records and bytes
-// read but not yet committed: the consumer is not polled above it.
+// partition to its outputs: a batch of records is processed in order and all its outputs are sent
+// in one request; while it is in flight the next batches are processed and sent behind it (up to
+// `inFlightBatches`, acknowledged in order: ordered-sends.ts), and only once a batch and all before
+// it are acknowledged is the partition's offset committed past it (at-least-once). Commits are
+// gathered: one request at a time for every partition that moved. Partitions work side by side. A
+// retry partition whose next record is not due yet waits on a timer (the others go on); memory is
+// bounded by a cap on the records and bytes read but not yet acknowledged: the consumer is not
+// polled above it.
 
 import { GroupConsumer, type TopicRecord } from '../../client/index.js';
 import { HEADER } from '../retry/headers.js';
 import type { OutputRecord } from '../retry/records.js';
 import type { RuntimeClock, RuntimeTimer } from './clock.js';
+import { OrderedSends } from './ordered-sends.js';
 import { recordBytes } from './records.js';
 
 export type LaneKind = 'source' | 'retry';
@@ -20,6 +24,8 @@ export interface LaneLimits {
   readonly bytes: number;
   /** Records processed before their outputs are sent together. */
   readonly batch: number;
+  /** A partition's batches sent and not yet acknowledged, at most. */
+  readonly inFlightBatches: number;
 }
 
 /** What a lane asks of its runner. */
@@ -30,12 +36,13 @@ export interface LaneHost {
   handle(record: TopicRecord, kind: LaneKind, signal: AbortSignal): Promise<OutputRecord[] | undefined>;
   /**
    * Sends each record's outputs (`outputs[i]` from `batch[i]`) until acknowledged (true), or until
-   * `signal` aborts (false: nothing may be committed).
+   * `signal` aborts (false: nothing may be committed). Calls `failed` when an attempt fails.
    */
   send(
     batch: readonly TopicRecord[],
     outputs: readonly OutputRecord[][],
     signal: AbortSignal,
+    failed: () => void,
   ): Promise<boolean>;
   /** A commit failed (a rebalance took the partition): its records will be read again. */
   commitFailed(error: unknown): void;
@@ -53,10 +60,16 @@ export interface LaneOptions {
 
 const RETRY_DUE = HEADER.retryDue;
 
+interface Batch {
+  readonly records: readonly TopicRecord[];
+  readonly outputs: readonly OutputRecord[][];
+}
+
 interface PartitionWork {
   readonly topic: string;
   readonly partition: number;
   readonly queue: TopicRecord[];
+  readonly sends: OrderedSends<Batch>;
   busy: boolean;
   timer: RuntimeTimer | undefined;
 }
@@ -82,6 +95,9 @@ export class Lane {
   readonly #workers = new Set<Promise<void>>();
   readonly #abort = new AbortController();
   #inFlight = { messages: 0, bytes: 0 };
+  /** The next offsets to commit, per partition, gathered while a commit is under way. */
+  readonly #toCommit = new Map<string, { topic: string; partition: number; offset: bigint }>();
+  #committing: Promise<void> | undefined;
   #freed: (() => void) | undefined;
   #failure: unknown;
   readonly done: Promise<void>;
@@ -145,10 +161,39 @@ export class Lane {
     const key = `${topic}:${partition}`;
     let work = this.#partitions.get(key);
     if (work === undefined) {
-      work = { topic, partition, queue: [], busy: false, timer: undefined };
+      const signal = this.#abort.signal;
+      const sends = new OrderedSends<Batch>({
+        depth: this.#host.limits.inFlightBatches,
+        send: (batch, failed) =>
+          batch.outputs.some((o) => o.length > 0)
+            ? this.#host.send(batch.records, batch.outputs, signal, failed)
+            : Promise.resolve(true),
+        settled: (batch, acked) => {
+          if (acked) {
+            const last = batch.records[batch.records.length - 1];
+            this.#commitLater(key, topic, partition, last.offset + 1n);
+          }
+          this.#release(batch.records);
+        },
+      });
+      work = { topic, partition, queue: [], sends, busy: false, timer: undefined };
       this.#partitions.set(key, work);
     }
     return work;
+  }
+
+  #commitLater(key: string, topic: string, partition: number, offset: bigint): void {
+    this.#toCommit.set(key, { topic, partition, offset });
+    this.#committing ??= this.#commitGathered();
+  }
+
+  async #commitGathered(): Promise<void> {
+    while (this.#toCommit.size > 0) {
+      const offsets = [...this.#toCommit.values()];
+      this.#toCommit.clear();
+      await this.#consumer.commit(offsets).catch((error: unknown) => this.#host.commitFailed(error));
+    }
+    this.#committing = undefined;
   }
 
   #kick(work: PartitionWork): void {
@@ -194,24 +239,19 @@ export class Lane {
           return;
         }
       }
-      const batch: TopicRecord[] = [];
+      const records: TopicRecord[] = [];
       const outputs: OutputRecord[][] = [];
-      while (batch.length < limits.batch && work.queue.length > 0 && !this.#stopping) {
+      while (records.length < limits.batch && work.queue.length > 0 && !this.#stopping) {
         const record = work.queue[0];
         if (this.#kind === 'retry' && dueOf(record) > clock.now()) break;
-        const records = await this.#host.handle(record, this.#kind, signal);
-        if (records === undefined) break;
+        const produced = await this.#host.handle(record, this.#kind, signal);
+        if (produced === undefined) break;
         work.queue.shift();
-        batch.push(record);
-        outputs.push(records);
+        records.push(record);
+        outputs.push(produced);
       }
-      if (batch.length === 0) continue;
-      if (outputs.some((o) => o.length > 0) && !(await this.#host.send(batch, outputs, signal))) return;
-      const last = batch[batch.length - 1];
-      await this.#consumer
-        .commit([{ topic: work.topic, partition: work.partition, offset: last.offset + 1n }])
-        .catch((error: unknown) => this.#host.commitFailed(error));
-      this.#release(batch);
+      if (records.length === 0) continue;
+      if (!(await work.sends.push({ records, outputs }))) return;
     }
   }
 
@@ -223,6 +263,8 @@ export class Lane {
     await this.done.catch(() => {});
     await Promise.allSettled([...this.#workers]);
     for (const work of this.#partitions.values()) work.timer?.cancel();
+    await Promise.all([...this.#partitions.values()].map((work) => work.sends.flush()));
+    await this.#committing;
     await this.#consumer.close();
   }
 }

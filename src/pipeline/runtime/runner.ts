@@ -16,6 +16,7 @@ import { originalMessage, readPipelineHeaders } from '../retry/headers.js';
 import { nextAttempt } from '../retry/policy.js';
 import { deadLetterRecord, type OutputRecord, retryRecord } from '../retry/records.js';
 import { type RuntimeClock, SYSTEM_CLOCK, sleep } from './clock.js';
+import { CoalescingSender } from './coalescing-sender.js';
 import { Lane, type LaneKind, type LaneLimits } from './lane.js';
 import { emptyCounts, type PipelineCounts, type PipelineMetrics } from './metrics.js';
 import { messageOf, outputOf, recordBytes, toProduce } from './records.js';
@@ -49,7 +50,12 @@ const REFUSED = new Set([
   'INVALID_TIMESTAMP',
 ]);
 
-const DEFAULT_LIMITS: LaneLimits = { messages: 1_000, bytes: 64 * 1024 * 1024, batch: 200 };
+const DEFAULT_LIMITS: LaneLimits = {
+  messages: 10_000,
+  bytes: 64 * 1024 * 1024,
+  batch: 200,
+  inFlightBatches: 4,
+};
 const CLIENT_ID = 'sluice-pipeline';
 /** Retry and dead-letter topics hold messages larger than the pipeline's size limit. */
 const FAILURE_TOPIC_MAX_BYTES = 16 * 1024 * 1024;
@@ -73,6 +79,8 @@ export class PipelineRunner {
   readonly #limits: LaneLimits;
   readonly #admin: KafkaAdmin;
   readonly #producer: KafkaProducer;
+  /** The partitions' batches, gathered into few requests. */
+  readonly #sender: CoalescingSender;
   #state: RunnerState = 'starting';
   #error: string | undefined;
   #paused: boolean;
@@ -102,6 +110,7 @@ export class PipelineRunner {
       acks: 'all',
       idempotent: true,
     });
+    this.#sender = new CoalescingSender((records) => this.#producer.send(records));
   }
 
   get state(): RunnerState {
@@ -258,19 +267,21 @@ export class PipelineRunner {
     batch: readonly TopicRecord[],
     outputs: readonly OutputRecord[][],
     signal: AbortSignal,
+    failed: () => void,
   ): Promise<boolean> {
-    const sent = await this.#sendRecords(outputs.flat(), signal);
+    const sent = await this.#sendRecords(outputs.flat(), signal, failed, true);
     if (sent !== 'refused') return sent;
+    failed();
     // The broker refused a record for good (too large for its topic, say), or the request as a
     // whole: each message's records go alone, and a message whose records are refused becomes a
     // dead letter, so that it does not hold its partition for ever.
     for (const [i, records] of outputs.entries()) {
       if (records.length === 0) continue;
-      const alone = await this.#sendRecords(records, signal);
+      const alone = await this.#sendRecords(records, signal, failed);
       if (alone === false) return false;
       if (alone === true) continue;
       const letter = this.#refusedLetter(batch[i], this.#refusal ?? 'the broker refused it');
-      if ((await this.#sendRecords([letter], signal)) !== true) return false;
+      if ((await this.#sendRecords([letter], signal, failed)) !== true) return false;
     }
     return true;
   }
@@ -295,13 +306,22 @@ export class PipelineRunner {
     );
   }
 
-  /** true: acknowledged; false: stopped first; 'refused': the broker will never take them. */
-  async #sendRecords(records: readonly OutputRecord[], signal: AbortSignal): Promise<boolean | 'refused'> {
+  /**
+   * true: acknowledged; false: stopped first; 'refused': the broker will never take them (or
+   * another batch gathered into the same request). `failed` is told of each failed attempt.
+   * Records sent alone (not `gathered`) are how a refused request is taken apart.
+   */
+  async #sendRecords(
+    records: readonly OutputRecord[],
+    signal: AbortSignal,
+    failed: () => void,
+    gathered = false,
+  ): Promise<boolean | 'refused'> {
     const produce = records.map(toProduce);
     let delay = 100;
     for (;;) {
       try {
-        await this.#producer.send(produce);
+        await (gathered ? this.#sender.send(produce) : this.#producer.send(produce));
         if (this.#sendFailing) {
           this.#sendFailing = false;
           if (this.#state === 'failed') {
@@ -315,6 +335,7 @@ export class PipelineRunner {
           this.#refusal = error.message;
           return 'refused';
         }
+        failed();
         this.#sendFailing = true;
         this.#failed(error, 'sending failed; trying again');
         if (signal.aborted) return false;

@@ -8,9 +8,9 @@ import { Ajv, type AnySchemaObject, type ValidateFunction } from 'ajv';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import avro from 'avsc';
-import protobuf from 'protobufjs';
+import { loadProto } from '../../schemas/index.js';
 import { re2RegExp } from './re2-regexp.js';
-import type { SchemaType } from './resolver.js';
+import type { ReferencedSchema, SchemaType } from './resolver.js';
 import { readMessageIndexes } from './wire-format.js';
 
 export type Decoded =
@@ -114,24 +114,14 @@ export function compileAvro(text: string): CompiledSchema {
   };
 }
 
-/** Message types of a .proto file in declaration order, nested ones under theirs (Confluent's indexes). */
-function messageAt(scope: protobuf.NamespaceBase, indexes: readonly number[]): protobuf.Type | undefined {
-  let types = scope.nestedArray.filter((n): n is protobuf.Type => n instanceof protobuf.Type);
-  let found: protobuf.Type | undefined;
-  for (const index of indexes) {
-    found = types[index];
-    if (found === undefined) return undefined;
-    types = found.nestedArray.filter((n): n is protobuf.Type => n instanceof protobuf.Type);
-  }
-  return found;
-}
-
-export function compileProtobuf(text: string): CompiledSchema {
-  const parsed = protobuf.parse(text, { keepCase: true });
-  const scope = parsed.package === undefined ? parsed.root : parsed.root.lookup(parsed.package);
-  if (!(scope instanceof protobuf.Namespace)) throw new Error('the .proto file declares no messages');
-  if (messageAt(scope, [0]) === undefined) throw new Error('the .proto file declares no messages');
-  parsed.root.resolveAll();
+/**
+ * A Protobuf schema (a .proto text or a base64 FileDescriptorProto) with the files it references;
+ * a framed message's indexes name its message type (Confluent's order: top-level messages as
+ * declared, then nested ones), an unframed one is the first message.
+ */
+export function compileProtobuf(text: string, references: readonly ReferencedSchema[] = []): CompiledSchema {
+  const loaded = loadProto(text, references);
+  if (loaded.messageAt([0]) === undefined) throw new Error('the .proto file declares no messages');
   return {
     type: 'PROTOBUF',
     decode(payload, framed) {
@@ -139,7 +129,7 @@ export function compileProtobuf(text: string): CompiledSchema {
         const { indexes, message } = framed
           ? readMessageIndexes(payload)
           : { indexes: [0], message: payload };
-        const type = messageAt(scope, indexes);
+        const type = loaded.messageAt(indexes);
         if (type === undefined)
           return { ok: false, reason: `no message type at index [${indexes.join(', ')}]` };
         const decoded = type.decode(message);
@@ -153,13 +143,17 @@ export function compileProtobuf(text: string): CompiledSchema {
   };
 }
 
-export function compileRegistered(type: SchemaType, text: string): CompiledSchema {
+export function compileRegistered(
+  type: SchemaType,
+  text: string,
+  references: readonly ReferencedSchema[] = [],
+): CompiledSchema {
   switch (type) {
     case 'JSON':
       return compileJsonSchema(JSON.parse(text));
     case 'AVRO':
       return compileAvro(text);
     case 'PROTOBUF':
-      return compileProtobuf(text);
+      return compileProtobuf(text, references);
   }
 }

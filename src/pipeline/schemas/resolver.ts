@@ -8,8 +8,20 @@ export interface RegisteredSchema {
   readonly id: number;
   /** Confluent's `schemaType`; absent there for Avro, so the resolver fills it in. */
   readonly schemaType: SchemaType;
-  /** The schema text as registered (JSON Schema or Avro as JSON text, Protobuf as .proto text). */
+  /**
+   * The schema text as registered (JSON Schema or Avro as JSON text, Protobuf as .proto text or a
+   * base64 FileDescriptorProto, as Confluent's Protobuf serializers register it).
+   */
   readonly schema: string;
+  /** The schemas it references (Protobuf imports), already fetched, depth first. */
+  readonly references?: readonly ReferencedSchema[];
+}
+
+/** A referenced schema: the name it is imported under, its text and its own references. */
+export interface ReferencedSchema {
+  readonly name: string;
+  readonly schema: string;
+  readonly references: readonly ReferencedSchema[];
 }
 
 /**

@@ -61,7 +61,10 @@ export class SchemaValidators {
       };
     }
     try {
-      return { ok: true, schema: compileRegistered(registered.schemaType, registered.schema) };
+      return {
+        ok: true,
+        schema: compileRegistered(registered.schemaType, registered.schema, registered.references),
+      };
     } catch (err) {
       const reason = `${what} (${registered.schemaType}) does not compile: ${(err as Error).message}`;
       return { ok: false, reason, retriable: false };

@@ -45,7 +45,7 @@ async function ownSchema(
     throw new OptionError(['subject'], `subject '${options.subject}' version ${version}: ${what}`);
   }
   try {
-    return compileRegistered(registered.schemaType, registered.schema);
+    return compileRegistered(registered.schemaType, registered.schema, registered.references);
   } catch (err) {
     throw new OptionError(
       ['subject'],

@@ -15,6 +15,8 @@ export interface ParsedSchema {
    * per problem, `TYPE: description`; empty when it can.
    */
   readProblems(writer: ParsedSchema): string[];
+  /** Protobuf only: the schema as a base64 FileDescriptorProto (Confluent's `?format=serialized`). */
+  serialized?(): string;
 }
 
 /** A referenced schema, already found in the registry: its name (import path, $ref, Avro name) and text. */

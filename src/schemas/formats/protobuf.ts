@@ -1,12 +1,15 @@
-// Protobuf schemas with protobufjs: the referenced files are parsed first into one Root under their
-// import names (Google's well-known types come from protobufjs' own copies), then the schema; every
-// type must resolve. Compatibility is basic and says so in the docs: a message that disappears, or
-// a field number whose type or cardinality changes, is incompatible; renames and new fields are not.
+// Protobuf schemas (a .proto text or a base64 FileDescriptorProto, protobuf-files.ts) with their
+// references in one protobufjs Root; every type must resolve. Compatibility compares messages by
+// full name and fields by number, as the wire does: a message that disappears, a field number whose
+// type or cardinality changes, or a field that keeps its name under another number (its data would
+// be dropped unread) is incompatible. New fields, renames and removed fields are not (Confluent's
+// rules: a reader skips the fields it does not know).
 
 import protobuf from 'protobufjs';
 import { invalidSchema } from '../errors.js';
 import type { SchemaReference } from '../records.js';
 import type { ParsedSchema, ResolvedReference } from './parsed-schema.js';
+import { type LoadedProto, loadProto } from './protobuf-files.js';
 
 interface FieldShape {
   name: string;
@@ -23,7 +26,12 @@ class ProtobufSchema implements ParsedSchema {
     readonly references: readonly SchemaReference[],
     /** Field shapes by message full name, then field number. */
     readonly messages: ReadonlyMap<string, ReadonlyMap<number, FieldShape>>,
+    readonly loaded: LoadedProto,
   ) {}
+
+  serialized(): string {
+    return this.loaded.serialized();
+  }
 
   readProblems(writer: ParsedSchema): string[] {
     if (!(writer instanceof ProtobufSchema))
@@ -35,8 +43,13 @@ class ProtobufSchema implements ParsedSchema {
         problems.push(`MESSAGE_REMOVED: message ${name} is missing`);
         continue;
       }
+      const readerNumbers = new Map([...rFields].map(([number, r]) => [r.name, number]));
       for (const [number, w] of wFields) {
         const r = rFields.get(number);
+        const moved = readerNumbers.get(w.name);
+        if (moved !== undefined && moved !== number && r?.name !== w.name) {
+          problems.push(`FIELD_NUMBER_CHANGED: field ${w.name} of ${name}: number ${number} → ${moved}`);
+        }
         if (r === undefined) continue;
         if (r.type !== w.type || r.map !== w.map) {
           problems.push(`FIELD_TYPE_CHANGED: field ${number} of ${name}: ${w.type} → ${r.type}`);
@@ -51,31 +64,6 @@ class ProtobufSchema implements ParsedSchema {
   }
 }
 
-function addWellKnown(root: protobuf.Root, imports: readonly string[] | undefined): void {
-  for (const file of imports ?? []) {
-    const common = protobuf.common.get(file);
-    if (common !== null && common !== undefined) root.addJSON(common.nested ?? {});
-  }
-}
-
-function parseInto(root: protobuf.Root, text: string, what: string): void {
-  try {
-    const parsed = protobuf.parse(text, root, { keepCase: true });
-    addWellKnown(root, [...(parsed.imports ?? []), ...(parsed.weakImports ?? [])]);
-  } catch (error) {
-    throw invalidSchema(`Invalid schema: ${what}: ${(error as Error).message}`);
-  }
-}
-
-function addReferences(root: protobuf.Root, refs: readonly ResolvedReference[], seen: Set<string>): void {
-  for (const ref of refs) {
-    if (seen.has(ref.name)) continue;
-    seen.add(ref.name);
-    addReferences(root, ref.references, seen);
-    parseInto(root, ref.schema, `reference '${ref.name}'`);
-  }
-}
-
 function shapesOf(root: protobuf.Root): Map<string, Map<number, FieldShape>> {
   const messages = new Map<string, Map<number, FieldShape>>();
   const visit = (ns: protobuf.NamespaceBase) => {
@@ -83,10 +71,10 @@ function shapesOf(root: protobuf.Root): Map<string, Map<number, FieldShape>> {
       if (nested instanceof protobuf.Type) {
         const fields = new Map<number, FieldShape>();
         for (const f of nested.fieldsArray) {
-          const type = f.resolvedType ? f.resolvedType.fullName : f.type;
+          const type = f.resolvedType ? f.resolvedType.fullName.slice(1) : f.type;
           fields.set(f.id, { name: f.name, type, repeated: f.repeated, map: f.map });
         }
-        messages.set(nested.fullName, fields);
+        messages.set(nested.fullName.slice(1), fields);
       }
       if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) visit(nested);
     }
@@ -100,19 +88,13 @@ export function parseProtobuf(
   references: readonly SchemaReference[],
   resolved: readonly ResolvedReference[],
 ): ParsedSchema {
-  const root = new protobuf.Root();
-  addReferences(root, resolved, new Set());
-  parseInto(root, text, 'the schema');
+  let loaded: LoadedProto;
   try {
-    root.resolveAll();
+    loaded = loadProto(text, resolved);
   } catch (error) {
     throw invalidSchema(`Invalid schema: ${(error as Error).message}`);
   }
-  // Whitespace and comments aside, the same text is the same schema.
-  const canonical = text
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/\/\/[^\n]*/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return new ProtobufSchema(text, canonical, references, shapesOf(root));
+  // By meaning, so a .proto text and the descriptor a client sends for it are one schema (one id).
+  const canonical = loaded.canonical();
+  return new ProtobufSchema(text, canonical, references, shapesOf(loaded.root), loaded);
 }

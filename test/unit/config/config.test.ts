@@ -41,6 +41,7 @@ describe('the config file', () => {
       'alerts',
       'schemas',
       'pipelines',
+      'configServer',
       'registry',
     ]);
     const { config } = resolveConfig({});

@@ -25,6 +25,27 @@ describe('HttpSchemaResolver', () => {
       if (req.url === '/subjects/orders-value/versions/latest')
         return send(200, { subject: 'orders-value', version: 3, id: 2, schemaType: 'JSON', schema: '{}' });
       if (req.url === '/subjects/a%2Fb/versions/1') return send(200, { id: 9, schema: '"int"' });
+      if (req.url === '/schemas/ids/3')
+        return send(200, {
+          schemaType: 'PROTOBUF',
+          references: [{ name: 'shop/money.proto', subject: 'money', version: 2 }],
+          schema: 'orders',
+        });
+      if (req.url === '/subjects/money/versions/2?deleted=true')
+        return send(200, {
+          id: 4,
+          schemaType: 'PROTOBUF',
+          references: [{ name: 'shop/currency.proto', subject: 'currency', version: 1 }],
+          schema: 'money',
+        });
+      if (req.url === '/subjects/currency/versions/1?deleted=true')
+        return send(200, { id: 5, schemaType: 'PROTOBUF', schema: 'currency' });
+      if (req.url === '/schemas/ids/6')
+        return send(200, {
+          schemaType: 'PROTOBUF',
+          references: [{ name: 'x.proto', subject: 'gone', version: 1 }],
+          schema: 'x',
+        });
       if (req.url === '/schemas/ids/500') return send(500, { error_code: 50001, message: 'store down' });
       return send(404, { error_code: 40403, message: 'Schema not found' });
     });
@@ -45,6 +66,27 @@ describe('HttpSchemaResolver', () => {
     });
     assert.deepEqual(await resolver.bySubject('a/b', 1), { id: 9, schemaType: 'AVRO', schema: '"int"' });
     assert.ok(asked.includes('/subjects/a%2Fb/versions/1'), 'the subject is escaped in the path');
+  });
+
+  it('fetches what a schema references, and what those reference, by subject and version', async () => {
+    const resolver = new HttpSchemaResolver(base);
+    assert.deepEqual(await resolver.byId(3), {
+      id: 3,
+      schemaType: 'PROTOBUF',
+      schema: 'orders',
+      references: [
+        {
+          name: 'shop/money.proto',
+          schema: 'money',
+          references: [{ name: 'shop/currency.proto', schema: 'currency', references: [] }],
+        },
+      ],
+    });
+    await assert.rejects(
+      resolver.byId(6),
+      (e) =>
+        isSluiceError(e, 'NOT_FOUND') && /reference 'x\.proto' \(subject 'gone' version 1\)/.test(e.message),
+    );
   });
 
   it('404 is NOT_FOUND; a 500, an unreachable registry or none yet are UNAVAILABLE', async () => {
