@@ -50,6 +50,6 @@ echo "Making $VENV with $base ($("$base" --version 2>&1))..."
 "$base" -m venv "$VENV"
 pip=("$VENV/bin/python" -m pip --disable-pip-version-check --no-input --quiet)
 "${pip[@]}" install --only-binary=:all: --requirement "$REQS"
-"$VENV/bin/python" -c 'import confluent_kafka, kafka, snappy, lz4.frame, zstandard, crc32c, confluent_kafka.schema_registry.avro, confluent_kafka.schema_registry.json_schema, confluent_kafka.schema_registry.protobuf'
+"$VENV/bin/python" -c 'import confluent_kafka, kafka, snappy, lz4.frame, zstandard, crc32c, confluent_kafka.schema_registry.avro, confluent_kafka.schema_registry.json_schema, confluent_kafka.schema_registry.protobuf, py_eureka_client'
 touch "$MARKER"
 echo "Python clients installed in $VENV: $("$VENV/bin/python" -m pip --disable-pip-version-check freeze | tr '\n' ' ')"

@@ -50,6 +50,11 @@ const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/pipeline.js')).pipelineCommand,
   },
   {
+    name: 'registry',
+    summary: 'run the Eureka-compatible service registry alone',
+    load: async () => (await import('./commands/registry.js')).registryCommand,
+  },
+  {
     name: 'logs',
     summary: 'query, tail and push logs (Loki API)',
     load: async () => (await import('./commands/logs.js')).logsCommand,

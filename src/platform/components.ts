@@ -7,6 +7,7 @@ import { logsComponent } from '../logs/logs-component.js';
 import { alertsComponent } from '../metrics/alerts/alerts-component.js';
 import { lagComponent } from '../metrics/lag/lag-component.js';
 import { pipelinesComponent } from '../pipeline/pipelines-component.js';
+import { registryComponent } from '../registry/registry-component.js';
 import { schemasComponent } from '../schemas/schemas-component.js';
 import { healthComponent } from './health/health-component.js';
 
@@ -18,6 +19,7 @@ export const PLATFORM_COMPONENTS = [
   schemasComponent,
   pipelinesComponent,
   configServerComponent,
+  registryComponent,
 ] as const;
 
 /** The config sections of the components, in list order. */

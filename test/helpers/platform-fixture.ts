@@ -15,7 +15,7 @@ export interface TestPlatform extends RunningPlatform {
 
 export interface TestPlatformOptions extends Omit<PlatformOptions, 'config'> {
   /** Config file contents (alerts, logs, schemas sections), resolved as `sluice start --config` does. */
-  config?: { alerts?: unknown; logs?: unknown; schemas?: unknown; pipelines?: unknown };
+  config?: { alerts?: unknown; logs?: unknown; schemas?: unknown; pipelines?: unknown; registry?: unknown };
   /** A data directory to use (and keep on dispose), e.g. to start again on what a stopped platform left. */
   dataDir?: string;
 }
@@ -37,6 +37,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
         logs: config.logs,
         schemas: config.schemas,
         pipelines: config.pipelines,
+        registry: config.registry,
       },
       broker: { port: 0, ...options.broker, dataDir },
     },

@@ -283,6 +283,11 @@ const SNIPPETS: readonly Snippet[] = [
     },
   },
   {
+    contains: "from 'sluice/discovery'",
+    probe: '',
+    shows: (r) => assert.match(r.stdout, /^ORDERS at \S+:3000$/m),
+  },
+  {
     contains: "import { startBroker } from 'sluice';",
     probe: 'console.log(broker.bootstrap);',
     creates: ['/tmp/my-test-broker'],

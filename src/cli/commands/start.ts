@@ -57,6 +57,7 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
       schemas: config.schemas,
       pipelines: config.pipelines,
       configServer: config.configServer,
+      registry: config.registry,
     },
     platformHeapMb: config.platform.heapMb,
     platformPriority: config.platform.priority,

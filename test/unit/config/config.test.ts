@@ -42,6 +42,7 @@ describe('the config file', () => {
       'schemas',
       'pipelines',
       'configServer',
+      'registry',
     ]);
     const { config } = resolveConfig({});
     const { metrics: _a, ...fromFile } = resolveOptions(brokerOptionsFromSection(config.broker));
