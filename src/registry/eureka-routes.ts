@@ -14,7 +14,7 @@ import type { Entry, InstanceRegistry } from './instance-registry.js';
 import type { RegistryMetrics } from './metrics.js';
 import { cacheKey, type Format, type View } from './payloads.js';
 import type { Payload, ResponseCache } from './response-cache.js';
-import { parseXml, XmlError, xmlToJsonLike } from './xml.js';
+import { readXml, XmlError } from './xml.js';
 
 export interface EurekaRouteOptions {
   registry: InstanceRegistry;
@@ -66,8 +66,8 @@ function bodyOf(req: FastifyRequest): unknown {
   const xml = /xml/i.test(type) || (!/json/i.test(type) && text.trimStart().startsWith('<'));
   if (xml) {
     try {
-      const root = parseXml(text);
-      return { [root.name]: xmlToJsonLike(root) };
+      const root = readXml(text);
+      return { [root.name]: root.value };
     } catch (error) {
       if (error instanceof XmlError) throw badRequest(`Malformed XML in the request body: ${error.message}`);
       throw error;

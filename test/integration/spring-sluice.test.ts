@@ -66,7 +66,9 @@ describe('A Spring Boot service against sluice start: registry, config server an
     assert.equal(event.destinationService, 'demo-app:**');
     const ack = JSON.parse(result.ackEvent.value) as Record<string, unknown>;
     assert.equal(ack.type, 'AckRemoteApplicationEvent');
-    const fetches = result.wire.config.filter((e) => e.method === 'GET' && e.path === '/config/demo-app/default');
+    const fetches = result.wire.config.filter(
+      (e) => e.method === 'GET' && e.path === '/config/demo-app/default',
+    );
     assert.ok(fetches.length >= 2, `config fetches: ${result.wire.config.map((e) => e.path).join(', ')}`);
   });
 });

@@ -208,7 +208,7 @@ describe('bad input', () => {
         '/apps/STEADY',
         { body: '<instance><app>STEADY</instance>', headers: { 'content-type': 'application/xml' } },
         400,
-        /^Malformed XML in the request body: <\/instance> closes <app>/,
+        /^Malformed XML in the request body: Expected closing tag 'app'.*line 1, column \d+/,
       ],
       [
         'POST',
