@@ -22,7 +22,7 @@ describe('A Spring Boot service against sluice start: registry, config server an
     const dir = tempDir('sluice-spring-');
     // Eureka's response cache refreshed every second, as the control's (Eureka's default is 30 s).
     sluice = spawnCli(['start', '--data-dir', join(dir, 'data'), '--kafka-port', '0', '--http-port', '0'], {
-      SLUICE_REGISTRY_RESPONSE_CACHE_UPDATE_INTERVAL: '1s',
+      SLUICE_REGISTRY_CACHE_UPDATE_INTERVAL_MS: '1000',
     });
     const out = await waitForOutput(sluice, /^ {2}data /m, 60_000);
     http = /^ {2}http +(\S+)\/$/m.exec(out)?.[1] ?? '';
