@@ -2,7 +2,7 @@
 // writes docs/benchmarks.md. Never part of the test command.
 //
 //   node dist/bench/run.js [--vs kafka] [--quick] [--only sluice|kafka] [--only-groups]
-//                          [--only-consume] [--recovery | --only-recovery] [--pipeline] [--rounds N] [--out FILE]
+//                          [--only-consume] [--recovery | --only-recovery] [--pipeline] [--registry] [--rounds N] [--out FILE]
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,6 +50,8 @@ ${peersUsage()}
                    bench/results/<time>-consume.md unless --out says otherwise
   --recovery       also time recovery after kill -9 of a ~1 GiB log, once per round per broker
                    (off by default: adds ~1–2 min per round on 2 cores); a row under "Broker process"
+  --registry       also, at the end: the registry and config server against Eureka's and Spring
+                   Cloud Config's own servers (bench/registry.ts; ~5 min, --quick ~1 min)
   --pipeline       also, at the end: the pipeline benchmark, Sluice vs Kafka Streams (bench/pipeline.ts,
                    with --quick and --rounds passed on; ~15 min, --quick ~2 min); writes its section
   --only-recovery  only that: no other workload; the report goes to bench/results/<time>-recovery.md
@@ -89,6 +91,7 @@ function parseOptions(args: string[]) {
       'only-consume': { type: 'boolean' },
       recovery: { type: 'boolean' },
       pipeline: { type: 'boolean' },
+      registry: { type: 'boolean' },
       'only-recovery': { type: 'boolean' },
       'sluice-log-level': { type: 'string' },
       rounds: { type: 'string' },
@@ -174,16 +177,21 @@ async function main(): Promise<number> {
     const section = values.quick ? paths.markdown : await writeStreamsSection(streams, repoRoot);
     console.log(`bench: wrote ${relative(process.cwd(), section)}`);
   };
-  // Sluice's pipelines vs Kafka Streams (bench/pipeline.ts) get their own entry, run last.
+  // Sluice's pipelines vs Kafka Streams (bench/pipeline.ts) and the registry and config server vs
+  // Spring's (bench/registry.ts) get their own entries, run last.
   const pipelineBench = () => {
-    if (!values.pipeline || saved) return;
+    if (saved) return;
     const args = [
       ...(values.quick ? ['--quick'] : []),
       ...(values.rounds ? ['--rounds', values.rounds] : []),
     ];
-    spawnSync(process.execPath, [join(repoRoot, 'dist', 'bench', 'pipeline.js'), ...args], {
-      stdio: 'inherit',
-    });
+    for (const [wanted, entry] of [
+      [values.pipeline, 'pipeline.js'],
+      [values.registry, 'registry.js'],
+    ] as const) {
+      if (wanted)
+        spawnSync(process.execPath, [join(repoRoot, 'dist', 'bench', entry), ...args], { stdio: 'inherit' });
+    }
   };
   if (streamPeers.length > 0 && !sideBySide) {
     await otherPeers();

@@ -8,7 +8,17 @@ import { join } from 'node:path';
 
 const MARKER =
   '<!-- The sections below come from docs/bench-sections/*.md, each written by its own command. -->';
-const ORDER = ['consume', 'streams', 'pipeline', 'logs', 'metrics-cost', 'fast-start', 'isolation', 'soak'];
+const ORDER = [
+  'consume',
+  'streams',
+  'pipeline',
+  'registry',
+  'logs',
+  'metrics-cost',
+  'fast-start',
+  'isolation',
+  'soak',
+];
 
 export function sectionPath(repoRoot: string, name: string): string {
   return join(repoRoot, 'docs', 'bench-sections', `${name}.md`);
