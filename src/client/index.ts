@@ -3,6 +3,13 @@
 // business; whatever fails comes out as a ClientError (a SluiceError).
 export { KafkaAdmin, type NewTopic } from './admin.js';
 export { ClientError } from './client-error.js';
+export {
+  ensureTopic,
+  type FollowedRecord,
+  FollowedTopic,
+  type FollowedTopicOptions,
+  readWholeTopic,
+} from './followed-topic.js';
 export { GroupConsumer, type GroupConsumerOptions, type TopicRecord } from './group-consumer.js';
 export {
   GROUP_HEARTBEAT_INTERVAL_MS,

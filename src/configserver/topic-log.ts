@@ -3,43 +3,11 @@
 // from its start (handing every record on, in order), reads the history topic on demand, and
 // publishes bus events. Everything else of the server sees records, never a client.
 
-import {
-  ClientError,
-  KafkaAdmin,
-  KafkaProducer,
-  PartitionReader,
-  type RecordToProduce,
-} from '../client/index.js';
+import { ensureTopic, type FollowedRecord, FollowedTopic, readWholeTopic } from '../client/index.js';
+
+export type { FollowedRecord };
 
 const CLIENT_ID = 'sluice-config-server';
-const POLL_WAIT_MS = 500;
-const RETRY_MIN_MS = 200;
-const RETRY_MAX_MS = 5_000;
-
-export interface FollowedRecord {
-  offset: bigint;
-  key: Buffer | null;
-  value: Buffer | null;
-}
-
-/** Creates a topic unless it exists; a topic someone else created (other settings) is used as is. */
-export async function ensureTopic(
-  bootstrap: string[],
-  topic: string,
-  configs: Record<string, string>,
-  clientId = CLIENT_ID,
-): Promise<void> {
-  const admin = new KafkaAdmin({ bootstrap, clientId });
-  try {
-    await admin.createTopic(topic, { partitions: 1, replicas: 1, configs });
-  } catch (error) {
-    if (!(error instanceof ClientError && error.code === 'CONFLICT')) throw error;
-  } finally {
-    await admin.close().catch(() => {});
-  }
-}
-
-type Waiter = { offset: bigint; resolve: () => void };
 
 export interface ConfigLogOptions {
   bootstrap: string[];
@@ -53,141 +21,71 @@ export interface ConfigLogOptions {
 
 export class ConfigLog {
   readonly #options: ConfigLogOptions;
-  readonly #producer: KafkaProducer;
-  readonly #reader: PartitionReader;
-  #position = 0n;
-  #waiters: Waiter[] = [];
-  #closed = false;
-  #following: Promise<void> = Promise.resolve();
-  #lastError: unknown;
+  readonly #values: FollowedTopic;
 
-  private constructor(options: ConfigLogOptions, producer: KafkaProducer, reader: PartitionReader) {
+  private constructor(options: ConfigLogOptions, values: FollowedTopic) {
     this.#options = options;
-    this.#producer = producer;
-    this.#reader = reader;
+    this.#values = values;
   }
 
   static async open(options: ConfigLogOptions): Promise<ConfigLog> {
     const { bootstrap } = options;
-    await ensureTopic(bootstrap, options.topic, { 'cleanup.policy': 'compact', 'retention.ms': '-1' });
-    await ensureTopic(bootstrap, options.historyTopic, {
-      'cleanup.policy': 'delete',
-      'retention.ms': String(options.historyRetentionMs),
-    });
+    await ensureTopic(
+      bootstrap,
+      options.historyTopic,
+      { 'cleanup.policy': 'delete', 'retention.ms': String(options.historyRetentionMs) },
+      CLIENT_ID,
+    );
     // Spring's Kafka binder creates it on first use with the broker's defaults; one partition does.
-    await ensureTopic(bootstrap, options.busTopic, {});
-    const reader = await PartitionReader.open({
+    await ensureTopic(bootstrap, options.busTopic, {}, CLIENT_ID);
+    const values = await FollowedTopic.open({
       bootstrap,
       topic: options.topic,
-      partitions: [0],
-      start: 'earliest',
       clientId: CLIENT_ID,
-      justCreated: true,
+      configs: { 'cleanup.policy': 'compact', 'retention.ms': '-1' },
+      onRecord: options.onRecord,
+      onReadError: options.onReadError,
     });
-    const producer = new KafkaProducer({ bootstrap, clientId: CLIENT_ID, acks: 'all' });
-    const log = new ConfigLog(options, producer, reader);
-    log.#position = reader.positions.get(0) ?? 0n;
-    log.#following = log.#follow();
-    return log;
+    return new ConfigLog(options, values);
   }
 
   get position(): bigint {
-    return this.#position;
+    return this.#values.position;
   }
 
   get lastError(): unknown {
-    return this.#lastError;
+    return this.#values.lastError;
   }
 
-  async endOffset(): Promise<bigint> {
-    return (await this.#reader.endOffsets()).get(0) ?? 0n;
+  endOffset(): Promise<bigint> {
+    return this.#values.endOffset();
   }
 
   /** Appends to the values topic; resolves with the record's offset. No value is a tombstone. */
-  async append(key: Buffer, value: Buffer | undefined): Promise<bigint> {
-    return this.#send({ topic: this.#options.topic, partition: 0, key, ...(value ? { value } : {}) });
+  append(key: Buffer, value: Buffer | undefined): Promise<bigint> {
+    return this.#values.append(key, value);
   }
 
   async appendHistory(key: Buffer, value: Buffer): Promise<void> {
-    await this.#send({ topic: this.#options.historyTopic, partition: 0, key, value });
+    await this.#values.producer.send([{ topic: this.#options.historyTopic, partition: 0, key, value }]);
   }
 
   /** A bus message: no key, as Spring Cloud Bus sends them. */
   async publish(value: Buffer, headers: Map<Buffer, Buffer>): Promise<void> {
-    await this.#producer.send([{ topic: this.#options.busTopic, value, headers }]);
-  }
-
-  async #send(record: RecordToProduce): Promise<bigint> {
-    const written = await this.#producer.send([record]);
-    const offset = written.find((o) => o.partition === record.partition)?.offset;
-    if (offset === undefined) throw new ClientError('the broker did not say where the record went');
-    return offset;
+    await this.#values.producer.send([{ topic: this.#options.busTopic, value, headers }]);
   }
 
   /** Every record of the history topic, from its start to where it ends now. */
-  async readHistory(): Promise<FollowedRecord[]> {
-    const reader = await PartitionReader.open({
-      bootstrap: this.#options.bootstrap,
-      topic: this.#options.historyTopic,
-      start: 'earliest',
-      clientId: CLIENT_ID,
-      justCreated: true,
-    });
-    try {
-      const ends = await reader.endOffsets();
-      const out: FollowedRecord[] = [];
-      const done = () => [...ends].every(([p, end]) => (reader.positions.get(p) ?? 0n) >= end);
-      while (!done()) {
-        for (const r of await reader.poll(POLL_WAIT_MS))
-          out.push({ offset: r.offset, key: r.key, value: r.value });
-      }
-      return out;
-    } finally {
-      await reader.close().catch(() => {});
-    }
+  readHistory(): Promise<FollowedRecord[]> {
+    return readWholeTopic(this.#options.bootstrap, this.#options.historyTopic, CLIENT_ID);
   }
 
   /** Resolves once the follower has applied the record at `offset` (read-your-writes). */
   waitFor(offset: bigint): Promise<void> {
-    if (this.#position > offset) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push({ offset, resolve }));
+    return this.#values.waitFor(offset);
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    await this.#following.catch(() => {});
-    await Promise.allSettled([this.#reader.close(), this.#producer.close()]);
-  }
-
-  async #follow(): Promise<void> {
-    let backoff = RETRY_MIN_MS;
-    while (!this.#closed) {
-      try {
-        const records = await this.#reader.poll(POLL_WAIT_MS);
-        this.#lastError = undefined;
-        backoff = RETRY_MIN_MS;
-        for (const r of records) {
-          if (r.offset < this.#position) continue;
-          this.#options.onRecord({ offset: r.offset, key: r.key, value: r.value });
-        }
-        this.#position = this.#reader.positions.get(0) ?? this.#position;
-        this.#release();
-      } catch (error) {
-        if (this.#closed) return;
-        this.#lastError = error;
-        this.#options.onReadError(error);
-        await new Promise((resolve) => setTimeout(resolve, backoff));
-        backoff = Math.min(backoff * 2, RETRY_MAX_MS);
-      }
-    }
-  }
-
-  #release(): void {
-    const still: Waiter[] = [];
-    for (const w of this.#waiters) {
-      if (this.#position > w.offset) w.resolve();
-      else still.push(w);
-    }
-    this.#waiters = still;
+  close(): Promise<void> {
+    return this.#values.close();
   }
 }

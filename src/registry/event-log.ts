@@ -12,13 +12,7 @@
 // then holds about the live registry a few times over plus the changes of the retention period,
 // whatever the churn of instance ids. One partition keeps every change in order.
 
-import {
-  ClientError,
-  KafkaAdmin,
-  KafkaProducer,
-  PartitionReader,
-  type RecordToProduce,
-} from '../client/index.js';
+import { ensureTopic, KafkaProducer, PartitionReader, type RecordToProduce } from '../client/index.js';
 
 const CLIENT_ID = 'sluice-registry';
 const POLL_WAIT_MS = 500;
@@ -69,7 +63,7 @@ export class EventLog {
 
   /** Creates the topic when missing (one partition, compacted). */
   static async open(options: EventLogOptions): Promise<EventLog> {
-    await ensureTopic(options.bootstrap, options.topic, options.retentionMs);
+    await ensureTopic(options.bootstrap, options.topic, eventsTopicConfigs(options.retentionMs), CLIENT_ID);
     return new EventLog(options);
   }
 
@@ -173,16 +167,5 @@ export class EventLog {
         backoff = Math.min(backoff * 2, RETRY_MAX_MS);
       }
     }
-  }
-}
-
-async function ensureTopic(bootstrap: string[], topic: string, retentionMs: number): Promise<void> {
-  const admin = new KafkaAdmin({ bootstrap, clientId: CLIENT_ID });
-  try {
-    await admin.createTopic(topic, { partitions: 1, replicas: 1, configs: eventsTopicConfigs(retentionMs) });
-  } catch (error) {
-    if (!(error instanceof ClientError && error.code === 'CONFLICT')) throw error;
-  } finally {
-    await admin.close().catch(() => {});
   }
 }

@@ -36,7 +36,7 @@ import type { RegistryState, StoredSchema } from './registry-state.js';
 export const MODES = ['READWRITE', 'READONLY', 'READONLY_OVERRIDE', 'IMPORT'] as const;
 export type Mode = (typeof MODES)[number];
 
-/** Where writes go: the `_schemas` topic (schema-log.ts) in the running platform. */
+/** Where writes go: the `_schemas` topic (a FollowedTopic, start-registry.ts) in the running platform. */
 export interface RecordLog {
   append(key: Buffer, value: Buffer | undefined): Promise<bigint>;
   waitFor(offset: bigint): Promise<void>;

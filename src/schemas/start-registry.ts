@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { FollowedTopic } from '../client/index.js';
 import { RateLimitedLog } from '../errors/index.js';
 import type { HealthRegistry } from '../platform/index.js';
 import type { SchemasConfig } from './config.js';
@@ -12,8 +13,10 @@ import { decodeRecord } from './records.js';
 import { registerRegistryMetrics } from './registry-metrics.js';
 import { registerRegistryRoutes } from './registry-routes.js';
 import { RegistryState } from './registry-state.js';
-import { SchemaLog } from './schema-log.js';
 import { SchemaRegistry } from './schema-registry.js';
+
+/** The registry's only contact with Kafka: the `_schemas` topic, written and followed. */
+const CLIENT_ID = 'sluice-schema-registry';
 
 /** A request waits at most this long for the registry's first read of `_schemas`. */
 const CATCH_UP_WAIT_MS = 30_000;
@@ -38,7 +41,7 @@ export function startSchemaRegistry(options: StartRegistryOptions): RunningRegis
   const { config, logger } = options;
   const state = new RegistryState();
   const readErrors = new RateLimitedLog(logger, 30_000);
-  let log: SchemaLog | undefined;
+  let log: FollowedTopic | undefined;
   let caughtUp = false;
   let closed = false;
   /** Why the last attempt to open the topic failed, until one succeeds. */
@@ -48,9 +51,12 @@ export function startSchemaRegistry(options: StartRegistryOptions): RunningRegis
   const opening = (async () => {
     for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
       try {
-        const opened = await SchemaLog.open({
+        const opened = await FollowedTopic.open({
           bootstrap: [options.bootstrap],
           topic: config.topic,
+          clientId: CLIENT_ID,
+          // One partition, compacted, kept forever: what Confluent creates (`kafkastore.topic`).
+          configs: { 'cleanup.policy': 'compact', 'retention.ms': '-1' },
           onRecord: ({ key, value }) => {
             const record = decodeRecord(key, value);
             if (record !== undefined) state.apply(record);

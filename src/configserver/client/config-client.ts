@@ -4,9 +4,8 @@
 // RefreshRemoteApplicationEvent names this service, as a Spring service with the bus would.
 
 import { EventEmitter } from 'node:events';
-import { PartitionReader } from '../../client/index.js';
+import { ensureTopic, PartitionReader } from '../../client/index.js';
 import { busId, decodeEvent, destinationMatches, REFRESH_EVENT, type RemoteEvent } from '../bus.js';
-import { ensureTopic } from '../topic-log.js';
 
 const POLL_WAIT_MS = 500;
 const RETRY_MAX_MS = 5_000;

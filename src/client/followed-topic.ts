@@ -1,36 +1,58 @@
-// The registry's only contact with Kafka (through the client room's door): creates the `_schemas`
-// topic if missing (one partition, compacted, as Confluent does), appends keyed records with
-// acks=all and learns their offsets, and follows the topic from its start, handing every record to
-// the registry's state. Everything else of the registry sees records, never a client.
+// A one-partition topic a component keeps its state in (Confluent's kafkastore pattern): records
+// are appended with acks=all and their offsets learnt, and the topic is followed from its start,
+// every record handed on in offset order, once; `waitFor(offset)` gives read-your-writes. The
+// schema registry (`_schemas`) and the config server (`sluice-config`) keep their state this way.
 
-import { ClientError, KafkaAdmin, KafkaProducer, PartitionReader } from '../client/index.js';
+import { KafkaAdmin } from './admin.js';
+import { ClientError } from './client-error.js';
+import { PartitionReader } from './partition-reader.js';
+import { KafkaProducer } from './producer.js';
 
-const CLIENT_ID = 'sluice-schema-registry';
 /** How long one fetch waits for new records before the follower asks again. */
 const POLL_WAIT_MS = 500;
 /** After a failed read, the follower retries after this long (doubling up to the maximum). */
 const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 5_000;
 
-export interface LogRecord {
+export interface FollowedRecord {
   offset: bigint;
   key: Buffer | null;
   value: Buffer | null;
 }
 
-export interface SchemaLogOptions {
+export interface FollowedTopicOptions {
   bootstrap: string[];
   topic: string;
+  clientId: string;
+  /** The topic's configs when it has to be created (one partition). */
+  configs: Record<string, string>;
   /** Called for each record, in offset order, exactly once per offset. */
-  onRecord(record: LogRecord): void;
+  onRecord(record: FollowedRecord): void;
   /** Called when a read fails (logged by the caller); the follower keeps retrying. */
   onReadError(error: unknown): void;
 }
 
+/** Creates a one-partition topic unless it exists; one someone else made is used as it is. */
+export async function ensureTopic(
+  bootstrap: string[],
+  topic: string,
+  configs: Record<string, string>,
+  clientId: string,
+): Promise<void> {
+  const admin = new KafkaAdmin({ bootstrap, clientId });
+  try {
+    await admin.createTopic(topic, { partitions: 1, replicas: 1, configs });
+  } catch (error) {
+    if (!(error instanceof ClientError && error.code === 'CONFLICT')) throw error;
+  } finally {
+    await admin.close().catch(() => {});
+  }
+}
+
 type Waiter = { offset: bigint; resolve: () => void };
 
-export class SchemaLog {
-  readonly #options: SchemaLogOptions;
+export class FollowedTopic {
+  readonly #options: FollowedTopicOptions;
   readonly #producer: KafkaProducer;
   readonly #reader: PartitionReader;
   /** The next offset the follower will read: every record below it was handed on. */
@@ -40,31 +62,37 @@ export class SchemaLog {
   #following: Promise<void> = Promise.resolve();
   #lastError: unknown;
 
-  private constructor(options: SchemaLogOptions, producer: KafkaProducer, reader: PartitionReader) {
+  private constructor(options: FollowedTopicOptions, producer: KafkaProducer, reader: PartitionReader) {
     this.#options = options;
     this.#producer = producer;
     this.#reader = reader;
   }
 
   /** Creates the topic if missing, opens the follower at the start of the log and starts it. */
-  static async open(options: SchemaLogOptions): Promise<SchemaLog> {
-    await ensureSchemasTopic(options.bootstrap, options.topic);
+  static async open(options: FollowedTopicOptions): Promise<FollowedTopic> {
+    const { bootstrap, topic, clientId } = options;
+    await ensureTopic(bootstrap, topic, options.configs, clientId);
     const reader = await PartitionReader.open({
-      bootstrap: options.bootstrap,
-      topic: options.topic,
+      bootstrap,
+      topic,
       partitions: [0],
       start: 'earliest',
-      clientId: CLIENT_ID,
+      clientId,
       justCreated: true,
     });
-    const producer = new KafkaProducer({ bootstrap: options.bootstrap, clientId: CLIENT_ID, acks: 'all' });
-    const log = new SchemaLog(options, producer, reader);
-    log.#position = reader.positions.get(0) ?? 0n;
-    log.#following = log.#follow();
-    return log;
+    const producer = new KafkaProducer({ bootstrap, clientId, acks: 'all' });
+    const followed = new FollowedTopic(options, producer, reader);
+    followed.#position = reader.positions.get(0) ?? 0n;
+    followed.#following = followed.#follow();
+    return followed;
   }
 
-  /** The next offset to be read: records below it have been applied. */
+  /** The producer the topic is written with (for a component's other records, e.g. events). */
+  get producer(): KafkaProducer {
+    return this.#producer;
+  }
+
+  /** The next offset to be read: records below it have been handed on. */
   get position(): bigint {
     return this.#position;
   }
@@ -81,13 +109,15 @@ export class SchemaLog {
 
   /** Appends one record with acks=all; resolves with its offset. No value is a tombstone. */
   async append(key: Buffer, value: Buffer | undefined): Promise<bigint> {
-    const written = await this.#producer.send([{ topic: this.#options.topic, partition: 0, key, value }]);
+    const written = await this.#producer.send([
+      { topic: this.#options.topic, partition: 0, key, ...(value === undefined ? {} : { value }) },
+    ]);
     const offset = written.find((o) => o.partition === 0)?.offset;
     if (offset === undefined) throw new ClientError('the broker did not say where the record went');
     return offset;
   }
 
-  /** Resolves once the follower has applied the record at `offset` (read-your-writes). */
+  /** Resolves once the follower has handed on the record at `offset` (read-your-writes). */
   waitFor(offset: bigint): Promise<void> {
     if (this.#position > offset) return Promise.resolve();
     return new Promise((resolve) => this.#waiters.push({ offset, resolve }));
@@ -133,18 +163,29 @@ export class SchemaLog {
   }
 }
 
-/** One partition, compacted, kept forever: what Confluent creates (`kafkastore.topic`). */
-async function ensureSchemasTopic(bootstrap: string[], topic: string): Promise<void> {
-  const admin = new KafkaAdmin({ bootstrap, clientId: CLIENT_ID });
+/** Every record of a one-partition topic, from its start to where it ends now. */
+export async function readWholeTopic(
+  bootstrap: string[],
+  topic: string,
+  clientId: string,
+): Promise<FollowedRecord[]> {
+  const reader = await PartitionReader.open({
+    bootstrap,
+    topic,
+    start: 'earliest',
+    clientId,
+    justCreated: true,
+  });
   try {
-    await admin.createTopic(topic, {
-      partitions: 1,
-      replicas: 1,
-      configs: { 'cleanup.policy': 'compact', 'retention.ms': '-1' },
-    });
-  } catch (error) {
-    if (!(error instanceof ClientError && error.code === 'CONFLICT')) throw error;
+    const ends = await reader.endOffsets();
+    const out: FollowedRecord[] = [];
+    const done = () => [...ends].every(([p, end]) => (reader.positions.get(p) ?? 0n) >= end);
+    while (!done()) {
+      for (const r of await reader.poll(POLL_WAIT_MS))
+        out.push({ offset: r.offset, key: r.key, value: r.value });
+    }
+    return out;
   } finally {
-    await admin.close().catch(() => {});
+    await reader.close().catch(() => {});
   }
 }
