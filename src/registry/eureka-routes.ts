@@ -5,8 +5,8 @@
 
 import { gzipSync } from 'node:zlib';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../clock/index.js';
 import { RepeatThrottle } from '../errors/index.js';
-import type { Clock } from './clock.js';
 import { instanceJsonText, instanceXmlText } from './codec.js';
 import { badRequest, EurekaError, notFound } from './errors.js';
 import { appNameOf, checkMetadataKey, parseRegistration, statusOf } from './instance.js';

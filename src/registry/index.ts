@@ -1,6 +1,5 @@
 // The service registry's only door: Eureka's REST API over the `sluice-registry-events` topic, as
 // a platform component or alone (`sluice registry`).
-export { type Clock, type ClockTimer, systemClock } from './clock.js';
 export { DEFAULT_REGISTRY_CONFIG, type RegistryConfig, registryConfigSection } from './config.js';
 export { EurekaError } from './errors.js';
 export { eventsTopicConfigs } from './event-log.js';

@@ -8,7 +8,7 @@
 // kept upstream for compatibility). Here a lease expires `duration` after its last renewal, as
 // documented: a 90 s lease is evicted at the first eviction run after 90 s without a renewal.
 
-import { type Clock, type ClockTimer, every } from './clock.js';
+import { type Clock, type ClockTimer, every } from '../clock/index.js';
 import type { RegistryConfig } from './config.js';
 import { reconcileHashCode } from './hash-code.js';
 import type { GivenLease, InstanceInfo, InstanceStatus } from './instance.js';

@@ -1,7 +1,7 @@
 // Renewals per minute as Eureka measures them (MeasuredRate): counted in one-minute buckets, and
 // the rate is the last complete bucket, so it is 0 for the registry's first minute.
 
-import { type Clock, type ClockTimer, every } from './clock.js';
+import { type Clock, type ClockTimer, every } from '../clock/index.js';
 
 export class MeasuredRate {
   #current = 0;

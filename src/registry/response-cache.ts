@@ -8,7 +8,7 @@
 // first asked for after the change shows it at once. With it off, reads show every change at once.
 
 import { gzipSync } from 'node:zlib';
-import { type Clock, type ClockTimer, every } from './clock.js';
+import { type Clock, type ClockTimer, every } from '../clock/index.js';
 
 export interface Payload {
   readonly text: string;

@@ -5,9 +5,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { type Clock, type ClockTimer, every, systemClock } from '../clock/index.js';
 import { RateLimitedLog } from '../errors/index.js';
 import type { HealthRegistry } from '../platform/index.js';
-import { type Clock, type ClockTimer, every, systemClock } from './clock.js';
 import type { RegistryConfig } from './config.js';
 import { EurekaError } from './errors.js';
 import { registerEurekaRoutes } from './eureka-routes.js';

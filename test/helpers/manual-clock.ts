@@ -1,8 +1,8 @@
 // A clock that only moves when the test says so, for components that take a Clock (the group
-// coordinator): timeouts of seconds pass in no time, and always in the same order.
+// coordinator, the registry, the pipelines): timeouts of seconds pass in no time, and always in the same order.
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { Clock, ClockTimer } from '../../src/broker/groups/index.js';
+import type { Clock, ClockTimer } from '../../src/clock/index.js';
 
 interface Pending {
   due: number;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { type Clock, systemClock } from '../../clock/index.js';
 import { ErrorCode } from '../../protocol/index.js';
-import { type Clock, realClock } from './clock.js';
 import { Group, type JoinResult, Member, type Protocol, type SyncResult } from './group.js';
 
 export interface GroupTimeouts {
@@ -64,7 +64,7 @@ export class GroupCoordinator {
     private readonly timeouts: GroupTimeouts,
     private readonly log: Logger,
     private readonly onRebalance: (groupId: string) => void = () => {},
-    private readonly clock: Clock = realClock,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   group(groupId: string): Group | undefined {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
+import { type Clock, type ClockTimer, systemClock } from '../../clock/index.js';
 import { decodeConsumerSubscription, ErrorCode } from '../../protocol/index.js';
 import type { LogManager } from '../../storage/index.js';
-import { type Clock, type ClockTimer, realClock } from './clock.js';
 import type { GroupState } from './group.js';
 import { GroupCoordinator, type GroupTimeouts, type MemberRef } from './group-coordinator.js';
 import { type OffsetEntry, OffsetStore } from './offset-store.js';
@@ -77,7 +77,7 @@ export class GroupService {
     logs: LogManager,
     options: GroupOptions,
     log: Logger,
-    clock: Clock = realClock,
+    clock: Clock = systemClock,
   ): Promise<GroupService> {
     const service = new GroupService(await OffsetStore.open(logs, log), logs, options, log, clock);
     service.scheduleExpiry();

@@ -1,5 +1,5 @@
+import type { ClockTimer } from '../../clock/index.js';
 import type { ErrorCode } from '../../protocol/index.js';
-import type { ClockTimer } from './clock.js';
 
 export type GroupState = 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead';
 

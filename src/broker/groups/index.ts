@@ -1,5 +1,4 @@
 // Consumer groups: the classic group protocol and durable committed offsets.
-export { type Clock, type ClockTimer, realClock } from './clock.js';
 export type { GroupState } from './group.js';
 export {
   type CommitEntry,

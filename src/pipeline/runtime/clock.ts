@@ -1,35 +1,17 @@
-// Time as the runtime sees it: injected, so that tests move it by hand (backoff, retry-topic due
-// times) instead of waiting. The shape is the broker's group clock's, so one manual clock serves both.
+// The runtime's clock (Sluice's one Clock, src/clock), injected so that tests move it by hand
+// (backoff, retry-topic due times) instead of waiting. Its system form keeps the process up while a
+// timer is pending: a standalone `sluice pipeline run` waiting out a backoff while the cluster is
+// away must not exit.
 
-export interface RuntimeTimer {
-  cancel(): void;
-}
+import type { Clock, ClockTimer } from '../../clock/index.js';
 
-export interface RuntimeClock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): RuntimeTimer;
-}
+export { sleep } from '../../clock/index.js';
+export type { Clock as RuntimeClock, ClockTimer as RuntimeTimer };
 
-export const SYSTEM_CLOCK: RuntimeClock = {
+export const SYSTEM_CLOCK: Clock = {
   now: () => Date.now(),
   setTimeout(fn, ms) {
     const timer = setTimeout(fn, ms);
     return { cancel: () => clearTimeout(timer) };
   },
 };
-
-/** Resolves true after `ms` on `clock`, or false at once when `signal` aborts first. */
-export function sleep(clock: RuntimeClock, ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      timer.cancel();
-      resolve(false);
-    };
-    const timer = clock.setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}

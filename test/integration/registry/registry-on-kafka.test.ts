@@ -10,13 +10,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { KafkaAdmin } from '../../../src/client/index.js';
+import { type Clock, systemClock } from '../../../src/clock/index.js';
 import { HealthRegistry } from '../../../src/platform/index.js';
 import {
-  type Clock,
   DEFAULT_REGISTRY_CONFIG,
   type RunningRegistry,
   startServiceRegistry,
-  systemClock,
 } from '../../../src/registry/index.js';
 import { type RunningBroker, startKafka } from '../../compat/matrix/brokers.js';
 import { peerMissing } from '../../compat/peers.js';
