@@ -16,6 +16,7 @@ import type { RetryConfig } from '../retry/config.js';
 import { classifyError } from '../retry/errors.js';
 import { Retrier } from '../retry/retrier.js';
 import { type Timeouts, timeouts, withResponseTimeout } from '../timeouts.js';
+import { lookUpApp } from './app-lookup.js';
 
 /** What the client needs of discovery: the instances of an application as last fetched. */
 export interface InstanceSource {
@@ -82,6 +83,9 @@ export class ServiceClient {
   private readonly breakerListeners: ((breaker: CircuitBreaker) => void)[] = [];
   private readonly options: ServiceClientOptions;
   private readonly clock: ResilienceClock;
+  /** Apps read directly (see app-lookup.ts) while discovery's copy had none of them. */
+  private readonly looked = new Map<string, { at: number; instances: Promise<DiscoveredInstance[]> }>();
+  private readonly lookedUp = new Map<string, DiscoveredInstance[]>();
 
   /** Starts discovery when `registry` is given (fetching the registry once before it returns). */
   static async start(options: ServiceClientOptions): Promise<ServiceClient> {
@@ -137,9 +141,10 @@ export class ServiceClient {
   }
 
   /** Calls `path` on an instance of `service`. Throws CallNotPermittedError (503) while its breaker is open. */
-  request(service: string, path: string, options: CallOptions = {}): Promise<ServiceResponse> {
+  async request(service: string, path: string, options: CallOptions = {}): Promise<ServiceResponse> {
     const method = (options.method ?? 'GET').toUpperCase();
     const app = service.toUpperCase();
+    await this.lookUpIfUnknown(app);
     return this.breaker(app).execute(() =>
       this.retrier.execute<Target, ServiceResponse>({
         method,
@@ -172,10 +177,37 @@ export class ServiceClient {
     };
   }
 
+  /** The instances of `app`: discovery's copy, or a direct read while the copy has none. */
+  private instances(app: string): DiscoveredInstance[] {
+    const known = this.discovery.instances(app);
+    if (known.length > 0) {
+      this.looked.delete(app);
+      this.lookedUp.delete(app);
+      return known;
+    }
+    return this.lookedUp.get(app) ?? [];
+  }
+
+  /** Reads `app` from the registry when discovery has none of it, at most once per refresh interval. */
+  private async lookUpIfUnknown(app: string): Promise<void> {
+    if (!this.options.registry || this.discovery.instances(app).length > 0) return;
+    const now = Date.now();
+    let entry = this.looked.get(app);
+    if (!entry || now - entry.at >= (this.options.refreshIntervalMs ?? 30_000)) {
+      entry = { at: now, instances: lookUpApp(this.options.registry, app) };
+      this.looked.set(app, entry);
+    }
+    try {
+      this.lookedUp.set(app, await entry.instances);
+    } catch {
+      // The registry could not be read: the call fails below as having no instance.
+      this.looked.delete(app);
+    }
+  }
+
   /** Round-robin over the UP instances not tried yet, skipping ejected ones unless that leaves none. */
   private pick(app: string, excluding: ReadonlySet<string>): Target | undefined {
-    const up = this.discovery
-      .instances(app)
+    const up = this.instances(app)
       .filter((i) => i.status === 'UP' && !excluding.has(i.instanceId))
       .sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
     const healthy = this.outliers ? up.filter((i) => !this.outliers?.isEjected(i.instanceId)) : up;
@@ -199,7 +231,7 @@ export class ServiceClient {
     options: CallOptions,
     signal: AbortSignal,
   ): Promise<ServiceResponse> {
-    const all = () => this.discovery.instances(target.app).map((i) => i.instanceId);
+    const all = () => this.instances(target.app).map((i) => i.instanceId);
     try {
       const response = await withResponseTimeout(
         this.timeouts.responseTimeoutMs,
