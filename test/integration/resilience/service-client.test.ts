@@ -247,3 +247,23 @@ test('a slow upstream opens the breaker; then 503 at once without reaching it, u
     await client.close();
   }
 });
+
+test('5xx answers count as breaker failures: the breaker opens and calls stop reaching the upstream', async () => {
+  const u = await upstream('failing', 'failing-0', (_req, res) => {
+    res.statusCode = 500;
+    res.end('boom');
+  });
+  const client = await ServiceClient.start({ registry, breaker: { slidingWindowSize: 2 }, outlier: false });
+  try {
+    for (let i = 0; i < 2; i++) {
+      const res = await client.request('failing', '/x');
+      assert.equal(res.status, 500, 'the answer itself is passed on');
+      await res.body.text();
+    }
+    assert.equal(client.breaker('failing').state, 'OPEN');
+    await assert.rejects(client.request('failing', '/x'), CallNotPermittedError);
+    assert.equal(u.requests.length, 2);
+  } finally {
+    await client.close();
+  }
+});

@@ -61,6 +61,8 @@ test("Envoy's budget: max(min_retry_concurrency, ⌊budget_percent × active req
   assert.equal(budget.tryAcquireRetry(), undefined);
   for (let i = 0; i < 15; i++) ends.push(budget.requestStarted());
   assert.equal(budget.allowedRetries, 5, '20 % of 25');
+  ends.push(budget.requestStarted());
+  assert.equal(budget.allowedRetries, 5, '20 % of 26 is 5.2: rounded down, as Envoy does');
   assert.ok(budget.tryAcquireRetry() && budget.tryAcquireRetry());
   assert.equal(budget.tryAcquireRetry(), undefined);
   slots[0]?.();
