@@ -11,7 +11,7 @@ import { CircuitBreaker, type CircuitBreakerOptions } from '../breaker/circuit-b
 import { type ResilienceClock, systemClock } from '../clock.js';
 import { NoInstanceError } from '../errors.js';
 import { type OutlierConfig, OutlierDetector } from '../outlier/outlier-detector.js';
-import type { RetryBudgetConfig } from '../retry/budget.js';
+import { RetryBudget, type RetryBudgetConfig } from '../retry/budget.js';
 import type { RetryConfig } from '../retry/config.js';
 import { classifyError } from '../retry/errors.js';
 import { Retrier } from '../retry/retrier.js';
@@ -79,6 +79,8 @@ export class ServiceClient {
   private readonly discovery: InstanceSource;
   private readonly owned: DiscoveryClient | undefined;
   private readonly breakers = new Map<string, CircuitBreaker>();
+  /** One retry budget per service, as Envoy keeps one per cluster. */
+  private readonly budgets = new Map<string, RetryBudget>();
   private readonly cursors = new Map<string, number>();
   private readonly breakerListeners: ((breaker: CircuitBreaker) => void)[] = [];
   private readonly options: ServiceClientOptions;
@@ -134,6 +136,17 @@ export class ServiceClient {
     return breaker;
   }
 
+  /** The retry budget of `service` (made on first use, with the client's budget settings). */
+  budget(service: string): RetryBudget {
+    const key = service.toUpperCase();
+    let budget = this.budgets.get(key);
+    if (!budget) {
+      budget = new RetryBudget(this.retrier.budget.config);
+      this.budgets.set(key, budget);
+    }
+    return budget;
+  }
+
   /** Calls `listener` with every breaker made from now on (to hook its events to metrics). */
   onBreaker(listener: (breaker: CircuitBreaker) => void): void {
     this.breakerListeners.push(listener);
@@ -153,6 +166,7 @@ export class ServiceClient {
         statusOf: (response) => response.status,
         discard: (response) => response.body.dump(),
         noInstance: () => new NoInstanceError(service),
+        budget: this.budget(app),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.safe ? { config: { safe: true } } : {}),
       }),
@@ -191,7 +205,7 @@ export class ServiceClient {
   /** Reads `app` from the registry when discovery has none of it, at most once per refresh interval. */
   private async lookUpIfUnknown(app: string): Promise<void> {
     if (!this.options.registry || this.discovery.instances(app).length > 0) return;
-    const now = Date.now();
+    const now = this.clock.now();
     let entry = this.looked.get(app);
     if (!entry || now - entry.at >= (this.options.refreshIntervalMs ?? 30_000)) {
       entry = { at: now, instances: lookUpApp(this.options.registry, app) };

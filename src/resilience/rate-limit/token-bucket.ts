@@ -5,6 +5,7 @@
 // Buckets live in memory, at most maxKeys of them (least recently used dropped: a dropped key
 // starts full again, which is also what the script's key expiry does for an idle key).
 
+import { EventEmitter } from 'cockatiel';
 import { SluiceError } from '../../errors/index.js';
 import { type ResilienceClock, systemClock } from '../clock.js';
 import { Lru } from './lru.js';
@@ -62,6 +63,10 @@ export class TokenBucketLimiter {
   readonly config: RateLimitConfig;
   private readonly buckets: Lru<Bucket>;
   private readonly clock: ResilienceClock;
+  private readonly denials = new EventEmitter<{ key: string; retryAfterSeconds: number }>();
+
+  /** A request denied (a 429 to come), for the gateway's rejection metrics. */
+  readonly onDenied = this.denials.addListener;
 
   constructor(
     config: Partial<RateLimitConfig> & { replenishRate: number },
@@ -94,7 +99,10 @@ export class TokenBucketLimiter {
       'X-RateLimit-Burst-Capacity': String(capacity),
       'X-RateLimit-Requested-Tokens': String(requested),
     };
-    if (!allowed) headers['Retry-After'] = String(retryAfterSeconds);
+    if (!allowed) {
+      headers['Retry-After'] = String(retryAfterSeconds);
+      this.denials.emit({ key, retryAfterSeconds });
+    }
     return { allowed, remaining, retryAfterSeconds, headers };
   }
 }

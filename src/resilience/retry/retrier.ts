@@ -1,7 +1,7 @@
 // Runs a call with retries on cockatiel's retry policy, adding what a gateway needs: only methods
 // that may be repeated, only the configured errors and statuses, never again on an instance that
 // already failed this call (the caller's `pick(excluding)` chooses the next one), backoff with full
-// jitter, and a retry budget shared by every call through the same Retrier.
+// jitter, and a retry budget (the Retrier's own, shared by its calls, or one the call brings).
 
 import { EventEmitter, handleWhen, retry } from 'cockatiel';
 import { fullJitterBackoff } from './backoff.js';
@@ -38,6 +38,8 @@ export interface RetryCall<I extends Instance, R> {
   readonly signal?: AbortSignal;
   /** Overrides for this call (e.g. `safe: true`). */
   readonly config?: Partial<RetryConfig>;
+  /** The budget to draw on, when not the Retrier's own (Envoy keeps one per upstream cluster). */
+  readonly budget?: RetryBudget;
 }
 
 export interface RetrierOptions extends Partial<RetryConfig> {
@@ -68,6 +70,7 @@ export class Retrier {
   async execute<I extends Instance, R>(call: RetryCall<I, R>): Promise<R> {
     const config = call.config ? retryConfig({ ...this.config, ...call.config }) : this.config;
     const repeatable = methodRetryable(call.method, config) && config.retries > 0;
+    const budget = call.budget ?? this.budget;
     const failed = new Set<string>();
     let current = call.pick(failed);
     if (!current) throw call.noInstance();
@@ -76,7 +79,7 @@ export class Retrier {
     let slot: (() => void) | undefined;
     let pending: Omit<RetryEvent, 'delayMs'> | undefined;
     // The call counts as one active request for the budget from start to end, retries included.
-    const ended = this.budget.requestStarted();
+    const ended = budget.requestStarted();
 
     const wantsRetry = (reason: RetryEvent['reason'], status?: number): boolean => {
       const failedInstance = (current as I).id;
@@ -85,11 +88,11 @@ export class Retrier {
       if (reason !== 'status' && !config.errors.includes(reason)) return false;
       const candidate = call.pick(failed);
       if (!candidate) return false;
-      const granted = this.budget.tryAcquireRetry();
+      const granted = budget.tryAcquireRetry();
       if (!granted) {
         this.exhausted.emit({
-          activeRequests: this.budget.activeRequests,
-          activeRetries: this.budget.activeRetries,
+          activeRequests: budget.activeRequests,
+          activeRetries: budget.activeRetries,
         });
         return false;
       }

@@ -108,7 +108,9 @@ test('GETs are spread round-robin over the UP instances', async () => {
 
 test('an instance killed mid-load fails no GET: its calls are retried elsewhere until it is ejected', async () => {
   const [dead, ...alive] = await Promise.all([0, 1, 2].map((i) => upstream('killed', `killed-${i}`)));
-  const client = await ServiceClient.start({ registry });
+  // Five calls at a time may all be on the killed instance at once; the default budget (at least 3
+  // retries in flight) would rightly refuse a fourth. The budget's own rules have unit tests.
+  const client = await ServiceClient.start({ registry, retry: { budget: { minRetryConcurrency: 5 } } });
   const ejected: string[] = [];
   client.outliers?.onEject((e) => ejected.push(e.instance));
   let retries = 0;
@@ -264,6 +266,24 @@ test('5xx answers count as breaker failures: the breaker opens and calls stop re
     await assert.rejects(client.request('failing', '/x'), CallNotPermittedError);
     assert.equal(u.requests.length, 2);
   } finally {
+    await client.close();
+  }
+});
+
+test('an instance that does not answer within the response timeout is left for the next one (GET)', async () => {
+  const held: ServerResponse[] = [];
+  await upstream('hang', 'hang-0', (_req, res) => held.push(res));
+  await upstream('hang', 'hang-1');
+  const client = await ServiceClient.start({ registry, timeouts: { responseTimeoutMs: 300 } });
+  const reasons: string[] = [];
+  client.retrier.onRetry((e) => reasons.push(`${e.reason} ${e.failedInstance}>${e.nextInstance}`));
+  try {
+    const res = await client.request('hang', '/slow'); // hang-0 first in the round robin
+    assert.equal(await res.body.text(), 'hang-1');
+    assert.deepEqual(reasons, ['timeout hang-0>hang-1']);
+    assert.equal(held.length, 1);
+  } finally {
+    for (const res of held) res.end();
     await client.close();
   }
 });

@@ -247,3 +247,24 @@ test('no instance at all is the caller’s error', async () => {
     /no instance of orders/,
   );
 });
+
+test("a call's own budget (one per upstream) is the one drawn on and counted", async () => {
+  const r = retrier();
+  const own = new RetryBudget({ budgetPercent: 0, minRetryConcurrency: 0 });
+  const u = upstream({ a: 503, b: 200 });
+  const seen: number[] = [];
+  const result = await r.execute({
+    method: 'GET',
+    ...u,
+    attempt: async (i, ctx) => {
+      seen.push(own.activeRequests);
+      return u.attempt(i, ctx);
+    },
+    statusOf: (x) => x.status,
+    noInstance: () => new Error('none'),
+    budget: own,
+  });
+  assert.equal(result.status, 503, 'its budget has no room, though the Retrier’s own would');
+  assert.deepEqual(seen, [1]);
+  assert.equal(r.budget.activeRequests, 0);
+});
