@@ -147,7 +147,7 @@ export class ServiceClient {
     return budget;
   }
 
-  /** Calls `listener` with every breaker made from now on (to hook its events to metrics). */
+  /** Calls `listener` with each breaker, those made already and those to come (to hook its events to metrics). */
   onBreaker(listener: (breaker: CircuitBreaker) => void): void {
     this.breakerListeners.push(listener);
     for (const breaker of this.breakers.values()) listener(breaker);
