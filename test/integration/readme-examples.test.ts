@@ -282,6 +282,12 @@ const SNIPPETS: readonly Snippet[] = [
       assert.match(r.stdout, /^changed greeting to hi again$/m);
     },
   },
+  // Before sluice/discovery's entry: the sluice/http snippet imports sluice/discovery too.
+  {
+    contains: "from 'sluice/http'",
+    probe: '',
+    shows: (r) => assert.match(r.stdout, /^200 \{ sku: 'book', stock: 3 \}$/m),
+  },
   {
     contains: "from 'sluice/discovery'",
     probe: '',
