@@ -2,6 +2,8 @@
 // and Envoy's retry budget, connect and response timeouts, Spring's token-bucket rate limiter,
 // Envoy's passive outlier ejection, and `sluice/http` built from them. Every policy takes an
 // injected clock and emits events (cockatiel's Event style) for the gateway to turn into metrics.
+
+export { type Clock, type ClockTimer, systemClock } from '../clock/index.js';
 export {
   type BreakerMetrics,
   type BreakerPermit,
@@ -24,7 +26,6 @@ export {
   TimeWindow,
   type WindowSnapshot,
 } from './breaker/sliding-window.js';
-export { type ResilienceClock, type ResilienceTimer, systemClock } from './clock.js';
 export { CallNotPermittedError, NoInstanceError, ResponseTimeoutError } from './errors.js';
 export * from './http-client/index.js';
 export {

@@ -18,7 +18,7 @@ import {
   type IPolicy,
   type ISuccessEvent,
 } from 'cockatiel';
-import { type ResilienceClock, type ResilienceTimer, systemClock } from '../clock.js';
+import { type Clock, type ClockTimer, systemClock } from '../../clock/index.js';
 import { CallNotPermittedError } from '../errors.js';
 import { type CircuitBreakerConfig, circuitBreakerConfig } from './config.js';
 import { CountWindow, type SlidingWindow, TimeWindow, type WindowSnapshot } from './sliding-window.js';
@@ -46,7 +46,7 @@ export type CallKind = 'successful' | 'failed' | 'slow_successful' | 'slow_faile
 export interface CircuitBreakerOptions extends Partial<CircuitBreakerConfig> {
   /** Named in errors and events (a route id, a service, an instance). */
   readonly name?: string;
-  readonly clock?: ResilienceClock;
+  readonly clock?: Clock;
   /** resilience4j's recordExceptions: thrown errors that count as failures (default: all). Others count as successes. */
   readonly recordError?: (error: unknown) => boolean;
   /** resilience4j's ignoreExceptions: errors that count as neither (default: none). */
@@ -75,7 +75,7 @@ export class CircuitBreaker implements IPolicy {
   declare readonly _altReturn: never;
   readonly name: string;
   readonly config: CircuitBreakerConfig;
-  private readonly clock: ResilienceClock;
+  private readonly clock: Clock;
   private readonly recordError: (error: unknown) => boolean;
   private readonly ignoreError: (error: unknown) => boolean;
   private readonly recordResult: (result: unknown) => boolean;
@@ -86,7 +86,7 @@ export class CircuitBreaker implements IPolicy {
   private window: SlidingWindow;
   private openedAt = 0;
   private trialsLeft = 0;
-  private timer: ResilienceTimer | undefined;
+  private timer: ClockTimer | undefined;
   private notPermitted = 0;
 
   private readonly transitions = new EventEmitter<StateTransition>();

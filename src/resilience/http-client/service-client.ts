@@ -5,10 +5,10 @@
 // connect and response timeouts. HTTP/1.1 keep-alive pooling by undici.
 
 import { Agent, type Dispatcher } from 'undici';
+import { type Clock, systemClock } from '../../clock/index.js';
 import type { DiscoveredInstance } from '../../registry/client/index.js';
 import { DiscoveryClient } from '../../registry/client/index.js';
 import { CircuitBreaker, type CircuitBreakerOptions } from '../breaker/circuit-breaker.js';
-import { type ResilienceClock, systemClock } from '../clock.js';
 import { NoInstanceError } from '../errors.js';
 import { type OutlierConfig, OutlierDetector } from '../outlier/outlier-detector.js';
 import { RetryBudget, type RetryBudgetConfig } from '../retry/budget.js';
@@ -39,7 +39,7 @@ export interface ServiceClientOptions {
   timeouts?: Partial<Timeouts>;
   /** Envoy's consecutive-5xx ejection; false turns it off. */
   outlier?: Partial<OutlierConfig> | false;
-  clock?: ResilienceClock;
+  clock?: Clock;
   /** [0, 1), for the backoff jitter. */
   random?: () => number;
 }
@@ -84,7 +84,7 @@ export class ServiceClient {
   private readonly cursors = new Map<string, number>();
   private readonly breakerListeners: ((breaker: CircuitBreaker) => void)[] = [];
   private readonly options: ServiceClientOptions;
-  private readonly clock: ResilienceClock;
+  private readonly clock: Clock;
   /** Apps read directly (see app-lookup.ts) while discovery's copy had none of them. */
   private readonly looked = new Map<string, { at: number; instances: Promise<DiscoveredInstance[]> }>();
   private readonly lookedUp = new Map<string, DiscoveredInstance[]>();

@@ -7,8 +7,8 @@
 // its multiplier. Time is read from the clock when asked; nothing runs in the background.
 
 import { EventEmitter } from 'cockatiel';
+import { type Clock, systemClock } from '../../clock/index.js';
 import { SluiceError } from '../../errors/index.js';
-import { type ResilienceClock, systemClock } from '../clock.js';
 
 export interface OutlierConfig {
   /** Envoy's consecutive_5xx (default 5). */
@@ -51,7 +51,7 @@ interface InstanceState {
 
 export class OutlierDetector {
   readonly config: OutlierConfig;
-  private readonly clock: ResilienceClock;
+  private readonly clock: Clock;
   private readonly states = new Map<string, InstanceState>();
   private readonly ejectEmitter = new EventEmitter<EjectionEvent>();
   private readonly skipEmitter = new EventEmitter<{ instance: string; ejected: number; total: number }>();
@@ -60,7 +60,7 @@ export class OutlierDetector {
   /** An ejection not made because maxEjectionPercent was reached. */
   readonly onEjectionSkipped = this.skipEmitter.addListener;
 
-  constructor(config: Partial<OutlierConfig> = {}, clock: ResilienceClock = systemClock) {
+  constructor(config: Partial<OutlierConfig> = {}, clock: Clock = systemClock) {
     const c = { ...OUTLIER_DEFAULTS, ...config };
     for (const key of Object.keys(OUTLIER_DEFAULTS) as (keyof OutlierConfig)[])
       if (!Number.isSafeInteger(c[key]) || c[key] < (key === 'maxEjectionPercent' ? 0 : 1))

@@ -6,8 +6,8 @@
 // starts full again, which is also what the script's key expiry does for an idle key).
 
 import { EventEmitter } from 'cockatiel';
+import { type Clock, systemClock } from '../../clock/index.js';
 import { SluiceError } from '../../errors/index.js';
-import { type ResilienceClock, systemClock } from '../clock.js';
 import { Lru } from './lru.js';
 
 export interface RateLimitConfig {
@@ -62,16 +62,13 @@ export function rateLimitConfig(
 export class TokenBucketLimiter {
   readonly config: RateLimitConfig;
   private readonly buckets: Lru<Bucket>;
-  private readonly clock: ResilienceClock;
+  private readonly clock: Clock;
   private readonly denials = new EventEmitter<{ key: string; retryAfterSeconds: number }>();
 
   /** A request denied (a 429 to come), for the gateway's rejection metrics. */
   readonly onDenied = this.denials.addListener;
 
-  constructor(
-    config: Partial<RateLimitConfig> & { replenishRate: number },
-    clock: ResilienceClock = systemClock,
-  ) {
+  constructor(config: Partial<RateLimitConfig> & { replenishRate: number }, clock: Clock = systemClock) {
     this.config = rateLimitConfig(config);
     this.buckets = new Lru(this.config.maxKeys);
     this.clock = clock;
