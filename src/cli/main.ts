@@ -54,7 +54,11 @@ const COMMANDS: readonly CommandEntry[] = [
     summary: 'run the Eureka-compatible service registry alone',
     load: async () => (await import('./commands/registry.js')).registryCommand,
   },
-  { name: 'gateway', summary: 'run the API gateway alone', load: async () => (await import('./commands/gateway.js')).gatewayCommand },
+  {
+    name: 'gateway',
+    summary: 'run the API gateway alone',
+    load: async () => (await import('./commands/gateway.js')).gatewayCommand,
+  },
   {
     name: 'logs',
     summary: 'query, tail and push logs (Loki API)',

@@ -54,7 +54,11 @@ export function parseDefinition(input: DefinitionInput, spec: ArgSpec): ParsedDe
     if (!spec.fields.includes(key)) throw new ArgError(`unknown argument '${key}'${allowed(spec)}`);
     args[key] = value;
   }
-  place(args, positional.filter((v) => v !== undefined), spec);
+  place(
+    args,
+    positional.filter((v) => v !== undefined),
+    spec,
+  );
   return { name, args };
 }
 
@@ -67,7 +71,9 @@ function place(args: Record<string, ArgValue>, values: string[], spec: ArgSpec):
     return;
   }
   if (values.length > spec.fields.length)
-    throw new ArgError(`takes at most ${spec.fields.length} argument(s) (${spec.fields.join(', ')}), got ${values.length}`);
+    throw new ArgError(
+      `takes at most ${spec.fields.length} argument(s) (${spec.fields.join(', ')}), got ${values.length}`,
+    );
   values.forEach((v, i) => {
     args[spec.fields[i] as string] = v;
   });
@@ -81,7 +87,8 @@ function toArg(key: string, raw: unknown): ArgValue {
   throw new ArgError(`argument '${key}' must be a string, a number or a list of them`);
 }
 
-const allowed = (spec: ArgSpec) => (spec.fields.length ? `; it takes ${spec.fields.join(', ')}` : '; it takes none');
+const allowed = (spec: ArgSpec) =>
+  spec.fields.length ? `; it takes ${spec.fields.join(', ')}` : '; it takes none';
 
 /** Argument helpers for the factories: one text, a list, required or not. */
 export function text(args: Readonly<Record<string, ArgValue>>, key: string): string | undefined {

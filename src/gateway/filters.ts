@@ -129,7 +129,8 @@ export const FILTERS: Readonly<Record<string, FilterFactory>> = {
     spec: { fields: ['parts'] },
     make(args) {
       const partsText = text(args, 'parts') ?? '1';
-      if (!/^\d+$/.test(partsText)) throw new ArgError(`argument 'parts' must be an integer >= 0, got '${partsText}'`);
+      if (!/^\d+$/.test(partsText))
+        throw new ArgError(`argument 'parts' must be an integer >= 0, got '${partsText}'`);
       const parts = Number(partsText);
       return {
         request(out) {
@@ -145,7 +146,8 @@ export const FILTERS: Readonly<Record<string, FilterFactory>> = {
     spec: { fields: ['prefix'] },
     make(args) {
       const prefix = required(args, 'prefix');
-      if (!prefix.startsWith('/')) throw new ArgError(`argument 'prefix' must start with '/', got '${prefix}'`);
+      if (!prefix.startsWith('/'))
+        throw new ArgError(`argument 'prefix' must start with '/', got '${prefix}'`);
       return {
         request(out) {
           out.path = `${prefix.replace(/\/$/, '')}${out.path}`;
@@ -161,7 +163,8 @@ export const FILTERS: Readonly<Record<string, FilterFactory>> = {
       const replacement = (text(args, 'replacement') ?? '').replace(/\$\\/g, '$');
       const groups = re.namedGroups();
       for (const m of replacement.matchAll(/\$\{([^}]*)\}/g))
-        if (!(m[1] as string in groups)) throw new ArgError(`the replacement names group '${m[1]}', which the regexp does not have`);
+        if (!((m[1] as string) in groups))
+          throw new ArgError(`the replacement names group '${m[1]}', which the regexp does not have`);
       return {
         request(out) {
           out.path = re.matcher(out.path).replaceAll(replacement, true);
@@ -173,7 +176,8 @@ export const FILTERS: Readonly<Record<string, FilterFactory>> = {
     spec: { fields: ['template'] },
     make(args) {
       const template = required(args, 'template');
-      if (!template.startsWith('/')) throw new ArgError(`argument 'template' must start with '/', got '${template}'`);
+      if (!template.startsWith('/'))
+        throw new ArgError(`argument 'template' must start with '/', got '${template}'`);
       return {
         request(out, captures) {
           out.path = expand(template, captures);
@@ -195,7 +199,9 @@ export const FILTERS: Readonly<Record<string, FilterFactory>> = {
       const disabled = new Set(list(args, 'disable').map((h) => h.toLowerCase()));
       for (const name of disabled)
         if (!(name in SECURE_HEADERS))
-          throw new ArgError(`'${name}' is not one of SecureHeaders' headers (${Object.keys(SECURE_HEADERS).join(', ')})`);
+          throw new ArgError(
+            `'${name}' is not one of SecureHeaders' headers (${Object.keys(SECURE_HEADERS).join(', ')})`,
+          );
       const headers = Object.entries(SECURE_HEADERS).filter(([name]) => !disabled.has(name));
       return {
         response(bag) {

@@ -13,7 +13,7 @@ export interface CompiledPattern {
   match(input: string): Record<string, string> | undefined;
 }
 
-const escape = (s: string) => s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+const escapeRegex = (s: string) => s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A path pattern; `matchTrailingSlash` also matches the path with one '/' more at the end. */
@@ -45,7 +45,8 @@ export function compilePathPattern(pattern: string, matchTrailingSlash = false):
 export function compileHostPattern(pattern: string): CompiledPattern {
   const labels = pattern.split('.');
   const parts = labels.map((label, i) => {
-    if (label === '**') return i === 0 ? '(?:.*\\.)?' : i === labels.length - 1 ? '(?:\\..*)?' : '\\.(?:.*\\.)?';
+    if (label === '**')
+      return i === 0 ? '(?:.*\\.)?' : i === labels.length - 1 ? '(?:\\..*)?' : '\\.(?:.*\\.)?';
     return segmentRegex(label, pattern, '[^.]');
   });
   let re = '';
@@ -98,7 +99,7 @@ function segmentRegex(segment: string, pattern: string, any: string): string {
       out += any;
       i++;
     } else {
-      out += escape(c);
+      out += escapeRegex(c);
       i++;
     }
   }

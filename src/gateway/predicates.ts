@@ -45,7 +45,9 @@ export function parseDateTime(value: string, key: string): number {
   if (/^\d+$/.test(value)) return Number(value);
   const ms = Date.parse(value.replace(/\[[^\]]*\]$/, ''));
   if (Number.isNaN(ms))
-    throw new ArgError(`argument '${key}' must be a date-time like 2017-01-20T17:42:47.789-07:00, got '${value}'`);
+    throw new ArgError(
+      `argument '${key}' must be a date-time like 2017-01-20T17:42:47.789-07:00, got '${value}'`,
+    );
   return ms;
 }
 

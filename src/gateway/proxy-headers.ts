@@ -21,7 +21,9 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /** A copy without hop-by-hop headers, nor those the Connection header names. */
-export function endToEnd(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): HeaderBag {
+export function endToEnd(
+  headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>,
+): HeaderBag {
   const named = new Set(
     String(headers.connection ?? '')
       .split(',')
@@ -59,14 +61,18 @@ export function addForwarded(bag: HeaderBag, client: ClientFacts): void {
   if (client.host !== undefined) append(bag, 'x-forwarded-host', client.host);
   append(bag, 'x-forwarded-port', String(client.port));
   const parts = [`for=${node(client.remoteAddress)}`, `proto=${client.proto}`];
-  if (client.host !== undefined) parts.push(`host=${client.host.includes(':') ? `"${client.host}"` : client.host}`);
+  if (client.host !== undefined)
+    parts.push(`host=${client.host.includes(':') ? `"${client.host}"` : client.host}`);
   append(bag, 'forwarded', parts.join(';'));
 }
 
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
 /** The trace id and the traceparent to send upstream: the client's when valid, else a new trace. */
-export function traceparentOf(header: string | string[] | undefined): { traceId: string; traceparent: string } {
+export function traceparentOf(header: string | string[] | undefined): {
+  traceId: string;
+  traceparent: string;
+} {
   const value = Array.isArray(header) ? header[0] : header;
   const m = TRACEPARENT.exec(value?.trim() ?? '');
   if (m && m[1] !== 'ff' && !/^0+$/.test(m[2] as string) && !/^0+$/.test(m[3] as string))

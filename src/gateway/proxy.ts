@@ -48,7 +48,8 @@ function framingProblem(req: IncomingMessage): string | undefined {
     if (name === 'content-length') lengths++;
     else if (name === 'transfer-encoding') encodings++;
   }
-  if (lengths > 0 && encodings > 0) return 'a request may not carry both Content-Length and Transfer-Encoding';
+  if (lengths > 0 && encodings > 0)
+    return 'a request may not carry both Content-Length and Transfer-Encoding';
   if (lengths > 1) return 'a request may carry Content-Length once';
   return undefined;
 }
@@ -63,7 +64,10 @@ function discoveryMatch(context: ProxyContext, path: string): RouteMatch | undef
   if (first === '' || first !== first.toLowerCase() || !follower.has(first)) return undefined;
   const service = first.toUpperCase();
   let cache = discoveryCache.get(context);
-  if (!cache) discoveryCache.set(context, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    discoveryCache.set(context, cache);
+  }
   let route = cache.get(service);
   if (!route) {
     const strip = FILTERS.StripPrefix?.make({ parts: '1' }) ?? {};
@@ -83,14 +87,24 @@ function discoveryMatch(context: ProxyContext, path: string): RouteMatch | undef
   return { route, captures: {} };
 }
 
-export async function proxyRequest(context: ProxyContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function proxyRequest(
+  context: ProxyContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const requestId = requestIdOf(req.headers['x-request-id']);
   res.setHeader('x-request-id', requestId);
   const framing = framingProblem(req);
-  if (framing !== undefined) return sendJson(res, 400, { error: 'Bad Request', message: framing, requestId }, true);
+  if (framing !== undefined)
+    return sendJson(res, 400, { error: 'Bad Request', message: framing, requestId }, true);
   const url = req.url ?? '/';
   if (!url.startsWith('/'))
-    return sendJson(res, 400, { error: 'Bad Request', message: 'the request target must be a path', requestId }, true);
+    return sendJson(
+      res,
+      400,
+      { error: 'Bad Request', message: 'the request target must be a path', requestId },
+      true,
+    );
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
   const rawQuery = q < 0 ? '' : url.slice(q + 1);
@@ -162,7 +176,6 @@ export async function proxyRequest(context: ProxyContext, req: IncomingMessage, 
   res.on('close', () => {
     if (!res.writableFinished) abort.abort();
   });
-  const started = context.now();
   try {
     const upstream = await context.upstreams.pool(origin, route.connectTimeoutMs).request({
       path: out.query === '' ? out.path : `${out.path}?${out.query}`,
@@ -185,7 +198,7 @@ export async function proxyRequest(context: ProxyContext, req: IncomingMessage, 
       res.destroy();
       return;
     }
-    answerFailure(context, res, error, { route, origin, requestId, elapsed: context.now() - started });
+    answerFailure(context, res, error, { route, origin, requestId });
   }
 }
 
@@ -193,40 +206,28 @@ function answerFailure(
   context: ProxyContext,
   res: ServerResponse,
   error: unknown,
-  at: { route: CompiledRoute; origin: string; requestId: string; elapsed: number },
+  at: { route: CompiledRoute; origin: string; requestId: string },
 ): void {
   const code = (error as { code?: string }).code;
   const cause = (error as { cause?: unknown }).cause;
   const { route, origin, requestId } = at;
-  if (error instanceof BodyTooLargeError || cause instanceof BodyTooLargeError) {
-    const limit = error instanceof BodyTooLargeError ? error.limit : (cause as BodyTooLargeError).limit;
-    return sendJson(
-      res,
-      413,
-      { error: 'Payload Too Large', message: `the request body is larger than route '${route.id}' accepts (${limit} bytes)`, requestId },
-      true,
-    );
+  const tooLarge =
+    error instanceof BodyTooLargeError ? error : cause instanceof BodyTooLargeError ? cause : undefined;
+  if (tooLarge) {
+    const message = `the request body is larger than route '${route.id}' accepts (${tooLarge.limit} bytes)`;
+    sendJson(res, 413, { error: 'Payload Too Large', message, requestId }, true);
+    return;
   }
-  if (code === 'UND_ERR_CONNECT_TIMEOUT')
-    return sendJson(res, 504, {
-      error: 'Gateway Timeout',
-      message: `connecting to ${origin} took longer than ${route.connectTimeoutMs} ms`,
-      route: route.id,
-      requestId,
-    });
-  if (code === 'UND_ERR_HEADERS_TIMEOUT')
-    return sendJson(res, 504, {
-      error: 'Gateway Timeout',
-      message: `${origin} did not answer within ${route.responseTimeoutMs} ms`,
-      route: route.id,
-      requestId,
-    });
+  const where = { route: route.id, requestId };
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT') {
+    const message =
+      code === 'UND_ERR_CONNECT_TIMEOUT'
+        ? `connecting to ${origin} took longer than ${route.connectTimeoutMs} ms`
+        : `${origin} did not answer within ${route.responseTimeoutMs} ms`;
+    sendJson(res, 504, { error: 'Gateway Timeout', message, ...where });
+    return;
+  }
   context.logger.debug({ err: error, route: route.id, origin }, 'upstream request failed');
   const why = code ?? (error as Error).message;
-  sendJson(res, 502, {
-    error: 'Bad Gateway',
-    message: `${origin} cannot be reached (${why})`,
-    route: route.id,
-    requestId,
-  });
+  sendJson(res, 502, { error: 'Bad Gateway', message: `${origin} cannot be reached (${why})`, ...where });
 }

@@ -134,6 +134,7 @@ export class RegistryFollower {
 export function baseUrl(instance: InstanceInfo): string {
   const host = instance.hostName || instance.ipAddr;
   const shown = host.includes(':') ? `[${host}]` : host;
-  if (!instance.port.enabled && instance.securePort.enabled) return `https://${shown}:${instance.securePort.port}`;
+  if (!instance.port.enabled && instance.securePort.enabled)
+    return `https://${shown}:${instance.securePort.port}`;
   return `http://${shown}:${instance.port.port}`;
 }

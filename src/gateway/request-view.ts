@@ -25,13 +25,22 @@ export function parseCookies(header: string | undefined): Map<string, string> {
     const eq = part.indexOf('=');
     if (eq <= 0) continue;
     const name = part.slice(0, eq).trim();
-    if (!cookies.has(name)) cookies.set(name, part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'));
+    if (!cookies.has(name))
+      cookies.set(
+        name,
+        part
+          .slice(eq + 1)
+          .trim()
+          .replace(/^"(.*)"$/, '$1'),
+      );
   }
   return cookies;
 }
 
 export const plainAddress = (address: string | undefined): string =>
-  (address ?? '').startsWith('::ffff:') && (address ?? '').includes('.') ? (address as string).slice(7) : (address ?? '');
+  (address ?? '').startsWith('::ffff:') && (address ?? '').includes('.')
+    ? (address as string).slice(7)
+    : (address ?? '');
 
 export function hostWithoutPort(host: string | undefined): string {
   const h = (host ?? '').toLowerCase();

@@ -5,11 +5,13 @@
 import type { GatewayConfig, RouteInput } from './config.js';
 import { definitionName, parseDefinition } from './definition-args.js';
 import { FILTERS, type Filter, NOT_YET } from './filters.js';
-import { type Captures, type Predicate, PREDICATES } from './predicates.js';
+import { type Captures, PREDICATES, type Predicate } from './predicates.js';
 import type { RequestView } from './request-view.js';
 import { ArgError, RouteConfigError, type RouteProblem } from './route-error.js';
 
-export type Target = { readonly kind: 'url'; readonly origin: string } | { readonly kind: 'lb'; readonly service: string };
+export type Target =
+  | { readonly kind: 'url'; readonly origin: string }
+  | { readonly kind: 'lb'; readonly service: string };
 
 export interface CompiledRoute {
   readonly id: string;
@@ -75,7 +77,11 @@ export class RouteTable {
 }
 
 /** Compiles every route, or throws RouteConfigError listing every problem of every route. */
-export function compileRoutes(inputs: readonly RouteInput[], defaults: Timeouts, base = 'gateway.routes'): RouteTable {
+export function compileRoutes(
+  inputs: readonly RouteInput[],
+  defaults: Timeouts,
+  base = 'gateway.routes',
+): RouteTable {
   const problems: RouteProblem[] = [];
   const routes: CompiledRoute[] = [];
   const weights = new Map<string, Array<{ routeId: string; weight: number }>>();
@@ -83,7 +89,8 @@ export function compileRoutes(inputs: readonly RouteInput[], defaults: Timeouts,
   inputs.forEach((input, i) => {
     const key = `${base}[${i}]`;
     const id = typeof input.id === 'string' && input.id !== '' ? input.id : `route-${i}`;
-    const problem = (field: string, message: string) => problems.push({ key: `${key}${field}`, routeId: id, message });
+    const problem = (field: string, message: string) =>
+      problems.push({ key: `${key}${field}`, routeId: id, message });
     if (seen.has(id)) problem('.id', `another route has the id '${id}'`);
     seen.add(id);
     if (input.enabled === false) return;
@@ -94,13 +101,19 @@ export function compileRoutes(inputs: readonly RouteInput[], defaults: Timeouts,
       const name = definitionName(def);
       const factory = PREDICATES[name];
       if (!factory) {
-        problem(`.predicates[${j}]`, `unknown predicate '${name}' (known: ${Object.keys(PREDICATES).join(', ')})`);
+        problem(
+          `.predicates[${j}]`,
+          `unknown predicate '${name}' (known: ${Object.keys(PREDICATES).join(', ')})`,
+        );
         return;
       }
       try {
         const { args } = parseDefinition(def, factory.spec);
         predicates.push(
-          factory.make(args, { routeId: id, addWeight: (group, weight) => routeWeights.push([group, weight]) }),
+          factory.make(args, {
+            routeId: id,
+            addWeight: (group, weight) => routeWeights.push([group, weight]),
+          }),
         );
       } catch (error) {
         if (!(error instanceof ArgError)) throw error;
@@ -112,7 +125,10 @@ export function compileRoutes(inputs: readonly RouteInput[], defaults: Timeouts,
       const name = definitionName(def);
       const factory = FILTERS[name];
       const why = NOT_YET[name];
-      if (why !== undefined) return problem(`.filters[${j}]`, why);
+      if (why !== undefined) {
+        problem(`.filters[${j}]`, why);
+        return;
+      }
       if (!factory) {
         problem(`.filters[${j}]`, `unknown filter '${name}' (known: ${Object.keys(FILTERS).join(', ')})`);
         return;
@@ -193,7 +209,8 @@ function timeout(
 ): number {
   const raw = metadata[key];
   if (raw === undefined) return fallback;
-  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw) ? Number(raw) : NaN;
+  const n =
+    typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw) ? Number(raw) : NaN;
   if (n === -1) return 0;
   if (!Number.isSafeInteger(n) || n < 1) {
     problem(`must be a number of milliseconds >= 1 (or -1 for none), got ${JSON.stringify(raw)}`);

@@ -2,7 +2,7 @@
 // proxy.ts for what it lets through), a bound on request heads (431), and the route table
 // swapped whole on reload, so a request sees the old table or the new one, never half of each.
 
-import { createServer, type IncomingMessage, STATUS_CODES, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { GatewayConfig, RouteInput } from './config.js';
@@ -47,9 +47,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const follower =
     options.bootstrap === undefined
       ? undefined
-      : new RegistryFollower({ bootstrap: options.bootstrap.split(','), topic: config.registryTopic, logger });
+      : new RegistryFollower({
+          bootstrap: options.bootstrap.split(','),
+          topic: config.registryTopic,
+          logger,
+        });
   if (needsRegistry && follower === undefined)
-    logger.warn('lb:// routes and discovery routes need the registry: no Kafka bootstrap was given, they answer 503');
+    logger.warn(
+      'lb:// routes and discovery routes need the registry: no Kafka bootstrap was given, they answer 503',
+    );
   const upstreams = new Upstreams();
   let port = 0;
   const context: ProxyContext = {
@@ -68,7 +74,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     (req: IncomingMessage, res: ServerResponse) => {
       proxyRequest(context, req, res).catch((error: unknown) => {
         logger.error({ err: error }, 'gateway request failed');
-        if (!res.headersSent) sendJson(res, 500, { error: 'Internal Server Error', message: 'internal error' }, true);
+        if (!res.headersSent)
+          sendJson(res, 500, { error: 'Internal Server Error', message: 'internal error' }, true);
         else res.destroy();
       });
     },
@@ -78,7 +85,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       socket.destroy();
       return;
     }
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const status =
+      error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
     const message =
       status === 431
         ? `the request head is larger than ${config.maxHeaderBytes} bytes`

@@ -27,9 +27,15 @@ describe('sluice gateway', () => {
       file,
       routesFile(`    - id: books\n      uri: ${upstream.url}\n      filters: [Retry=3]\n`),
     );
-    const result = await collect(spawnCli(['gateway', '--bootstrap', '127.0.0.1:1', '--port', '0', '--config', file]), 30_000);
+    const result = await collect(
+      spawnCli(['gateway', '--bootstrap', '127.0.0.1:1', '--port', '0', '--config', file]),
+      30_000,
+    );
     assert.equal(result.code, 1, result.stderr);
-    assert.match(result.stderr, /gateway\.routes\[0\]\.filters\[0\]: route 'books': the Retry filter is not available yet/);
+    assert.match(
+      result.stderr,
+      /gateway\.routes\[0\]\.filters\[0\]: route 'books': the Retry filter is not available yet/,
+    );
   });
 
   it('serves the routes of its config file and reloads them live; a bad file leaves them in force', async () => {
@@ -49,7 +55,9 @@ describe('sluice gateway', () => {
 
     writeFileSync(
       file,
-      routesFile(`    - id: books\n      uri: ${upstream.url}\n      predicates: [Path=/books/**, 'Header=X, (']\n`),
+      routesFile(
+        `    - id: books\n      uri: ${upstream.url}\n      predicates: [Path=/books/**, 'Header=X, (']\n`,
+      ),
     );
     await eventually('the bad file reported', 15_000, async () =>
       stderr.includes('the config file has problems') ? true : undefined,

@@ -22,7 +22,9 @@ describe('lb:// routes through the registry', () => {
     for (const name of ['orders-1', 'orders-2', 'orders-3']) {
       const upstream = await startUpstream(name);
       instances.push(upstream);
-      const registered = await eureka('POST', '/apps/ORDERS', { body: springInstance('orders', name, upstream.port) });
+      const registered = await eureka('POST', '/apps/ORDERS', {
+        body: springInstance('orders', name, upstream.port),
+      });
       assert.equal(registered.status, 204);
     }
     gateway = await startGateway({
@@ -31,7 +33,12 @@ describe('lb:// routes through the registry', () => {
         port: 0,
         discoveryRoutes: true,
         routes: [
-          { id: 'orders', uri: 'lb://orders', predicates: ['Path=/api/orders/**'], filters: ['StripPrefix=1'] },
+          {
+            id: 'orders',
+            uri: 'lb://orders',
+            predicates: ['Path=/api/orders/**'],
+            filters: ['StripPrefix=1'],
+          },
           { id: 'payments', uri: 'lb://payments', predicates: ['Path=/api/payments/**'] },
         ],
       },
@@ -86,7 +93,10 @@ describe('lb:// routes through the registry', () => {
   it('answers 503 with a clear body when no instance is up', async () => {
     const none = await fetch(`${gateway.url}/api/payments/1`);
     assert.equal(none.status, 503);
-    assert.match(((await none.json()) as { message: string }).message, /no instance of service 'PAYMENTS' is UP/);
+    assert.match(
+      ((await none.json()) as { message: string }).message,
+      /no instance of service 'PAYMENTS' is UP/,
+    );
     for (const id of ['orders-1', 'orders-2', 'orders-3']) {
       assert.equal((await eureka('DELETE', `/apps/ORDERS/${id}`)).status, 200);
     }

@@ -203,7 +203,10 @@ describe('the gateway proxy', () => {
   it('RequestSize: 413 for a declared length over the limit and for a chunked body that grows past it', async () => {
     const declared = await fetch(`${gateway.url}/small/upload`, { method: 'POST', body: 'x'.repeat(2000) });
     assert.equal(declared.status, 413);
-    assert.match(((await declared.json()) as { message: string }).message, /route 'small' accepts at most 1024/);
+    assert.match(
+      ((await declared.json()) as { message: string }).message,
+      /route 'small' accepts at most 1024/,
+    );
     const chunked = await new Promise<number>((resolve, reject) => {
       const req = request(`${gateway.url}/small/upload`, { method: 'POST' }, (res) => {
         res.resume();
@@ -221,7 +224,10 @@ describe('the gateway proxy', () => {
   it('answers 502 when the upstream cannot be reached', async () => {
     const response = await fetch(`${gateway.url}/down/x`);
     assert.equal(response.status, 502);
-    assert.match(((await response.json()) as { message: string }).message, /cannot be reached \(ECONNREFUSED\)/);
+    assert.match(
+      ((await response.json()) as { message: string }).message,
+      /cannot be reached \(ECONNREFUSED\)/,
+    );
   });
 
   it("answers 504 when the upstream does not answer within the route's response timeout", async () => {
@@ -230,7 +236,9 @@ describe('the gateway proxy', () => {
     assert.match(((await response.json()) as { message: string }).message, /did not answer within 200 ms/);
   });
 
-  it('refuses Content-Length with Transfer-Encoding: 400 and the connection closed', { timeout: 10_000 }, async () => {
+  it('refuses Content-Length with Transfer-Encoding: 400 and the connection closed', {
+    timeout: 10_000,
+  }, async () => {
     const before = orders.seen.length;
     const { text } = await rawExchange(
       gateway.port,
@@ -273,10 +281,7 @@ describe('the gateway proxy', () => {
     const good = { ...(config.routes[0] as GatewayConfig['routes'][number]), uri: orders.url };
     assert.throws(
       () =>
-        gateway.reload([
-          good,
-          { id: 'broken', uri: orders.url, predicates: ['Path=/b/**', 'Header=X, ('] },
-        ]),
+        gateway.reload([good, { id: 'broken', uri: orders.url, predicates: ['Path=/b/**', 'Header=X, ('] }]),
       (error: unknown) => {
         assert.ok(error instanceof RouteConfigError);
         assert.equal(error.key, 'gateway.routes[1].predicates[1]');

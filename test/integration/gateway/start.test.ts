@@ -26,7 +26,14 @@ describe('the gateway in sluice start', () => {
         gateway: {
           enabled: true,
           port,
-          routes: [{ id: 'books', uri: upstream.url, predicates: ['Path=/books/**'], filters: ['SetResponseHeader=X-Via, sluice'] }],
+          routes: [
+            {
+              id: 'books',
+              uri: upstream.url,
+              predicates: ['Path=/books/**'],
+              filters: ['SetResponseHeader=X-Via, sluice'],
+            },
+          ],
         },
       },
     });

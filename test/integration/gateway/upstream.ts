@@ -2,7 +2,13 @@
 // requests for what a well-behaved client would never send.
 
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { connect } from 'node:net';
 
 export interface Seen {
@@ -38,10 +44,21 @@ export async function startUpstream(name: string, handler?: Handler): Promise<Up
       hash.update(chunk);
       bodyBytes += chunk.length;
     }
-    const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, bodyBytes, sha256: hash.digest('hex') };
+    const entry = {
+      method: req.method ?? '',
+      url: req.url ?? '',
+      headers: req.headers,
+      bodyBytes,
+      sha256: hash.digest('hex'),
+    };
     seen.push(entry);
     const text = JSON.stringify({ name, ...entry });
-    res.writeHead(200, { 'content-type': 'application/json', 'x-upstream': name, connection: 'keep-alive, x-hop', 'x-hop': 'secret' });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'x-upstream': name,
+      connection: 'keep-alive, x-hop',
+      'x-hop': 'secret',
+    });
     res.end(text);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

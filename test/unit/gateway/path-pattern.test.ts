@@ -14,7 +14,8 @@ describe('path patterns', () => {
 
   it('** matches zero or more segments at the end', () => {
     const p = compilePathPattern('/orders/**');
-    for (const path of ['/orders', '/orders/', '/orders/1', '/orders/1/items/2']) assert.ok(p.match(path), path);
+    for (const path of ['/orders', '/orders/', '/orders/1', '/orders/1/items/2'])
+      assert.ok(p.match(path), path);
     assert.equal(p.match('/ordersx'), undefined);
     assert.equal(p.match('/other/orders'), undefined);
   });

@@ -3,12 +3,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseDefinition } from '../../../src/gateway/definition-args.js';
-import type { Captures } from '../../../src/gateway/predicates.js';
 import { PREDICATES } from '../../../src/gateway/index.js';
+import type { Captures } from '../../../src/gateway/predicates.js';
 import { view } from './view.js';
 
-function predicate(def: string | { name: string; args?: Record<string, unknown> }, weights: Array<[string, number]> = []) {
-  const name = typeof def === 'string' ? def.split('=')[0] as string : def.name;
+function predicate(
+  def: string | { name: string; args?: Record<string, unknown> },
+  weights: Array<[string, number]> = [],
+) {
+  const name = typeof def === 'string' ? (def.split('=')[0] as string) : def.name;
   const factory = PREDICATES[name];
   assert.ok(factory, name);
   const { args } = parseDefinition(def, factory.spec);

@@ -30,7 +30,10 @@ describe('route definitions', () => {
     );
     assert.equal(table.match(view({ path: '/orders/1' }))?.route.id, 'orders');
     assert.equal(table.match(view({ path: '/x' }))?.route.id, 'catch-all');
-    assert.deepEqual(table.match(view({ path: '/orders/1' }))?.route.target, { kind: 'lb', service: 'ORDERS-SERVICE' });
+    assert.deepEqual(table.match(view({ path: '/orders/1' }))?.route.target, {
+      kind: 'lb',
+      service: 'ORDERS-SERVICE',
+    });
     assert.ok(table.usesLoadBalancer);
   });
 
