@@ -4,18 +4,20 @@
 
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { Logger } from 'pino';
-import type { GatewayConfig, RouteInput } from './config.js';
+import { type Logger, pino } from 'pino';
+import { DEFAULT_GATEWAY_CONFIG, type GatewayConfig, type RouteInput } from './config.js';
 import { type ProxyContext, proxyRequest, sendJson } from './proxy.js';
 import { RegistryFollower } from './registry-follower.js';
 import { compileRoutes, type RouteTable } from './routes.js';
 import { Upstreams } from './upstreams.js';
 
 export interface StartGatewayOptions {
-  config: GatewayConfig;
+  /** The `gateway:` section; what is left out takes its default. Its routes are checked here. */
+  config?: Partial<GatewayConfig>;
   /** The Kafka cluster with the registry's events topic; needed for lb:// routes and discovery routes. */
   bootstrap?: string;
-  logger: Logger;
+  /** Default: warnings and errors on stderr. */
+  logger?: Logger;
   /** ms since the epoch (After/Before/Between); tests inject one. */
   now?: () => number;
   /** [0, 1) for Weight; tests inject one. */
@@ -40,7 +42,8 @@ export interface RunningGateway {
 const CLOSE_GRACE_MS = 10_000;
 
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
-  const { config, logger } = options;
+  const config: GatewayConfig = { ...DEFAULT_GATEWAY_CONFIG, ...options.config };
+  const logger = options.logger ?? pino({ name: 'sluice', level: 'warn' }, pino.destination(2));
   const defaults = { connectTimeoutMs: config.connectTimeoutMs, responseTimeoutMs: config.responseTimeoutMs };
   let table = compileRoutes(config.routes, defaults);
   const needsRegistry = table.usesLoadBalancer || config.discoveryRoutes;
