@@ -160,7 +160,9 @@ describe('the gateway proxy', () => {
     }
   });
 
-  it('streams a large upload without holding it: the upstream reads before the client has sent it all', async () => {
+  it('streams a large upload without holding it: the upstream reads before the client has sent it all', {
+    timeout: 60_000,
+  }, async () => {
     const hash = createHash('sha256');
     const answer = new Promise<{ bytes: number; sha256: string }>((resolve, reject) => {
       const req = request(`${gateway.url}/stream/upload`, { method: 'POST' }, (res) => {
@@ -189,7 +191,9 @@ describe('the gateway proxy', () => {
     assert.equal(result.sha256, hash.digest('hex'));
   });
 
-  it('streams a large download: the client gets the first bytes before the upstream has sent the rest', async () => {
+  it('streams a large download: the client gets the first bytes before the upstream has sent the rest', {
+    timeout: 60_000,
+  }, async () => {
     const response = await fetch(`${gateway.url}/stream/download`);
     assert.equal(response.status, 200);
     let bytes = 0;
