@@ -77,8 +77,9 @@ export function traceparentOf(header: string | string[] | undefined): {
   const m = TRACEPARENT.exec(value?.trim() ?? '');
   if (m && m[1] !== 'ff' && !/^0+$/.test(m[2] as string) && !/^0+$/.test(m[3] as string))
     return { traceId: m[2] as string, traceparent: (value as string).trim() };
-  const traceId = randomBytes(16).toString('hex');
-  return { traceId, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` };
+  const ids = randomBytes(24).toString('hex');
+  const traceId = ids.slice(0, 32);
+  return { traceId, traceparent: `00-${traceId}-${ids.slice(32)}-01` };
 }
 
 const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;

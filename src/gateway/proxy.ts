@@ -2,6 +2,7 @@
 // body there and the answer back (nothing is buffered whole), and say clearly what failed: 404 no
 // route, 413 too large, 502 unreachable, 503 no instance up, 504 too slow.
 
+import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -172,9 +173,10 @@ export async function proxyRequest(
   const hasBody = declared !== undefined ? declared > 0 : req.headers['transfer-encoding'] !== undefined;
   let body: Readable | undefined;
   if (hasBody) body = limit !== undefined && declared === undefined ? req.pipe(new BodyLimit(limit)) : req;
-  const abort = new AbortController();
+  // undici takes an EventEmitter as the signal: far cheaper per request than an AbortController.
+  const abort = new EventEmitter();
   res.on('close', () => {
-    if (!res.writableFinished) abort.abort();
+    if (!res.writableFinished) abort.emit('abort');
   });
   try {
     const upstream = await context.upstreams.pool(origin, route.connectTimeoutMs).request({
@@ -182,7 +184,7 @@ export async function proxyRequest(
       method,
       headers: out.headers,
       body: body ?? null,
-      signal: abort.signal,
+      signal: abort,
       headersTimeout: route.responseTimeoutMs,
       bodyTimeout: 0,
     });

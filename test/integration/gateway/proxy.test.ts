@@ -29,6 +29,8 @@ describe('the gateway proxy', () => {
   const held: Array<() => void> = [];
   const firstUploadChunk = Promise.withResolvers<void>();
   const clientGotFirst = Promise.withResolvers<void>();
+  const hangArrived = Promise.withResolvers<void>();
+  const hangClosed = Promise.withResolvers<void>();
 
   const base = (): GatewayConfig => ({
     ...DEFAULT_GATEWAY_CONFIG,
@@ -51,8 +53,12 @@ describe('the gateway proxy', () => {
 
   before(async () => {
     orders = await startUpstream('orders');
-    slow = await startUpstream('slow', (_req, res) => {
+    slow = await startUpstream('slow', (req, res) => {
       held.push(() => res.end());
+      if (req.url === '/hang/x') {
+        hangArrived.resolve();
+        req.socket.once('close', () => hangClosed.resolve());
+      }
       return true;
     });
     stream = await startUpstream('stream', async (req, res) => {
@@ -98,6 +104,7 @@ describe('the gateway proxy', () => {
         predicates: ['Path=/slow/**'],
         metadata: { 'response-timeout': 200 },
       },
+      { id: 'hang', uri: slow.url, predicates: ['Path=/hang/**'], metadata: { 'response-timeout': -1 } },
     ];
     gateway = await startGateway({ config, logger: pino({ level: 'silent' }) });
   });
@@ -238,6 +245,16 @@ describe('the gateway proxy', () => {
     const response = await fetch(`${gateway.url}/slow/x`);
     assert.equal(response.status, 504);
     assert.match(((await response.json()) as { message: string }).message, /did not answer within 200 ms/);
+  });
+
+  it('a client that goes away cancels its upstream request', { timeout: 30_000 }, async () => {
+    const client = new AbortController();
+    const answer = fetch(`${gateway.url}/hang/x`, { signal: client.signal }).catch((error: unknown) => error);
+    await hangArrived.promise;
+    client.abort();
+    assert.ok((await answer) instanceof Error);
+    // The gateway closes its connection to the upstream rather than waiting forever for an answer.
+    await hangClosed.promise;
   });
 
   it('refuses Content-Length with Transfer-Encoding: 400 and the connection closed', {
