@@ -5,7 +5,6 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import { BodyLimit, BodyTooLargeError } from './body-limit.js';
 import { FILTERS, type OutgoingRequest } from './filters.js';
@@ -192,7 +191,13 @@ export async function proxyRequest(
     for (const filter of route.filters) filter.response?.(headers, captures);
     headers['x-request-id'] = requestId;
     res.writeHead(upstream.statusCode, headers);
-    await pipeline(upstream.body, res);
+    // pipe rather than stream.pipeline, whose AbortController costs a DOMException per request.
+    const answer = upstream.body;
+    answer.once('error', () => res.destroy());
+    res.once('close', () => {
+      if (!res.writableFinished) answer.destroy();
+    });
+    answer.pipe(res);
   } catch (error) {
     // The client went away: nobody reads an answer.
     if (res.destroyed) return;
