@@ -4,6 +4,7 @@
 // Runs until SIGINT/SIGTERM.
 
 import { watch } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { pino } from 'pino';
 import { ConfigError, type FlagSetting, loadConfig } from '../../config/index.js';
 import { DEFAULT_GATEWAY_CONFIG, type RouteConfigError, startGateway } from '../../gateway/index.js';
@@ -70,7 +71,8 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
   const gateway = await startGateway({ config, bootstrap, logger });
   context.stdout.write(`sluice gateway listening on ${gateway.url}\n`);
 
-  // Editors write a file in several steps: reload once it has been quiet for a moment.
+  // Editors write a file in several steps, or write a new one and rename it over the old: watch
+  // the directory, and reload once the file has been quiet for a moment.
   let timer: NodeJS.Timeout | undefined;
   const reload = () => {
     load()
@@ -86,7 +88,8 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
   const watcher =
     path === undefined
       ? undefined
-      : watch(path, () => {
+      : watch(dirname(resolve(path)), (_event, name) => {
+          if (name !== null && name !== basename(path)) return;
           clearTimeout(timer);
           timer = setTimeout(reload, 100);
         });

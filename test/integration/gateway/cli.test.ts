@@ -2,7 +2,7 @@
 // file with a bad route refused (at start: exit 1 naming the field; on reload: the routes stay).
 
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { collect, spawnCli, tempDir, waitForOutput } from '../../helpers/cli-process.js';
@@ -65,10 +65,12 @@ describe('sluice gateway', () => {
     assert.match(stderr, /gateway\.routes\[0\]\.predicates\[1\]/);
     assert.equal((await fetch(`${url}/books/1`)).status, 200, 'the old routes stay');
 
+    // As editors save: a new file renamed over the old one.
     writeFileSync(
-      file,
+      `${file}.tmp`,
       routesFile(`    - id: shelves\n      uri: ${upstream.url}\n      predicates: [Path=/shelves/**]\n`),
     );
+    renameSync(`${file}.tmp`, file);
     await eventually('the new routes in force', 15_000, async () =>
       (await fetch(`${url}/shelves/1`)).status === 200 ? true : undefined,
     );
