@@ -55,6 +55,11 @@ const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/registry.js')).registryCommand,
   },
   {
+    name: 'gateway',
+    summary: 'run the API gateway alone',
+    load: async () => (await import('./commands/gateway.js')).gatewayCommand,
+  },
+  {
     name: 'logs',
     summary: 'query, tail and push logs (Loki API)',
     load: async () => (await import('./commands/logs.js')).logsCommand,

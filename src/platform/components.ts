@@ -3,6 +3,7 @@
 // are imported: each component loads its heavy modules when it starts.
 
 import { configServerComponent } from '../configserver/configserver-component.js';
+import { gatewayComponent } from '../gateway/gateway-component.js';
 import { logsComponent } from '../logs/logs-component.js';
 import { alertsComponent } from '../metrics/alerts/alerts-component.js';
 import { lagComponent } from '../metrics/lag/lag-component.js';
@@ -20,6 +21,7 @@ export const PLATFORM_COMPONENTS = [
   pipelinesComponent,
   configServerComponent,
   registryComponent,
+  gatewayComponent,
 ] as const;
 
 /** The config sections of the components, in list order. */

@@ -294,6 +294,11 @@ const SNIPPETS: readonly Snippet[] = [
     shows: (r) => assert.match(r.stdout, /^ORDERS at \S+:3000$/m),
   },
   {
+    contains: "from 'sluice/gateway'",
+    probe: '',
+    shows: (r) => assert.match(r.stdout, /^200 UP$/m),
+  },
+  {
     contains: "import { startBroker } from 'sluice';",
     probe: 'console.log(broker.bootstrap);',
     creates: ['/tmp/my-test-broker'],

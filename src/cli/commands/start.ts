@@ -58,6 +58,7 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
       pipelines: config.pipelines,
       configServer: config.configServer,
       registry: config.registry,
+      gateway: config.gateway,
     },
     platformHeapMb: config.platform.heapMb,
     platformPriority: config.platform.priority,

@@ -43,6 +43,7 @@ describe('the config file', () => {
       'pipelines',
       'configServer',
       'registry',
+      'gateway',
     ]);
     const { config } = resolveConfig({});
     const { metrics: _a, ...fromFile } = resolveOptions(brokerOptionsFromSection(config.broker));

@@ -1,0 +1,136 @@
+// The gateway's HTTP server: Node's own parser (strict: it refuses ambiguous framing, see
+// proxy.ts for what it lets through), a bound on request heads (431), and the route table
+// swapped whole on reload, so a request sees the old table or the new one, never half of each.
+
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import { type Logger, pino } from 'pino';
+import { DEFAULT_GATEWAY_CONFIG, type GatewayConfig, type RouteInput } from './config.js';
+import { type ProxyContext, proxyRequest, sendJson } from './proxy.js';
+import { RegistryFollower } from './registry-follower.js';
+import { compileRoutes, type RouteTable } from './routes.js';
+import { Upstreams } from './upstreams.js';
+
+export interface StartGatewayOptions {
+  /** The `gateway:` section; what is left out takes its default. Its routes are checked here. */
+  config?: Partial<GatewayConfig>;
+  /** The Kafka cluster with the registry's events topic; needed for lb:// routes and discovery routes. */
+  bootstrap?: string;
+  /** Default: warnings and errors on stderr. */
+  logger?: Logger;
+  /** ms since the epoch (After/Before/Between); tests inject one. */
+  now?: () => number;
+  /** [0, 1) for Weight; tests inject one. */
+  random?: () => number;
+}
+
+export interface RunningGateway {
+  readonly url: string;
+  readonly port: number;
+  /** The routes now in force. */
+  routes(): RouteTable;
+  /**
+   * Compiles new routes and puts them in force; on any problem throws RouteConfigError and the
+   * routes in force stay. Requests under way finish on the table they started with.
+   */
+  reload(routes: readonly RouteInput[]): void;
+  /** Resolves once the registry's topic has been read up to where it was at start (lb:// targets). */
+  readonly registryReady: Promise<void>;
+  close(): Promise<void>;
+}
+
+const CLOSE_GRACE_MS = 10_000;
+
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const config: GatewayConfig = { ...DEFAULT_GATEWAY_CONFIG, ...options.config };
+  const logger = options.logger ?? pino({ name: 'sluice', level: 'warn' }, pino.destination(2));
+  const defaults = { connectTimeoutMs: config.connectTimeoutMs, responseTimeoutMs: config.responseTimeoutMs };
+  let table = compileRoutes(config.routes, defaults);
+  const needsRegistry = table.usesLoadBalancer || config.discoveryRoutes;
+  const follower =
+    options.bootstrap === undefined
+      ? undefined
+      : new RegistryFollower({
+          bootstrap: options.bootstrap.split(','),
+          topic: config.registryTopic,
+          logger,
+        });
+  if (needsRegistry && follower === undefined)
+    logger.warn(
+      'lb:// routes and discovery routes need the registry: no Kafka bootstrap was given, they answer 503',
+    );
+  const upstreams = new Upstreams();
+  let port = 0;
+  const context: ProxyContext = {
+    routes: () => table,
+    ...(follower ? { follower } : {}),
+    discoveryRoutes: config.discoveryRoutes,
+    defaults,
+    upstreams,
+    logger,
+    now: options.now ?? Date.now,
+    random: options.random ?? Math.random,
+    port: () => port,
+  };
+  const server = createServer(
+    { maxHeaderSize: config.maxHeaderBytes, requestTimeout: 0, keepAliveTimeout: 65_000 },
+    (req: IncomingMessage, res: ServerResponse) => {
+      proxyRequest(context, req, res).catch((error: unknown) => {
+        logger.error({ err: error }, 'gateway request failed');
+        if (!res.headersSent)
+          sendJson(res, 500, { error: 'Internal Server Error', message: 'internal error' }, true);
+        else res.destroy();
+      });
+    },
+  );
+  server.on('clientError', (error: NodeJS.ErrnoException & { reason?: string }, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status =
+      error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const message =
+      status === 431
+        ? `the request head is larger than ${config.maxHeaderBytes} bytes`
+        : (error.reason ?? error.message ?? 'malformed request');
+    const body = JSON.stringify({ status, error: STATUS_CODES[status], message });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  port = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${shownHost}:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    routes: () => table,
+    reload(routes) {
+      table = compileRoutes(routes, defaults);
+    },
+    registryReady: follower?.caughtUp ?? Promise.resolve(),
+    close() {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const timer = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        await closed;
+        clearTimeout(timer);
+        await upstreams.close();
+        await follower?.close();
+      })();
+      return closing;
+    },
+  };
+}
