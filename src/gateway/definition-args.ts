@@ -44,7 +44,7 @@ export function parseDefinition(input: DefinitionInput, spec: ArgSpec): ParsedDe
     return { name, args };
   }
   const positional: string[] = [];
-  for (const [key, raw] of Object.entries(input.args ?? {})) {
+  for (const [key, raw] of flatten(input.args ?? {})) {
     const value = toArg(key, raw);
     const gen = /^_genkey_(\d+)$/.exec(key);
     if (gen) {
@@ -77,6 +77,16 @@ function place(args: Record<string, ArgValue>, values: string[], spec: ArgSpec):
   values.forEach((v, i) => {
     args[spec.fields[i] as string] = v;
   });
+}
+
+/** Nested objects become dotted keys, as Spring binds `backoff: {factor: 2}` to `backoff.factor`. */
+function flatten(args: Readonly<Record<string, unknown>>, prefix = ''): Array<[string, unknown]> {
+  return Object.entries(args).flatMap(
+    ([key, raw]): Array<[string, unknown]> =>
+      raw !== null && typeof raw === 'object' && !Array.isArray(raw)
+        ? flatten(raw as Record<string, unknown>, `${prefix}${key}.`)
+        : [[`${prefix}${key}`, raw]],
+  );
 }
 
 function toArg(key: string, raw: unknown): ArgValue {

@@ -1,11 +1,22 @@
-// Spring Cloud Gateway's filters other than the resilience ones (those come with src/resilience).
-// A filter may change the request on its way upstream (path, query, headers), the response
+// Spring Cloud Gateway's filters. A filter may change the request on its way upstream (path, query, headers), the response
 // headers on their way back, and bound the request body (RequestSize). `{name}` in values is a
-// capture of the route's Path or Host pattern, as Spring's URI variables.
+// capture of the route's Path or Host pattern, as Spring's URI variables. The resilience filters
+// (Retry, CircuitBreaker, RequestRateLimiter) are built in resilience-filters.ts and applied by the proxy.
 
 import { type ArgSpec, type ArgValue, list, required, text } from './definition-args.js';
 import type { Captures } from './predicates.js';
 import { compileRegex } from './predicates.js';
+import {
+  BREAKER_FIELDS,
+  type BreakerFilter,
+  makeBreaker,
+  makeRateLimiter,
+  makeRetry,
+  RATE_LIMIT_FIELDS,
+  type RateLimitFilter,
+  RETRY_FIELDS,
+  type RetryFilter,
+} from './resilience-filters.js';
 import { ArgError } from './route-error.js';
 
 /** Headers with lower-case names; several values as a list. */
@@ -25,21 +36,18 @@ export interface Filter {
   response?(headers: HeaderBag, captures: Captures): void;
   /** RequestSize: the largest body accepted, in bytes. */
   readonly maxBodyBytes?: number;
+  readonly retry?: RetryFilter;
+  readonly breaker?: BreakerFilter;
+  readonly rateLimit?: RateLimitFilter;
 }
 
 interface FilterFactory {
   readonly spec: ArgSpec;
-  make(args: Readonly<Record<string, ArgValue>>): Omit<Filter, 'name'>;
+  make(args: Readonly<Record<string, ArgValue>>, routeId?: string): Omit<Filter, 'name'>;
 }
 
-/** Filters Spring has that Sluice's gateway refuses for now, and why. */
-export const NOT_YET: Readonly<Record<string, string>> = {
-  Retry: 'the Retry filter is not available yet (it comes with the resilience policies of src/resilience)',
-  CircuitBreaker:
-    'the CircuitBreaker filter is not available yet (it comes with the resilience policies of src/resilience)',
-  RequestRateLimiter:
-    'the RequestRateLimiter filter is not available yet (it comes with the resilience policies of src/resilience)',
-};
+/** Filters Spring has that Sluice's gateway refuses for now, and why (none at the moment). */
+export const NOT_YET: Readonly<Record<string, string>> = {};
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -192,6 +200,15 @@ export const FILTERS: Readonly<Record<string, FilterFactory>> = {
     make(args) {
       return { maxBodyBytes: parseDataSize(text(args, 'maxSize') ?? '5MB') };
     },
+  },
+  Retry: { spec: { fields: RETRY_FIELDS }, make: (args) => ({ retry: makeRetry(args) }) },
+  CircuitBreaker: {
+    spec: { fields: BREAKER_FIELDS },
+    make: (args, routeId) => ({ breaker: makeBreaker(args, routeId) }),
+  },
+  RequestRateLimiter: {
+    spec: { fields: RATE_LIMIT_FIELDS },
+    make: (args) => ({ rateLimit: makeRateLimiter(args) }),
   },
   SecureHeaders: {
     spec: { fields: ['disable'], gather: true },

@@ -4,22 +4,21 @@
 
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
+import { methodRetryable, NoInstanceError } from '../resilience/index.js';
 import { BodyLimit, BodyTooLargeError } from './body-limit.js';
 import { FILTERS, type OutgoingRequest } from './filters.js';
 import { addForwarded, endToEnd, requestIdOf, traceparentOf } from './proxy-headers.js';
-import type { RegistryFollower } from './registry-follower.js';
 import { hostWithoutPort, parseCookies, plainAddress, type RequestView } from './request-view.js';
+import type { BreakerFilter, RateLimitFilter } from './resilience-filters.js';
 import type { CompiledRoute, RouteMatch, RouteTable, Timeouts } from './routes.js';
-import type { Upstreams } from './upstreams.js';
+import { type SendContext, SendError, type Sent, send } from './send.js';
 
-export interface ProxyContext {
+export interface ProxyContext extends SendContext {
   routes(): RouteTable;
-  readonly follower?: RegistryFollower;
   readonly discoveryRoutes: boolean;
   readonly defaults: Timeouts;
-  readonly upstreams: Upstreams;
   readonly logger: Logger;
   readonly now: () => number;
   readonly random: () => number;
@@ -87,12 +86,20 @@ function discoveryMatch(context: ProxyContext, path: string): RouteMatch | undef
   return { route, captures: {} };
 }
 
+/** A request sent on to a CircuitBreaker's fallback route (`forward:/path`). */
+interface Forward {
+  readonly path: string;
+  readonly body: Buffer | undefined;
+  readonly requestId: string;
+}
+
 export async function proxyRequest(
   context: ProxyContext,
   req: IncomingMessage,
   res: ServerResponse,
+  forward?: Forward,
 ): Promise<void> {
-  const requestId = requestIdOf(req.headers['x-request-id']);
+  const requestId = forward?.requestId ?? requestIdOf(req.headers['x-request-id']);
   res.setHeader('x-request-id', requestId);
   const framing = framingProblem(req);
   if (framing !== undefined)
@@ -106,7 +113,7 @@ export async function proxyRequest(
       true,
     );
   const q = url.indexOf('?');
-  const path = q < 0 ? url : url.slice(0, q);
+  const path = forward?.path ?? (q < 0 ? url : url.slice(0, q));
   const rawQuery = q < 0 ? '' : url.slice(q + 1);
   const method = req.method ?? 'GET';
   const table = context.routes();
@@ -124,6 +131,13 @@ export async function proxyRequest(
     weightChoice: table.weightChooser(context.random),
   };
   const match = table.match(view) ?? discoveryMatch(context, path);
+  if (match === undefined && forward !== undefined)
+    return sendJson(res, 503, {
+      error: 'Service Unavailable',
+      message: `the circuit breaker's fallback ${forward.path} matches no route`,
+      path,
+      requestId,
+    });
   if (match === undefined)
     return sendJson(res, 404, {
       error: 'Not Found',
@@ -156,57 +170,186 @@ export async function proxyRequest(
       true,
     );
 
-  let origin: string | undefined;
-  if (route.target.kind === 'url') origin = route.target.origin;
-  else {
-    origin = context.follower?.pick(route.target.service);
-    if (origin === undefined)
-      return sendJson(res, 503, {
-        error: 'Service Unavailable',
-        message: `no instance of service '${route.target.service}' is UP in the registry`,
-        route: route.id,
-        requestId,
-      });
-  }
+  const rate = route.filters.find((f) => f.rateLimit)?.rateLimit;
+  if (
+    rate !== undefined &&
+    forward === undefined &&
+    !limitRate(rate, req, res, remoteAddress, route.id, requestId)
+  )
+    return;
+  const breaker = route.filters.find((f) => f.breaker)?.breaker;
+  const permit = breaker?.breaker.acquire();
+  if (breaker !== undefined && permit === undefined)
+    return fallback(
+      context,
+      req,
+      res,
+      breaker,
+      forward,
+      requestId,
+      route.id,
+      forward ? forward.body : unread(req),
+    );
 
+  const retry = route.filters.find((f) => f.retry)?.retry;
+  const safe = route.metadata['retry-safe'] === true || route.metadata['retry-safe'] === 'true';
   const hasBody = declared !== undefined ? declared > 0 : req.headers['transfer-encoding'] !== undefined;
-  let body: Readable | undefined;
-  if (hasBody) body = limit !== undefined && declared === undefined ? req.pipe(new BodyLimit(limit)) : req;
+  let body: Readable | Buffer | undefined = forward?.body;
+  if (forward === undefined && hasBody) {
+    // A body can be sent again only if held whole: small ones with a Content-Length are read first
+    // when a retry or a fallback may need them; any other body streams and is sent once.
+    const keep =
+      (retry !== undefined && (safe || methodRetryable(method, retry.retrier.config))) ||
+      breaker?.fallbackPath !== undefined;
+    if (keep && declared !== undefined && declared <= REPLAY_MAX_BYTES) {
+      try {
+        body = await readWhole(req);
+      } catch {
+        permit?.release();
+        return;
+      }
+    } else body = limit !== undefined && declared === undefined ? req.pipe(new BodyLimit(limit)) : req;
+  }
   // undici takes an EventEmitter as the signal: far cheaper per request than an AbortController.
   const abort = new EventEmitter();
   res.on('close', () => {
     if (!res.writableFinished) abort.emit('abort');
   });
+  const started = performance.now();
+  let sent: Sent;
   try {
-    const upstream = await context.upstreams.pool(origin, route.connectTimeoutMs).request({
-      path: out.query === '' ? out.path : `${out.path}?${out.query}`,
+    sent = await send(context, {
+      route,
       method,
+      pathAndQuery: out.query === '' ? out.path : `${out.path}?${out.query}`,
       headers: out.headers,
-      body: body ?? null,
+      body,
       signal: abort,
-      headersTimeout: route.responseTimeoutMs,
-      bodyTimeout: 0,
+      ...(retry === undefined ? {} : { retry }),
+      safe,
     });
-    const headers = endToEnd(upstream.headers);
-    for (const filter of route.filters) filter.response?.(headers, captures);
-    headers['x-request-id'] = requestId;
-    res.writeHead(upstream.statusCode, headers);
-    // pipe rather than stream.pipeline, whose AbortController costs a DOMException per request.
-    const answer = upstream.body;
-    answer.once('error', () => res.destroy());
-    res.once('close', () => {
-      if (!res.writableFinished) answer.destroy();
-    });
-    answer.pipe(res);
   } catch (error) {
+    const cause = error instanceof SendError ? error.cause : error;
+    const clientFault = res.destroyed || tooLargeOf(cause) !== undefined;
+    if (permit) clientFault ? permit.release() : permit.failure(performance.now() - started);
     // The client went away: nobody reads an answer.
     if (res.destroyed) return;
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    answerFailure(context, res, error, { route, origin, requestId });
+    if (breaker?.fallbackPath !== undefined && !clientFault && !(body instanceof Readable))
+      return fallback(context, req, res, breaker, forward, requestId, route.id, body);
+    if (error instanceof NoInstanceError)
+      return sendJson(res, 503, {
+        error: 'Service Unavailable',
+        message: `no instance of service '${error.service}' is UP in the registry`,
+        route: route.id,
+        requestId,
+      });
+    answerFailure(context, res, cause, {
+      route,
+      origin: error instanceof SendError ? (error.origin ?? route.uri) : route.uri,
+      requestId,
+    });
+    return;
   }
+  const upstream = sent.answer;
+  if (permit && breaker) {
+    const duration = performance.now() - started;
+    if (breaker.statusCodes.has(upstream.statusCode)) {
+      permit.failure(duration);
+      if (breaker.fallbackPath !== undefined && !(body instanceof Readable)) {
+        await upstream.body.dump().catch(() => {});
+        return fallback(context, req, res, breaker, forward, requestId, route.id, body);
+      }
+    } else permit.success(duration);
+  }
+  const headers = endToEnd(upstream.headers);
+  for (const filter of route.filters) filter.response?.(headers, captures);
+  headers['x-request-id'] = requestId;
+  res.writeHead(upstream.statusCode, headers);
+  // pipe rather than stream.pipeline, whose AbortController costs a DOMException per request.
+  const answer = upstream.body;
+  answer.once('error', () => res.destroy());
+  res.once('close', () => {
+    if (!res.writableFinished) answer.destroy();
+  });
+  answer.pipe(res);
+}
+
+/** Bodies up to this size are held whole so a retry or a fallback can send them again. */
+export const REPLAY_MAX_BYTES = 64 * 1024;
+
+/** A body not read yet: none (undefined), or one that cannot be forwarded to a fallback (null). */
+const unread = (req: IncomingMessage): null | undefined => {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0')
+    ? undefined
+    : null;
+};
+
+async function readWhole(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+function tooLargeOf(error: unknown): BodyTooLargeError | undefined {
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  return error instanceof BodyTooLargeError ? error : cause instanceof BodyTooLargeError ? cause : undefined;
+}
+
+/** RequestRateLimiter: Spring's headers on every answer; 429 (or 403 with no key) when denied. */
+function limitRate(
+  rate: RateLimitFilter,
+  req: IncomingMessage,
+  res: ServerResponse,
+  remoteAddress: string,
+  routeId: string,
+  requestId: string,
+): boolean {
+  const key = rate.keyOf(remoteAddress, req.headers);
+  if (key === undefined) {
+    sendJson(res, 403, {
+      error: 'Forbidden',
+      message: `route '${routeId}' limits requests by ${rate.keyName}, and this request has none`,
+      requestId,
+    });
+    return false;
+  }
+  const decision = rate.limiter.take(`${routeId} ${key}`);
+  for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
+  if (decision.allowed) return true;
+  sendJson(res, 429, {
+    error: 'Too Many Requests',
+    message: `route '${routeId}' allows ${rate.limiter.config.replenishRate} request(s) a second per ${rate.keyName} (bursts of ${rate.limiter.config.burstCapacity}); retry after ${decision.retryAfterSeconds} s`,
+    requestId,
+  });
+  return false;
+}
+
+/** An open breaker or a failed call: the fallback route when there is one, else 503 at once. */
+function fallback(
+  context: ProxyContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  breaker: BreakerFilter,
+  forward: Forward | undefined,
+  requestId: string,
+  routeId: string,
+  body: Buffer | undefined | null,
+): Promise<void> | undefined {
+  // A body that streams cannot be forwarded; a fallback's own fallback is not followed.
+  if (breaker.fallbackPath !== undefined && forward === undefined && body !== null)
+    return proxyRequest(context, req, res, { path: breaker.fallbackPath as string, body, requestId });
+  sendJson(res, 503, {
+    error: 'Service Unavailable',
+    message: `circuit breaker '${breaker.breaker.name}' of route '${routeId}' is ${breaker.breaker.state}: the upstream failed or was slow too often`,
+    route: routeId,
+    requestId,
+  });
+  return undefined;
 }
 
 function answerFailure(

@@ -65,6 +65,28 @@ export class RegistryFollower {
     return baseUrl(up[turn % up.length] as InstanceInfo);
   }
 
+  /**
+   * As pick, skipping the instances `skip` says no to (those that failed this request, those
+   * ejected as outliers); undefined when every UP instance is skipped.
+   */
+  pickExcept(service: string, skip: (url: string) => boolean): string | undefined {
+    const up = this.up(service).map(baseUrl);
+    const key = service.toUpperCase();
+    const turn = this.#turns.get(key) ?? 0;
+    for (let i = 0; i < up.length; i++) {
+      const url = up[(turn + i) % up.length] as string;
+      if (skip(url)) continue;
+      this.#turns.set(key, turn + i + 1);
+      return url;
+    }
+    return undefined;
+  }
+
+  /** The base URLs of a service's UP instances. */
+  upUrls(service: string): string[] {
+    return this.up(service).map(baseUrl);
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     await this.#running;

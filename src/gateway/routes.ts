@@ -135,7 +135,7 @@ export function compileRoutes(
       }
       try {
         const { args } = parseDefinition(def, factory.spec);
-        filters.push({ name, ...factory.make(args) });
+        filters.push({ name, ...factory.make(args, id) });
       } catch (error) {
         if (!(error instanceof ArgError)) throw error;
         problem(`.filters[${j}]`, `${name}: ${error.message}`);

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { type Logger, pino } from 'pino';
+import { type OutlierConfig, OutlierDetector } from '../resilience/index.js';
 import { DEFAULT_GATEWAY_CONFIG, type GatewayConfig, type RouteInput } from './config.js';
 import { type ProxyContext, proxyRequest, sendJson } from './proxy.js';
 import { RegistryFollower } from './registry-follower.js';
@@ -22,6 +23,8 @@ export interface StartGatewayOptions {
   now?: () => number;
   /** [0, 1) for Weight; tests inject one. */
   random?: () => number;
+  /** Passive outlier ejection of lb:// instances; Envoy's defaults (5 consecutive 5xx, 30 s). */
+  outlierDetection?: Partial<OutlierConfig>;
 }
 
 export interface RunningGateway {
@@ -67,6 +70,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     discoveryRoutes: config.discoveryRoutes,
     defaults,
     upstreams,
+    outliers: new OutlierDetector(options.outlierDetection),
     logger,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,

@@ -68,7 +68,7 @@ describe('route definitions', () => {
       { id: 'bad-pred', uri: 'http://h:1', predicates: ['Path=/a', 'Bogus=1'] },
       { id: 'bad-filter', uri: 'http://h:1', filters: ['StripPrefix=1', 'RewritePath=(, /x'] },
       { id: 'ok', uri: 'http://h:2' },
-      { id: 'retry', uri: 'http://h:1', filters: ['Retry=3'] },
+      { id: 'retry', uri: 'http://h:1', filters: ['Retry=3', 'Retry=eleven'] },
       { id: 'timeouts', uri: 'http://h:1', metadata: { 'response-timeout': 'soon' } },
     ]);
     assert.deepEqual(
@@ -78,21 +78,37 @@ describe('route definitions', () => {
         'gateway.routes[2].predicates[1] bad-pred',
         'gateway.routes[3].filters[1] bad-filter',
         'gateway.routes[4].id ok',
-        'gateway.routes[5].filters[0] retry',
+        'gateway.routes[5].filters[1] retry',
         'gateway.routes[6].metadata.response-timeout timeouts',
       ],
     );
     assert.match(found[1] as string, /unknown predicate 'Bogus'/);
     assert.match(found[2] as string, /invalid regular expression/);
-    assert.match(found[4] as string, /Retry filter is not available yet/);
+    assert.match(
+      found[4] as string,
+      /Retry: argument 'retries' must be an integer in \[0, 10\], got 'eleven'/,
+    );
   });
 
-  it('CircuitBreaker and RequestRateLimiter are refused as not yet available', () => {
+  it('invalid resilience filter arguments are refused at load, naming the filter', () => {
     const found = problems([
-      { id: 'a', uri: 'http://h:1', filters: [{ name: 'CircuitBreaker', args: { name: 'cb' } }] },
+      { id: 'a', uri: 'http://h:1', filters: [{ name: 'CircuitBreaker', args: { fallbackUri: '/x' } }] },
       { id: 'b', uri: 'http://h:1', filters: ['RequestRateLimiter'] },
+      {
+        id: 'c',
+        uri: 'http://h:1',
+        filters: ['StripPrefix=1', { name: 'Retry', args: { methods: 'GET,POST' } }],
+      },
     ]);
-    assert.match(found[0] as string, /CircuitBreaker filter is not available yet/);
-    assert.match(found[1] as string, /RequestRateLimiter filter is not available yet/);
+    assert.equal(found.length, 3);
+    assert.match(
+      found[0] as string,
+      /^gateway\.routes\[0\]\.filters\[0\] a: CircuitBreaker: argument 'fallbackUri' must be forward:\/path/,
+    );
+    assert.match(
+      found[1] as string,
+      /^gateway\.routes\[1\]\.filters\[0\] b: RequestRateLimiter: argument 'redis-rate-limiter\.replenishRate' is required/,
+    );
+    assert.match(found[2] as string, /^gateway\.routes\[2\]\.filters\[1\] c: Retry: POST is not idempotent/);
   });
 });
