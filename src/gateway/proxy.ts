@@ -318,7 +318,7 @@ function limitRate(
     });
     return false;
   }
-  const decision = rate.limiter.take(`${routeId} ${key}`);
+  const decision = rate.limiter.take(key);
   for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
   if (decision.allowed) return true;
   sendJson(res, 429, {

@@ -157,8 +157,8 @@ export function makeRetry(args: Args): RetryFilter {
     retries: integer(args, 'retries', 0, 10) ?? 3,
     ...(methods.length > 0 ? { methods } : {}),
     statuses,
-    // Spring: with statuses given and no series, only those statuses.
-    series: series.length > 0 ? (series as StatusSeries[]) : statuses.length > 0 ? [] : ['SERVER_ERROR'],
+    // As Spring: series SERVER_ERROR unless given (an empty `series` retries only `statuses`).
+    series: args.series === undefined ? ['SERVER_ERROR'] : (series as StatusSeries[]),
     ...(errors.size > 0 ? { errors: [...errors] } : {}),
     backoff: hasBackoff ? { firstBackoffMs: firstMs, maxBackoffMs: maxMs, factor } : null,
   });

@@ -133,6 +133,10 @@ export function compileRoutes(
         problem(`.filters[${j}]`, `unknown filter '${name}' (known: ${Object.keys(FILTERS).join(', ')})`);
         return;
       }
+      if (ONCE.has(name) && filters.some((f) => f.name === name)) {
+        problem(`.filters[${j}]`, `${name} is already on this route; a route takes it once`);
+        return;
+      }
       try {
         const { args } = parseDefinition(def, factory.spec);
         filters.push({ name, ...factory.make(args, id) });
@@ -173,6 +177,9 @@ export function compileRoutes(
   routes.sort((a, b) => a.order - b.order);
   return new RouteTable(routes, weights);
 }
+
+/** Filters that hold one policy per route: a second one would be ignored, so it is refused. */
+const ONCE = new Set(['Retry', 'CircuitBreaker', 'RequestRateLimiter']);
 
 const LB = /^lb:\/\/([A-Za-z0-9][A-Za-z0-9._-]{0,199})\/?$/;
 

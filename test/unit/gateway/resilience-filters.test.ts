@@ -24,7 +24,9 @@ describe('Retry arguments', () => {
     const c = retry.retrier.config;
     assert.equal(c.retries, 2);
     assert.deepEqual(c.statuses, [502]);
-    assert.deepEqual(c.series, []);
+    assert.deepEqual(c.series, ['SERVER_ERROR']);
+    const only = make({ name: 'Retry', args: { statuses: [503], series: [] } }).retry?.retrier.config;
+    assert.deepEqual(only?.series, []);
     assert.deepEqual(c.methods, ['GET']);
     assert.deepEqual(c.backoff, { firstBackoffMs: 10, maxBackoffMs: 50, factor: 3 });
   });

@@ -68,7 +68,7 @@ describe('route definitions', () => {
       { id: 'bad-pred', uri: 'http://h:1', predicates: ['Path=/a', 'Bogus=1'] },
       { id: 'bad-filter', uri: 'http://h:1', filters: ['StripPrefix=1', 'RewritePath=(, /x'] },
       { id: 'ok', uri: 'http://h:2' },
-      { id: 'retry', uri: 'http://h:1', filters: ['Retry=3', 'Retry=eleven'] },
+      { id: 'retry', uri: 'http://h:1', filters: ['StripPrefix=1', 'Retry=eleven'] },
       { id: 'timeouts', uri: 'http://h:1', metadata: { 'response-timeout': 'soon' } },
     ]);
     assert.deepEqual(
@@ -99,8 +99,10 @@ describe('route definitions', () => {
         uri: 'http://h:1',
         filters: ['StripPrefix=1', { name: 'Retry', args: { methods: 'GET,POST' } }],
       },
+      { id: 'd', uri: 'http://h:1', filters: ['Retry=1', 'Retry=2'] },
     ]);
-    assert.equal(found.length, 3);
+    assert.equal(found.length, 4);
+    assert.match(found[3] as string, /^gateway\.routes\[3\]\.filters\[1\] d: Retry is already on this route/);
     assert.match(
       found[0] as string,
       /^gateway\.routes\[0\]\.filters\[0\] a: CircuitBreaker: argument 'fallbackUri' must be forward:\/path/,
