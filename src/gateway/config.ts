@@ -33,6 +33,16 @@ export interface GatewayConfig {
   responseTimeoutMs: number;
   /** Largest request head accepted; larger gets 431. */
   maxHeaderBytes: number;
+  /** Passive outlier ejection of lb:// instances (Envoy's consecutive 5xx). */
+  outlierDetection: OutlierDetectionConfig;
+}
+
+export interface OutlierDetectionConfig {
+  consecutive5xx: number;
+  baseEjectionTimeMs: number;
+  maxEjectionTimeMs: number;
+  maxEjectionPercent: number;
+  intervalMs: number;
 }
 
 export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = {
@@ -45,6 +55,14 @@ export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = {
   connectTimeoutMs: 10_000,
   responseTimeoutMs: 60_000,
   maxHeaderBytes: 16 * 1024,
+  // Envoy's defaults.
+  outlierDetection: {
+    consecutive5xx: 5,
+    baseEjectionTimeMs: 30_000,
+    maxEjectionTimeMs: 300_000,
+    maxEjectionPercent: 10,
+    intervalMs: 10_000,
+  },
 };
 
 const D = DEFAULT_GATEWAY_CONFIG;
@@ -119,6 +137,42 @@ export const GATEWAY_SECTION_SCHEMA = {
       unit: { kind: 'size', min: 1024 },
       default: D.maxHeaderBytes,
       description: 'largest request head; larger is answered 431',
+    },
+    outlierDetection: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: "passive ejection of lb:// instances that fail in a row (Envoy's outlier detection)",
+      properties: {
+        consecutive5xx: {
+          type: 'integer',
+          minimum: 1,
+          default: D.outlierDetection.consecutive5xx,
+          description: '5xx answers or connection failures in a row that eject an instance',
+        },
+        baseEjectionTimeMs: {
+          unit: { kind: 'duration', min: 1 },
+          default: D.outlierDetection.baseEjectionTimeMs,
+          description: 'ejection time, times the number of ejections so far',
+        },
+        maxEjectionTimeMs: {
+          unit: { kind: 'duration', min: 1 },
+          default: D.outlierDetection.maxEjectionTimeMs,
+          description: 'longest ejection',
+        },
+        maxEjectionPercent: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 100,
+          default: D.outlierDetection.maxEjectionPercent,
+          description: "largest share of a service's instances ejected at once (one may always go)",
+        },
+        intervalMs: {
+          unit: { kind: 'duration', min: 1 },
+          default: D.outlierDetection.intervalMs,
+          description: 'time back in service that lowers the ejection count by one',
+        },
+      },
     },
   },
 };

@@ -23,7 +23,7 @@ export interface StartGatewayOptions {
   now?: () => number;
   /** [0, 1) for Weight; tests inject one. */
   random?: () => number;
-  /** Passive outlier ejection of lb:// instances; Envoy's defaults (5 consecutive 5xx, 30 s). */
+  /** Overrides `config.outlierDetection` (Envoy's defaults: 5 in a row, 30 s). */
   outlierDetection?: Partial<OutlierConfig>;
 }
 
@@ -70,7 +70,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     discoveryRoutes: config.discoveryRoutes,
     defaults,
     upstreams,
-    outliers: new OutlierDetector(options.outlierDetection),
+    outliers: new OutlierDetector({
+      ...DEFAULT_GATEWAY_CONFIG.outlierDetection,
+      ...config.outlierDetection,
+      ...options.outlierDetection,
+    }),
     logger,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,

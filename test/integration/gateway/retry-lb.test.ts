@@ -42,10 +42,18 @@ describe('Retry and outlier ejection on lb:// routes', () => {
       outlierDetection: { consecutive5xx: 1_000_000 },
     });
     ejecting = await startGateway({
-      config: { ...base, routes: [{ id: 'stock', uri: 'lb://stock', predicates: ['Path=/stock/**'] }] },
+      config: {
+        ...base,
+        routes: [{ id: 'stock', uri: 'lb://stock', predicates: ['Path=/stock/**'] }],
+        outlierDetection: {
+          ...base.outlierDetection,
+          consecutive5xx: 2,
+          baseEjectionTimeMs: 600_000,
+          maxEjectionPercent: 50,
+        },
+      },
       bootstrap: platform.broker.bootstrap,
       logger: pino({ level: 'silent' }),
-      outlierDetection: { consecutive5xx: 2, baseEjectionTimeMs: 600_000, maxEjectionPercent: 50 },
     });
   });
 
