@@ -111,6 +111,18 @@ describe('Retry and outlier ejection on lb:// routes', () => {
       [502, 502, 502],
     );
     assert.equal(postsSeen(), ok);
+
+    // A small PUT body (idempotent, with a Content-Length) is held whole and sent again, intact.
+    const body = 'x'.repeat(10_000);
+    for (let i = 0; i < 6; i++) {
+      const r = await fetch(`${retrying.url}/stock/shelf`, { method: 'PUT', body });
+      assert.equal(r.status, 200);
+      const seen = (await r.json()) as { bodyBytes: number; sha256: string };
+      assert.equal(seen.bodyBytes, body.length);
+    }
+    const puts = instances.flatMap((u) => u.seen.filter((s) => s.method === 'PUT'));
+    assert.equal(puts.length, 6);
+    assert.equal(new Set(puts.map((p) => p.sha256)).size, 1);
   });
 
   it('the dead instance is ejected after consecutive failures and skipped by the picker', async () => {
