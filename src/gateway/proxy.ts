@@ -255,6 +255,12 @@ export async function proxyRequest(
     return;
   }
   const upstream = sent.answer;
+  // The client left while a retry or its backoff was under way: free the upstream's connection.
+  if (res.destroyed) {
+    permit?.release();
+    upstream.body.destroy();
+    return;
+  }
   if (permit && breaker) {
     const duration = performance.now() - started;
     if (breaker.statusCodes.has(upstream.statusCode)) {
