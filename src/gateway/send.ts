@@ -3,7 +3,7 @@
 // repeated — retries on another instance through src/resilience's Retrier. Every answer and
 // failure of an lb:// instance feeds the outlier detector (Envoy's consecutive 5xx).
 
-import type { EventEmitter } from 'node:events';
+import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { classifyError, NoInstanceError, type OutlierDetector } from '../resilience/index.js';
@@ -77,14 +77,17 @@ export async function send(context: SendContext, request: SendRequest): Promise<
 
   const attempt = async (instance: Instance): Promise<Sent> => {
     last = instance.origin;
+    const deadline = responseDeadline(request.signal, route.responseTimeoutMs);
     try {
       const answer = await context.upstreams.pool(instance.origin, route.connectTimeoutMs).request({
         path: request.pathAndQuery,
         method: request.method,
         headers: request.headers,
         body: request.body ?? null,
-        signal: request.signal,
-        headersTimeout: route.responseTimeoutMs,
+        signal: deadline.signal,
+        // undici's own headers timeout ticks on its 1 s timer wheel: a 100 ms timeout fired after
+        // about a second. The deadline above is a precise timer.
+        headersTimeout: 0,
         bodyTimeout: 0,
       });
       if (target.kind === 'lb') {
@@ -93,8 +96,11 @@ export async function send(context: SendContext, request: SendRequest): Promise<
       }
       return { answer, origin: instance.origin };
     } catch (error) {
-      if (classifyError(error) !== undefined) failed(instance.origin);
-      throw error;
+      const thrown = deadline.expired() ? new ResponseTimeoutError(route.responseTimeoutMs) : error;
+      if (classifyError(thrown) !== undefined) failed(instance.origin);
+      throw thrown;
+    } finally {
+      deadline.clear();
     }
   };
 
@@ -119,4 +125,37 @@ export async function send(context: SendContext, request: SendRequest): Promise<
     if (error instanceof NoInstanceError) throw error;
     throw new SendError(error, last);
   }
+}
+
+/** An upstream that sent no response headers within the route's response timeout (504). */
+class ResponseTimeoutError extends Error {
+  readonly code = 'UND_ERR_HEADERS_TIMEOUT';
+  constructor(ms: number) {
+    super(`no response headers within ${ms} ms`);
+  }
+}
+
+/**
+ * A signal for one attempt: aborted when the client's is (also while the answer's body streams),
+ * or when `ms` pass before the answer's headers (the timer is cleared by then). 0: no deadline.
+ */
+function responseDeadline(outer: EventEmitter, ms: number) {
+  const signal = new EventEmitter();
+  const forward = () => signal.emit('abort');
+  outer.once('abort', forward);
+  let expired = false;
+  const timer =
+    ms > 0
+      ? setTimeout(() => {
+          expired = true;
+          signal.emit('abort');
+        }, ms)
+      : undefined;
+  return {
+    signal,
+    expired: () => expired,
+    clear() {
+      if (timer) clearTimeout(timer);
+    },
+  };
 }

@@ -62,6 +62,11 @@ describe('the gateway proxy', () => {
       return true;
     });
     stream = await startUpstream('stream', async (req, res) => {
+      if (req.url === '/late') {
+        // Answers well after the 'late' route's 100 ms timeout, and well before a second.
+        setTimeout(() => res.end('late'), 600).unref();
+        return true;
+      }
       if (req.url === '/upload') {
         const hash = createHash('sha256');
         let bytes = 0;
@@ -105,6 +110,12 @@ describe('the gateway proxy', () => {
         metadata: { 'response-timeout': 200 },
       },
       { id: 'hang', uri: slow.url, predicates: ['Path=/hang/**'], metadata: { 'response-timeout': -1 } },
+      {
+        id: 'late',
+        uri: stream.url,
+        predicates: ['Path=/late'],
+        metadata: { 'response-timeout': 100 },
+      },
     ];
     gateway = await startGateway({ config, logger: pino({ level: 'silent' }) });
   });
@@ -245,6 +256,12 @@ describe('the gateway proxy', () => {
     const response = await fetch(`${gateway.url}/slow/x`);
     assert.equal(response.status, 504);
     assert.match(((await response.json()) as { message: string }).message, /did not answer within 200 ms/);
+  });
+
+  it('bug: a 100 ms response timeout let a 600 ms answer through (undici counts its timeouts on a 1 s wheel)', async () => {
+    const response = await fetch(`${gateway.url}/late`);
+    assert.equal(response.status, 504);
+    assert.match(((await response.json()) as { message: string }).message, /did not answer within 100 ms/);
   });
 
   it('a client that goes away cancels its upstream request', { timeout: 30_000 }, async () => {
