@@ -22,6 +22,8 @@ export interface GatewayConfig {
   enabled: boolean;
   host: string;
   port: number;
+  /** The admin listener (/metrics, /api/gateway/*) on `host`; -1: none, 0: a free port. */
+  adminPort: number;
   routes: RouteInput[];
   /** A route `/{service}/**` (StripPrefix=1) for every service in the registry, after the routes. */
   discoveryRoutes: boolean;
@@ -49,6 +51,7 @@ export const DEFAULT_GATEWAY_CONFIG: GatewayConfig = {
   enabled: false,
   host: '127.0.0.1',
   port: 8000,
+  adminPort: -1,
   routes: [],
   discoveryRoutes: false,
   registryTopic: 'sluice-registry-events',
@@ -91,6 +94,13 @@ export const GATEWAY_SECTION_SCHEMA = {
       maximum: 65535,
       default: D.port,
       description: 'gateway port; 0 picks a free one',
+    },
+    adminPort: {
+      type: 'integer',
+      minimum: -1,
+      maximum: 65535,
+      default: D.adminPort,
+      description: 'admin port (/metrics, /api/gateway/routes|upstreams|breakers); -1: none, 0: a free one',
     },
     routes: {
       type: 'array',

@@ -4,17 +4,31 @@
 // that thread is busy; a proxy must not wait behind a log query.
 
 import type { PlatformComponent } from '../platform/index.js';
+import { MetricsMirror } from '../platform/worker/metrics-mirror.js';
 import { gatewayConfigSection } from './config.js';
+import { GATEWAY_METRIC_NAMES } from './observe.js';
 
 export const gatewayComponent: PlatformComponent<typeof gatewayConfigSection> = {
   name: 'gateway',
   section: gatewayConfigSection,
   load: () => import('./gateway-thread.js'),
-  async start({ bootstrap, config, logger }) {
+  async start({ bootstrap, config, logger, registry }) {
     if (!config.enabled) return { close: async () => {} };
     const { startGatewayThread } = await import('./gateway-thread.js');
     const thread = await startGatewayThread({ config, bootstrap, logLevel: logger.level });
-    logger.info({ url: thread.url, routes: config.routes.length }, 'gateway listening');
-    return { close: () => thread.close() };
+    // The gateway's series live on its thread; stand-ins in the platform's registry read them there.
+    const mirror = new MetricsMirror(thread.metricsEndpoint, registry);
+    await mirror.sync();
+    logger.info(
+      { url: thread.url, admin: thread.adminUrl, routes: config.routes.length },
+      'gateway listening',
+    );
+    return {
+      async close() {
+        // A stand-in left behind would make every later scrape wait for a thread that is gone.
+        for (const name of GATEWAY_METRIC_NAMES) registry.removeSingleMetric(name);
+        await thread.close();
+      },
+    };
   },
 };

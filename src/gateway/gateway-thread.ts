@@ -3,6 +3,7 @@
 
 import { Worker } from 'node:worker_threads';
 import { SluiceError, type SluiceErrorCode } from '../errors/index.js';
+import type { MessageEndpoint } from '../platform/worker/metrics-mirror.js';
 import type { GatewayConfig } from './config.js';
 
 export interface GatewayThreadSettings {
@@ -12,13 +13,16 @@ export interface GatewayThreadSettings {
 }
 
 export type FromGatewayThread =
-  | { type: 'ready'; url: string; port: number }
+  | { type: 'ready'; url: string; port: number; adminUrl?: string }
   | { type: 'failed'; message: string; code?: SluiceErrorCode }
   | { type: 'closed' };
 
 export interface GatewayThread {
   readonly url: string;
   readonly port: number;
+  readonly adminUrl?: string;
+  /** Answers metrics requests with the gateway's registry (a MetricsMirror reads it). */
+  readonly metricsEndpoint: MessageEndpoint;
   close(): Promise<void>;
 }
 
@@ -28,9 +32,12 @@ const CLOSE_TIMEOUT_MS = 15_000;
 export async function startGatewayThread(settings: GatewayThreadSettings): Promise<GatewayThread> {
   const worker = new Worker(WORKER_URL, { workerData: settings });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  const ready = await new Promise<{ url: string; port: number }>((resolve, reject) => {
+  const ready = await new Promise<{ url: string; port: number; adminUrl?: string }>((resolve, reject) => {
     worker.on('message', (message: FromGatewayThread) => {
-      if (message.type === 'ready') resolve(message);
+      if (message.type === 'ready') {
+        const { type: _, ...facts } = message;
+        resolve(facts);
+      }
       if (message.type === 'failed') reject(new SluiceError(message.code ?? 'INTERNAL', message.message));
     });
     worker.once('error', reject);
@@ -41,6 +48,7 @@ export async function startGatewayThread(settings: GatewayThreadSettings): Promi
   });
   return {
     ...ready,
+    metricsEndpoint: worker,
     async close() {
       const closed = new Promise<void>((resolve) =>
         worker.on('message', (m: FromGatewayThread) => m.type === 'closed' && resolve()),

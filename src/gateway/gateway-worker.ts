@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { pino } from 'pino';
 import { isSluiceError } from '../errors/index.js';
+import { answerMetricsRequests } from '../platform/worker/metrics-mirror.js';
 import type { FromGatewayThread, GatewayThreadSettings } from './gateway-thread.js';
 import { startGateway } from './start-gateway.js';
 
@@ -17,6 +18,8 @@ const logger = pino({ name: 'sluice', level: settings.logLevel }, pino.destinati
 
 try {
   const gateway = await startGateway({ config: settings.config, bootstrap: settings.bootstrap, logger });
+  // The platform thread serves /metrics: it reads the gateway's registry through this port.
+  answerMetricsRequests(port, gateway.metrics);
   port.on('message', (message: { type: string }) => {
     if (message.type !== 'close') return;
     gateway.close().finally(() => {
@@ -24,7 +27,12 @@ try {
       port.close();
     });
   });
-  post({ type: 'ready', url: gateway.url, port: gateway.port });
+  post({
+    type: 'ready',
+    url: gateway.url,
+    port: gateway.port,
+    ...(gateway.adminUrl === undefined ? {} : { adminUrl: gateway.adminUrl }),
+  });
 } catch (error) {
   post({
     type: 'failed',

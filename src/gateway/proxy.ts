@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { methodRetryable, NoInstanceError } from '../resilience/index.js';
 import { BodyLimit, BodyTooLargeError } from './body-limit.js';
 import { FILTERS, type OutgoingRequest } from './filters.js';
+import { noteOf } from './observe.js';
 import { addForwarded, endToEnd, requestIdOf, traceparentOf } from './proxy-headers.js';
 import { hostWithoutPort, parseCookies, plainAddress, type RequestView } from './request-view.js';
 import type { BreakerFilter, RateLimitFilter } from './resilience-filters.js';
@@ -101,6 +102,8 @@ export async function proxyRequest(
 ): Promise<void> {
   const requestId = forward?.requestId ?? requestIdOf(req.headers['x-request-id']);
   res.setHeader('x-request-id', requestId);
+  const note = noteOf(res);
+  note.requestId = requestId;
   const framing = framingProblem(req);
   if (framing !== undefined)
     return sendJson(res, 400, { error: 'Bad Request', message: framing, requestId }, true);
@@ -146,8 +149,11 @@ export async function proxyRequest(
       requestId,
     });
   const { route, captures } = match;
+  // A fallback's answer counts for the route the request came in on.
+  note.route ??= route.id;
 
   const trace = traceparentOf(req.headers.traceparent);
+  note.traceId ??= trace.traceId;
   const out: OutgoingRequest = { path, query: rawQuery, headers: endToEnd(req.headers) };
   delete out.headers.host;
   out.headers['x-request-id'] = requestId;
@@ -158,7 +164,8 @@ export async function proxyRequest(
   const lengthHeader = req.headers['content-length'];
   const declared = lengthHeader === undefined ? undefined : Number(lengthHeader);
   const limit = route.maxBodyBytes;
-  if (limit !== undefined && declared !== undefined && declared > limit)
+  if (limit !== undefined && declared !== undefined && declared > limit) {
+    note.rejected = 'too_large';
     return sendJson(
       res,
       413,
@@ -169,6 +176,7 @@ export async function proxyRequest(
       },
       true,
     );
+  }
 
   const rate = route.filters.find((f) => f.rateLimit)?.rateLimit;
   if (
@@ -179,7 +187,8 @@ export async function proxyRequest(
     return;
   const breaker = route.filters.find((f) => f.breaker)?.breaker;
   const permit = breaker?.breaker.acquire();
-  if (breaker !== undefined && permit === undefined)
+  if (breaker !== undefined && permit === undefined) {
+    note.rejected ??= 'breaker_open';
     return fallback(
       context,
       req,
@@ -190,6 +199,7 @@ export async function proxyRequest(
       route.id,
       forward ? forward.body : unread(req),
     );
+  }
 
   const retry = route.filters.find((f) => f.retry)?.retry;
   const safe = route.metadata['retry-safe'] === true || route.metadata['retry-safe'] === 'true';
@@ -227,6 +237,10 @@ export async function proxyRequest(
       signal: abort,
       ...(retry === undefined ? {} : { retry }),
       safe,
+      onAttempt(origin) {
+        note.upstream = origin;
+        note.attempts++;
+      },
     });
   } catch (error) {
     const cause = error instanceof SendError ? error.cause : error;
@@ -240,13 +254,15 @@ export async function proxyRequest(
     }
     if (breaker?.fallbackPath !== undefined && !clientFault && !(body instanceof Readable))
       return fallback(context, req, res, breaker, forward, requestId, route.id, body);
-    if (error instanceof NoInstanceError)
+    if (error instanceof NoInstanceError) {
+      note.rejected = 'no_instance';
       return sendJson(res, 503, {
         error: 'Service Unavailable',
         message: `no instance of service '${error.service}' is UP in the registry`,
         route: route.id,
         requestId,
       });
+    }
     answerFailure(context, res, cause, {
       route,
       origin: error instanceof SendError ? (error.origin ?? route.uri) : route.uri,
@@ -278,6 +294,9 @@ export async function proxyRequest(
   // pipe rather than stream.pipeline, whose AbortController costs a DOMException per request.
   const answer = upstream.body;
   answer.once('error', () => res.destroy());
+  answer.on('data', (chunk: Buffer) => {
+    note.bytesOut += chunk.length;
+  });
   res.once('close', () => {
     if (!res.writableFinished) answer.destroy();
   });
@@ -327,6 +346,7 @@ function limitRate(
   const decision = rate.limiter.take(key);
   for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
   if (decision.allowed) return true;
+  noteOf(res).rejected = 'rate_limited';
   sendJson(res, 429, {
     error: 'Too Many Requests',
     message: `route '${routeId}' allows ${rate.limiter.config.replenishRate} request(s) a second per ${rate.keyName} (bursts of ${rate.limiter.config.burstCapacity}); retry after ${decision.retryAfterSeconds} s`,
@@ -370,6 +390,7 @@ function answerFailure(
   const tooLarge =
     error instanceof BodyTooLargeError ? error : cause instanceof BodyTooLargeError ? cause : undefined;
   if (tooLarge) {
+    noteOf(res).rejected = 'too_large';
     const message = `the request body is larger than route '${route.id}' accepts (${tooLarge.limit} bytes)`;
     sendJson(res, 413, { error: 'Payload Too Large', message, requestId }, true);
     return;

@@ -25,6 +25,8 @@ export interface CompiledRoute {
   /** Time to the response headers; 0: none. */
   readonly responseTimeoutMs: number;
   readonly maxBodyBytes?: number;
+  /** The predicates and filters as configured (shown by /api/gateway/routes). */
+  readonly definition?: { readonly predicates: readonly unknown[]; readonly filters: readonly unknown[] };
 }
 
 export interface RouteMatch {
@@ -169,6 +171,7 @@ export function compileRoutes(
       metadata,
       connectTimeoutMs,
       responseTimeoutMs,
+      definition: { predicates: input.predicates ?? [], filters: input.filters ?? [] },
       ...(sizes.length > 0 ? { maxBodyBytes: Math.min(...sizes) } : {}),
     });
   });

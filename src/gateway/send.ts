@@ -31,6 +31,8 @@ export interface SendRequest {
   readonly retry?: RetryFilter;
   /** The route's metadata says any method may be retried. */
   readonly safe: boolean;
+  /** Told of every attempt, with the upstream it goes to (retries, the access log). */
+  readonly onAttempt?: (origin: string) => void;
 }
 
 interface Instance {
@@ -77,6 +79,7 @@ export async function send(context: SendContext, request: SendRequest): Promise<
 
   const attempt = async (instance: Instance): Promise<Sent> => {
     last = instance.origin;
+    request.onAttempt?.(instance.origin);
     const deadline = responseDeadline(request.signal, route.responseTimeoutMs);
     try {
       const answer = await context.upstreams.pool(instance.origin, route.connectTimeoutMs).request({

@@ -5,8 +5,11 @@
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { type Logger, pino } from 'pino';
+import type { Registry } from 'prom-client';
 import { type OutlierConfig, OutlierDetector } from '../resilience/index.js';
+import { createAdminServer } from './admin.js';
 import { DEFAULT_GATEWAY_CONFIG, type GatewayConfig, type RouteInput } from './config.js';
+import { GatewayObserver, type ObserverSources } from './observe.js';
 import { type ProxyContext, proxyRequest, sendJson } from './proxy.js';
 import { RegistryFollower } from './registry-follower.js';
 import { compileRoutes, type RouteTable } from './routes.js';
@@ -30,6 +33,10 @@ export interface StartGatewayOptions {
 export interface RunningGateway {
   readonly url: string;
   readonly port: number;
+  /** The admin listener (/metrics, /api/gateway/*), when `adminPort` is not -1. */
+  readonly adminUrl?: string;
+  /** The gateway's Prometheus series (sluice_gateway_*, sluice_circuit_breaker_state). */
+  readonly metrics: Registry;
   /** The routes now in force. */
   routes(): RouteTable;
   /**
@@ -80,9 +87,17 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     random: options.random ?? Math.random,
     port: () => port,
   };
+  const sources: ObserverSources = {
+    routes: () => table,
+    ...(follower ? { follower } : {}),
+    outliers: context.outliers,
+    logger,
+  };
+  const observer = new GatewayObserver(sources);
   const server = createServer(
     { maxHeaderSize: config.maxHeaderBytes, requestTimeout: 0, keepAliveTimeout: 65_000 },
     (req: IncomingMessage, res: ServerResponse) => {
+      observer.watch(req, res);
       proxyRequest(context, req, res).catch((error: unknown) => {
         logger.error({ err: error }, 'gateway request failed');
         if (!res.headersSent)
@@ -119,10 +134,24 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   port = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${shownHost}:${port}`;
+  const admin = config.adminPort < 0 ? undefined : createAdminServer(observer, sources);
+  let adminUrl: string | undefined;
+  if (admin) {
+    try {
+      await listen(admin, config.adminPort, config.host);
+    } catch (error) {
+      await new Promise((resolve) => server.close(resolve));
+      throw error;
+    }
+    const adminAddress = admin.address();
+    adminUrl = `http://${shownHost}:${typeof adminAddress === 'object' && adminAddress ? adminAddress.port : config.adminPort}`;
+  }
   let closing: Promise<void> | undefined;
   return {
     url,
     port,
+    ...(adminUrl === undefined ? {} : { adminUrl }),
+    metrics: observer.registry,
     routes: () => table,
     reload(routes) {
       table = compileRoutes(routes, defaults);
@@ -135,10 +164,25 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         const timer = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
         await closed;
         clearTimeout(timer);
+        if (admin) {
+          const adminClosed = new Promise((resolve) => admin.close(resolve));
+          admin.closeAllConnections();
+          await adminClosed;
+        }
         await upstreams.close();
         await follower?.close();
       })();
       return closing;
     },
   };
+}
+
+function listen(server: import('node:http').Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
