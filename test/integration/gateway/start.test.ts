@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { resolveConfig } from '../../../src/config/index.js';
 import { type RunningPlatform, startPlatform } from '../../../src/platform/index.js';
-import { freePort } from '../../helpers/waiting.js';
+import { eventually, freePort } from '../../helpers/waiting.js';
 import { startUpstream, type Upstream } from './upstream.js';
 
 describe('the gateway in sluice start', () => {
@@ -53,6 +53,16 @@ describe('the gateway in sluice start', () => {
     const response = await fetch(`http://127.0.0.1:${port}/books/1`);
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('x-via'), 'sluice');
+  });
+
+  it("the platform's /metrics shows the gateway thread's series", async () => {
+    await (await fetch(`http://127.0.0.1:${port}/books/2`)).text();
+    await eventually('the gateway series on /metrics', 10_000, async () => {
+      const text = await (await fetch(`${platform.http.url}/metrics`)).text();
+      return /sluice_gateway_requests_total\{route="books",code="200",method="GET"\} [1-9]/.test(text)
+        ? true
+        : undefined;
+    });
   });
 
   it('a bad route in the section fails the start, naming the field', async () => {
