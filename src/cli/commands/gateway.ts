@@ -32,17 +32,21 @@ Options:
 ${BOOTSTRAP_HELP}
   -p, --port N                     port; 0 picks a free one (default: gateway.port, ${DEFAULT_GATEWAY_CONFIG.port})
   --host HOST                      interface to listen on (default: gateway.host, ${DEFAULT_GATEWAY_CONFIG.host})
+  --admin-port N                   admin listener: GET /metrics, /api/gateway/routes|upstreams|breakers;
+                                   0 picks a free one, -1 none (default: gateway.adminPort, none)
   -c, --config FILE                config file with a gateway: section (default: $SLUICE_CONFIG);
                                    reloaded when it changes, and kept as it was if the new one is invalid
   -h, --help                       show this help
 
-Prints "sluice gateway listening on URL" on stdout once it accepts connections.`;
+Prints "sluice gateway listening on URL" on stdout once it accepts connections (and
+"sluice gateway admin on URL" when the admin listener is on).`;
 
 const OPTIONS = {
   ...HELP_OPTION,
   ...BOOTSTRAP_OPTION,
   port: { type: 'string', short: 'p' },
   host: { type: 'string' },
+  'admin-port': { type: 'string' },
   config: { type: 'string', short: 'c' },
 } as const;
 
@@ -55,7 +59,10 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
   positionalArgs(positionals, [], usage);
   const bootstrap = bootstrapServers(values.bootstrap, context.env).join(',');
   const port = intOption(values.port, 'port', { min: 0, max: 65535 });
+  const adminPort = intOption(values['admin-port'], 'admin-port', { min: -1, max: 65535 });
   const flags: FlagSetting[] = [];
+  if (adminPort !== undefined)
+    flags.push({ key: 'gateway.adminPort', value: String(adminPort), flag: '--admin-port' });
   if (port !== undefined) flags.push({ key: 'gateway.port', value: String(port), flag: '--port' });
   if (values.host !== undefined) flags.push({ key: 'gateway.host', value: values.host, flag: '--host' });
   const path = values.config ?? (context.env.SLUICE_CONFIG || undefined);
@@ -70,6 +77,7 @@ async function run(argv: string[], context: CommandContext): Promise<number> {
   const stopping = signalWatcher();
   const gateway = await startGateway({ config, bootstrap, logger });
   context.stdout.write(`sluice gateway listening on ${gateway.url}\n`);
+  if (gateway.adminUrl) context.stdout.write(`sluice gateway admin on ${gateway.adminUrl}\n`);
 
   // Editors write a file in several steps, or write a new one and rename it over the old: watch
   // the directory, and reload once the file has been quiet for a moment.

@@ -44,13 +44,24 @@ describe('sluice gateway', () => {
       file,
       routesFile(`    - id: books\n      uri: ${upstream.url}\n      predicates: [Path=/books/**]\n`),
     );
-    const child = spawnCli(['gateway', '--bootstrap', '127.0.0.1:1', '--port', '0', '--config', file]);
+    const child = spawnCli([
+      'gateway',
+      '--bootstrap',
+      '127.0.0.1:1',
+      '--port',
+      '0',
+      '--admin-port',
+      '0',
+      '--config',
+      file,
+    ]);
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
     });
-    const out = await waitForOutput(child, /sluice gateway listening on (\S+)\n/, 30_000);
+    const out = await waitForOutput(child, /sluice gateway admin on (\S+)\n/, 30_000);
     const url = /listening on (\S+)/.exec(out)?.[1] as string;
+    const adminUrl = /admin on (\S+)/.exec(out)?.[1] as string;
     assert.equal((await fetch(`${url}/books/1`)).status, 200);
 
     writeFileSync(
@@ -75,5 +86,15 @@ describe('sluice gateway', () => {
       (await fetch(`${url}/shelves/1`)).status === 200 ? true : undefined,
     );
     assert.equal((await fetch(`${url}/books/1`)).status, 404);
+    // The admin listener shows the table in force.
+    const routes = (await (await fetch(`${adminUrl}/api/gateway/routes`)).json()) as Array<{ id: string }>;
+    assert.deepEqual(
+      routes.map((r) => r.id),
+      ['shelves'],
+    );
+    assert.match(
+      await (await fetch(`${adminUrl}/metrics`)).text(),
+      /sluice_gateway_requests_total\{route="books"/,
+    );
   });
 });
