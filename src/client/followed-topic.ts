@@ -189,3 +189,87 @@ export async function readWholeTopic(
     await reader.close().catch(() => {});
   }
 }
+
+/** What `openCaughtUp` needs of a followed log. */
+export interface CatchingUpLog {
+  endOffset(): Promise<bigint>;
+  waitFor(offset: bigint): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface CaughtUpOpening<T> {
+  /** Resolves once the log is open and read to where it ended when opened; rejects only if closed first. */
+  readonly opened: Promise<T>;
+  /** The open log (also while it catches up), or undefined. */
+  current(): T | undefined;
+  caughtUp(): boolean;
+  /** Why the last attempt to open failed, until one succeeds. */
+  openError(): unknown;
+  /** Resolves once caught up; rejects with `timeoutError()` after `ms`. */
+  whenCaughtUp(ms: number, timeoutError: () => Error): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a component's state log, trying again with backoff (200 ms doubling to 5 s) until it
+ * opens, and reads it to where it ended: the schema registry and the config server answer only
+ * once their state is whole.
+ */
+export function openCaughtUp<T extends CatchingUpLog>(
+  open: () => Promise<T>,
+  hooks: { onOpenError(error: unknown): void; onCaughtUp(end: bigint): void },
+): CaughtUpOpening<T> {
+  let log: T | undefined;
+  let caughtUp = false;
+  let closed = false;
+  let openError: unknown;
+  const opened = (async () => {
+    for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
+      let attempt: T | undefined;
+      try {
+        attempt = await open();
+        if (closed) throw new Error('closed');
+        log = attempt;
+        openError = undefined;
+        const end = await attempt.endOffset();
+        if (end > 0n) await attempt.waitFor(end - 1n);
+        caughtUp = true;
+        hooks.onCaughtUp(end);
+        return attempt;
+      } catch (error) {
+        // A log that opened but could not catch up is let go, not left following on its own.
+        if (attempt !== undefined) {
+          if (log === attempt) log = undefined;
+          await attempt.close().catch(() => {});
+        }
+        if (closed) throw error;
+        openError = error;
+        hooks.onOpenError(error);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  })();
+  opened.catch(() => {});
+  return {
+    opened,
+    current: () => log,
+    caughtUp: () => caughtUp,
+    openError: () => openError,
+    async whenCaughtUp(ms, timeoutError) {
+      if (caughtUp) return;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(timeoutError()), ms);
+      });
+      try {
+        await Promise.race([opened, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async close() {
+      closed = true;
+      await log?.close();
+    },
+  };
+}

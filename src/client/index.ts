@@ -4,10 +4,13 @@
 export { KafkaAdmin, type NewTopic } from './admin.js';
 export { ClientError } from './client-error.js';
 export {
+  type CatchingUpLog,
+  type CaughtUpOpening,
   ensureTopic,
   type FollowedRecord,
   FollowedTopic,
   type FollowedTopicOptions,
+  openCaughtUp,
   readWholeTopic,
 } from './followed-topic.js';
 export { GroupConsumer, type GroupConsumerOptions, type TopicRecord } from './group-consumer.js';

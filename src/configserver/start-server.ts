@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { openCaughtUp } from '../client/index.js';
 import { RateLimitedLog, SluiceError } from '../errors/index.js';
 import type { HealthRegistry } from '../platform/index.js';
 import { busId } from './bus.js';
@@ -46,80 +47,50 @@ export function startConfigServer(options: StartConfigServerOptions): RunningCon
   const cipher = TextCipher.fromEnv(options.env ?? process.env);
   const state = new ConfigState();
   const readErrors = new RateLimitedLog(logger, 30_000);
-  let log: ConfigLog | undefined;
-  let caughtUp = false;
-  let closed = false;
-  let openError: unknown;
   let origin: string | undefined;
 
-  const opening = (async () => {
-    for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
-      try {
-        const opened = await ConfigLog.open({
-          bootstrap: options.bootstrap.split(','),
-          topic: config.topic,
-          historyTopic: config.historyTopic,
-          historyRetentionMs: config.historyRetentionMs,
-          busTopic: config.busTopic,
-          onRecord: ({ offset, key, value }) => {
-            const address = decodeAddress(key);
-            // A record someone else wrote that is not ours is skipped, never taken for a removal.
-            const stored = value === null ? undefined : decodeValue(value);
-            if (address === undefined || (value !== null && stored === undefined)) {
-              readErrors.error(
-                'config-record',
-                new Error(`offset ${offset}`),
-                `skipped a record of ${config.topic} that is not a config value`,
-              );
-              return;
-            }
-            state.apply(Number(offset), address, stored);
-          },
-          onReadError: (error) => readErrors.error('config-read', error, `reading ${config.topic} failed`),
-        });
-        if (closed) {
-          await opened.close();
-          throw new Error('closed');
-        }
-        log = opened;
-        openError = undefined;
-        const end = await opened.endOffset();
-        if (end > 0n) await opened.waitFor(end - 1n);
-        caughtUp = true;
-        // Counts only: values (and secrets) never go to the log.
+  const log = openCaughtUp(
+    () =>
+      ConfigLog.open({
+        bootstrap: options.bootstrap.split(','),
+        topic: config.topic,
+        historyTopic: config.historyTopic,
+        historyRetentionMs: config.historyRetentionMs,
+        busTopic: config.busTopic,
+        onRecord: ({ offset, key, value }) => {
+          const address = decodeAddress(key);
+          // A record someone else wrote that is not ours is skipped, never taken for a removal.
+          const stored = value === null ? undefined : decodeValue(value);
+          if (address === undefined || (value !== null && stored === undefined)) {
+            readErrors.error(
+              'config-record',
+              new Error(`offset ${offset}`),
+              `skipped a record of ${config.topic} that is not a config value`,
+            );
+            return;
+          }
+          state.apply(Number(offset), address, stored);
+        },
+        onReadError: (error) => readErrors.error('config-read', error, `reading ${config.topic} failed`),
+      }),
+    {
+      onOpenError: (error) =>
+        readErrors.error('config-open', error, `opening ${config.topic} failed; retrying`),
+      // Counts only: values (and secrets) never go to the log.
+      onCaughtUp: () =>
         logger.info(
           { topic: config.topic, properties: state.size, encryption: cipher !== undefined },
           'config server caught up',
-        );
-        return opened;
-      } catch (error) {
-        if (closed) throw error;
-        openError = error;
-        readErrors.error('config-open', error, `opening ${config.topic} failed; retrying`);
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
-  })();
-  opening.catch(() => {});
+        ),
+    },
+  );
+  const opening = log.opened;
 
-  const whenCaughtUp = async () => {
-    if (caughtUp) return;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new SluiceError('UNAVAILABLE', `the config server has not finished reading ${config.topic} yet`),
-          ),
-        CATCH_UP_WAIT_MS,
-      );
-    });
-    try {
-      await Promise.race([opening, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  const whenCaughtUp = () =>
+    log.whenCaughtUp(
+      CATCH_UP_WAIT_MS,
+      () => new SluiceError('UNAVAILABLE', `the config server has not finished reading ${config.topic} yet`),
+    );
 
   const storeLog: StoreLog = {
     append: async (key, value) => (await opening).append(key, value),
@@ -128,7 +99,7 @@ export function startConfigServer(options: StartConfigServerOptions): RunningCon
     publish: async (value, headers) => (await opening).publish(value, headers),
     readHistory: async () => (await opening).readHistory(),
   };
-  const metrics = registerConfigMetrics(options.registry, state, () => caughtUp);
+  const metrics = registerConfigMetrics(options.registry, state, log.caughtUp);
   const store = new ConfigStore({
     state,
     log: storeLog,
@@ -146,13 +117,13 @@ export function startConfigServer(options: StartConfigServerOptions): RunningCon
     async check() {
       const details = {
         topic: config.topic,
-        caughtUp,
+        caughtUp: log.caughtUp(),
         properties: state.size,
         encryption: cipher === undefined ? 'off' : 'on',
       };
-      const error = log?.lastError ?? openError;
+      const error = log.current()?.lastError ?? log.openError();
       if (error !== undefined) return { status: 'DOWN', details: { ...details, error: String(error) } };
-      return { status: caughtUp ? 'UP' : 'UNKNOWN', details };
+      return { status: log.caughtUp() ? 'UP' : 'UNKNOWN', details };
     },
   });
 
@@ -172,14 +143,11 @@ export function startConfigServer(options: StartConfigServerOptions): RunningCon
   );
 
   return {
-    ready: () => caughtUp,
+    ready: log.caughtUp,
     caughtUp: opening.then(
       () => {},
       () => {},
     ),
-    async close() {
-      closed = true;
-      await log?.close();
-    },
+    close: () => log.close(),
   };
 }
